@@ -1,0 +1,22 @@
+//! Validated newtypes for everything IAM names: a value of one of these types obeys AWS's rules,
+//! so code holding one never re-checks it. All of this compiles for wasm as well.
+
+mod account_alias;
+mod account_id;
+mod arn;
+mod email;
+mod iam_path;
+mod password;
+mod principal;
+mod unique_id;
+mod user_name;
+
+pub use account_alias::AccountAlias;
+pub use account_id::AccountId;
+pub use arn::{root_arn, user_arn};
+pub use email::Email;
+pub use iam_path::IamPath;
+pub use password::{root_password_violations, Password, PasswordRule};
+pub use principal::{AccountRef, Principal, PrincipalKind};
+pub use unique_id::{UniqueId, UniqueIdKind};
+pub use user_name::UserName;

@@ -1,0 +1,107 @@
+//! The IAM user name: 1–64 of `[A-Za-z0-9_+=,.@-]`, unique per account ignoring case.
+
+use crate::IamError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UserName(String);
+
+fn allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
+}
+
+impl UserName {
+    pub const FIELD: &'static str = "userName";
+
+    pub fn parse(raw: &str) -> Result<Self, IamError> {
+        let mut problems = Vec::new();
+        let n = raw.chars().count();
+        if !(1..=64).contains(&n) {
+            problems.push("must be 1 to 64 characters".to_owned());
+        }
+        let bad: Vec<char> = raw.chars().filter(|c| !allowed(*c)).take(5).collect();
+        if !bad.is_empty() {
+            let shown: Vec<String> = bad.iter().map(|c| describe_char(*c)).collect();
+            problems.push(format!(
+                "may contain only letters A-Z and a-z, digits and _+=,.@- (found {})",
+                shown.join(", ")
+            ));
+        }
+        if problems.is_empty() {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(IamError::field(Self::FIELD, problems.join("; ")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Shows a rejected character so that control characters and look-alikes are visible.
+pub(crate) fn describe_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || !c.is_ascii() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        format!("'{c}'")
+    }
+}
+
+impl fmt::Display for UserName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for UserName {
+    type Error = IamError;
+    fn try_from(s: String) -> Result<Self, IamError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<UserName> for String {
+    fn from(v: UserName) -> String {
+        v.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follows_iam_user_name_rules() {
+        for ok in ["a", "alice", "Bob_1+=,.@-x", &"x".repeat(64)] {
+            assert!(UserName::parse(ok).is_ok(), "{ok:?} refused");
+        }
+        for bad in [
+            "",
+            &"x".repeat(65),
+            "a b",
+            "a/b",
+            "a\u{0}b",
+            "alice\n",
+            "аlice", /* Cyrillic а */
+            "ｂob",
+        ] {
+            assert!(UserName::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_named_by_code_point() {
+        let err = UserName::parse("аlice").unwrap_err();
+        assert!(err.field_errors()[0].message.contains("U+0430"), "{err}");
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // 64 two-byte characters would be 128 bytes; they are refused for the charset, not length.
+        let err = UserName::parse(&"é".repeat(64)).unwrap_err();
+        assert!(!err.field_errors()[0].message.contains("1 to 64"));
+    }
+}

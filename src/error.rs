@@ -1,0 +1,151 @@
+//! The one error type of the engine, named after IAM's error codes so the API can answer with
+//! AWS's code and status while the console shows a friendly message for the same value.
+
+use serde::{Deserialize, Serialize};
+
+/// One broken rule of one input field, e.g. `userName`: "must be 1 to 64 characters".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's name as IAM's API spells it (`userName`, `path`, `accountAlias`, `email`, `password`).
+    pub field: String,
+    /// What the rule demands, phrased for people.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every failure an engine call can report.
+///
+/// `Internal` carries a description for the log only; [`IamError::public_message`] never shows it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IamError {
+    #[error("{}", describe_fields(.0))]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    EntityAlreadyExists(String),
+    #[error("{0}")]
+    NoSuchEntity(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    AccessDenied(String),
+    /// Any failed sign-in: wrong password, unknown user or account, locked, no console access.
+    #[error("Your authentication information is incorrect. Please try again.")]
+    SignInFailed,
+    /// The request needs a signed-in principal and has none (or its session ended).
+    #[error("You are not signed in, or your session has ended. Please sign in again.")]
+    NotSignedIn,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn describe_fields(fields: &[FieldError]) -> String {
+    let n = fields.len();
+    let noun = if n == 1 { "error" } else { "errors" };
+    let details: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            format!(
+                "Value at '{}' failed to satisfy constraint: {}",
+                f.field, f.message
+            )
+        })
+        .collect();
+    format!("{n} validation {noun} detected: {}", details.join("; "))
+}
+
+impl IamError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        IamError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// IAM's error code for the API (`ValidationError`, `EntityAlreadyExists`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IamError::Validation(_) => "ValidationError",
+            IamError::EntityAlreadyExists(_) => "EntityAlreadyExists",
+            IamError::NoSuchEntity(_) => "NoSuchEntity",
+            IamError::LimitExceeded(_) => "LimitExceeded",
+            IamError::InvalidInput(_) => "InvalidInput",
+            IamError::AccessDenied(_) => "AccessDenied",
+            IamError::SignInFailed => "SignInFailed",
+            IamError::NotSignedIn => "NotSignedIn",
+            IamError::Internal(_) => "ServiceFailure",
+        }
+    }
+
+    /// The HTTP status IAM answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            IamError::Validation(_) | IamError::InvalidInput(_) => 400,
+            IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) => 409,
+            IamError::NoSuchEntity(_) => 404,
+            IamError::AccessDenied(_) => 403,
+            IamError::SignInFailed | IamError::NotSignedIn => 401,
+            IamError::Internal(_) => 500,
+        }
+    }
+
+    /// What a person may be shown: everything except internal causes, which stay in the log.
+    pub fn public_message(&self) -> String {
+        match self {
+            IamError::Internal(_) => {
+                "Something went wrong on our side. Please try again.".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            IamError::Validation(fields) => fields,
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl From<sqlx::Error> for IamError {
+    fn from(e: sqlx::Error) -> Self {
+        IamError::Internal(format!("database: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_message_names_every_field_like_iam() {
+        let e = IamError::Validation(vec![
+            FieldError::new("userName", "must be 1 to 64 characters"),
+            FieldError::new("path", "must start and end with /"),
+        ]);
+        assert_eq!(e.code(), "ValidationError");
+        assert_eq!(e.status(), 400);
+        let msg = e.public_message();
+        assert!(
+            msg.starts_with("2 validation errors detected: Value at 'userName'"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("Value at 'path' failed to satisfy constraint: must start and end with /")
+        );
+    }
+
+    #[test]
+    fn internal_causes_are_never_public() {
+        let e = IamError::Internal("database: password authentication failed for user x".into());
+        assert!(!e.public_message().contains("database"));
+        assert_eq!(e.status(), 500);
+    }
+}

@@ -1,0 +1,107 @@
+//! Rows of `accounts`: the account, its alias and its root user's credentials.
+
+use crate::domain::{AccountAlias, AccountId, Email};
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub account_id: String,
+    pub alias: Option<String>,
+    pub root_email: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The root user's stored credentials. `Debug` leaves the hash out.
+pub struct RootCredentialsRow {
+    pub account_id: String,
+    pub root_email: String,
+    pub root_password_hash: String,
+}
+
+pub async fn insert_account(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    alias: Option<&AccountAlias>,
+    email: &Email,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO accounts (account_id, alias, root_email, root_password_hash) VALUES ($1, $2, $3, $4)",
+        account_id.as_str(),
+        alias.map(|a| a.as_str()),
+        email.as_str(),
+        password_hash,
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn find_account_by_id(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AccountRow,
+        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE account_id = $1",
+        account_id.as_str()
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn find_account_by_alias(
+    ex: impl PgExecutor<'_>,
+    alias: &AccountAlias,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AccountRow,
+        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE alias = $1",
+        alias.as_str()
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn find_account_by_root_email(
+    ex: impl PgExecutor<'_>,
+    email: &str,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AccountRow,
+        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE lower(root_email) = lower($1)",
+        email
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn find_root_credentials(
+    ex: impl PgExecutor<'_>,
+    email: &str,
+) -> Result<Option<RootCredentialsRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RootCredentialsRow,
+        "SELECT account_id, root_email, root_password_hash FROM accounts WHERE lower(root_email) = lower($1)",
+        email
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+/// Sets (or with `None` removes) the account's alias; the old alias is freed at once.
+pub async fn update_account_alias(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    alias: Option<&AccountAlias>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE accounts SET alias = $2 WHERE account_id = $1",
+        account_id.as_str(),
+        alias.map(|a| a.as_str())
+    )
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,110 @@
+//! Rows of `users` and `login_profiles` needed for sign-in and the principal of a session.
+
+use crate::domain::{AccountId, IamPath, UniqueId, UserName};
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub user_id: String,
+    pub account_id: String,
+    pub user_name: String,
+    pub path: String,
+    pub created_at: OffsetDateTime,
+    pub password_last_used_at: Option<OffsetDateTime>,
+}
+
+/// A user with their console password hash (if they have a login profile). No `Debug`: it holds a hash.
+pub struct UserCredentialsRow {
+    pub user_id: String,
+    pub account_id: String,
+    pub user_name: String,
+    pub path: String,
+    pub password_hash: Option<String>,
+    pub password_reset_required: Option<bool>,
+}
+
+pub async fn insert_user(
+    ex: impl PgExecutor<'_>,
+    user_id: &UniqueId,
+    account_id: &AccountId,
+    name: &UserName,
+    path: &IamPath,
+) -> Result<UserRow, sqlx::Error> {
+    sqlx::query_as!(
+        UserRow,
+        "INSERT INTO users (user_id, account_id, user_name, path) VALUES ($1, $2, $3, $4)
+         RETURNING user_id, account_id, user_name, path, created_at, password_last_used_at",
+        user_id.as_str(),
+        account_id.as_str(),
+        name.as_str(),
+        path.as_str(),
+    )
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn insert_login_profile(
+    ex: impl PgExecutor<'_>,
+    user_id: &UniqueId,
+    password_hash: &str,
+    reset_required: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO login_profiles (user_id, password_hash, password_reset_required) VALUES ($1, $2, $3)",
+        user_id.as_str(),
+        password_hash,
+        reset_required
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Looks a user up by name, ignoring case as IAM does, with their console password if any.
+pub async fn find_user_credentials(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    user_name: &str,
+) -> Result<Option<UserCredentialsRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserCredentialsRow,
+        r#"SELECT u.user_id, u.account_id, u.user_name, u.path,
+                  lp.password_hash AS "password_hash?", lp.password_reset_required AS "password_reset_required?"
+             FROM users u LEFT JOIN login_profiles lp ON lp.user_id = u.user_id
+            WHERE u.account_id = $1 AND lower(u.user_name) = lower($2)"#,
+        account_id.as_str(),
+        user_name
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn find_user_by_id(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    user_id: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserRow,
+        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at
+           FROM users WHERE account_id = $1 AND user_id = $2",
+        account_id.as_str(),
+        user_id
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn update_password_last_used(
+    ex: impl PgExecutor<'_>,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE users SET password_last_used_at = now() WHERE user_id = $1",
+        user_id
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! The use cases: one `impl Engine` block per area. Each validates its whole input first (so a
+//! form can show every broken rule), authorizes, then writes in one transaction.
+
+pub mod accounts;
+pub mod authorize;
+pub mod principals;
+pub mod sign_in;
+pub mod users;
