@@ -1,1 +1,67 @@
-pub fn x() {}
+//! Lanyard's console: the Leptos app rendered on the server and hydrated in the browser.
+//! Server functions in [`api`] stay thin: session → principal → one engine call → DTO.
+
+pub mod api;
+pub mod components;
+pub mod dto;
+pub mod error;
+pub mod hosts;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href="/pkg/lanyard.css"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="Lanyard"/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/console"/> }/>
+                <Route path=path!("/signin") view=pages::signin::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/:account") view=pages::signin::AccountSignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/console") view=pages::console_home::ConsoleHomePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The wasm entry point: hydrates the server-rendered page, then marks `<body data-hydrated>`
+/// so tests (and people debugging) can tell when interactive behaviour is live.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

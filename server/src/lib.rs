@@ -1,1 +1,11 @@
-pub fn x() {}
+//! Lanyard's server: configuration, the axum router with sessions and security middleware around
+//! the Leptos console, and the command-line subcommands.
+
+pub mod bench;
+pub mod commands;
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod router;
+pub mod sessions;
+pub mod telemetry;

@@ -1,0 +1,8 @@
+//! Server functions, each with a stable endpoint under `/api/`. They stay thin: read the session,
+//! make one engine call, return a DTO.
+
+mod page_context;
+mod sign_in;
+
+pub use page_context::*;
+pub use sign_in::*;

@@ -1,0 +1,80 @@
+//! `sign_in` and `sign_out`: the two console sign-in flows and ending a session.
+
+use crate::dto::Navigate;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs in a root user (`kind=root`: `email`) or an IAM user (`kind=iam`: `account`, `user_name`).
+/// `from` is the sign-in page's own path, where signing out returns to.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    kind: String,
+    email: Option<String>,
+    account: Option<String>,
+    user_name: Option<String>,
+    password: String,
+    from: Option<String>,
+) -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, sign_in_session, ClientAddr, ConsoleState};
+    use lanyard_iam::domain::Password;
+    use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
+    use lanyard_iam::IamError;
+
+    let result = async {
+        let state = ConsoleState::get()?;
+        let parts = use_context::<axum::http::request::Parts>()
+            .ok_or_else(|| IamError::Internal("no request parts".into()))?;
+        let ClientAddr(source) = parts
+            .extensions
+            .get::<ClientAddr>()
+            .copied()
+            .ok_or_else(|| IamError::Internal("client address not determined".into()))?;
+        let target = match kind.as_str() {
+            "root" => SignInTarget::Root {
+                email: email.unwrap_or_default(),
+            },
+            _ => SignInTarget::User {
+                account: account.unwrap_or_default(),
+                user_name: user_name.unwrap_or_default(),
+            },
+        };
+        let signed_in = state
+            .engine
+            .sign_in(SignInRequest {
+                target,
+                password: Password::new(password),
+                source,
+            })
+            .await?;
+        let from = from
+            .filter(|f| f.starts_with('/') && !f.starts_with("//"))
+            .unwrap_or_else(|| "/signin".into());
+        sign_in_session(&signed_in.principal, &from).await?;
+        Ok(Navigate {
+            to: "/console".into(),
+        })
+    }
+    .await;
+    finish("signin", result, |n| n.to.clone()).await
+}
+
+/// Signs out: the server-side session is deleted, then the browser returns to its sign-in page.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, request_session, signin_page_of_session};
+    use lanyard_iam::IamError;
+
+    let result = async {
+        let to = signin_page_of_session()
+            .await?
+            .unwrap_or_else(|| "/signin".into());
+        let session = request_session()?;
+        session
+            .flush()
+            .await
+            .map_err(|e| IamError::Internal(format!("session flush: {e}")))?;
+        Ok(Navigate { to })
+    }
+    .await;
+    finish("signout", result, |n| n.to.clone()).await
+}

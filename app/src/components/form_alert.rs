@@ -1,0 +1,49 @@
+//! The summary alert of a rejected form (`role="alert"`), naming every unmet rule.
+
+use crate::dto::Flash;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The error to show for a form: the hydrated action's latest failure, or — before any dispatch —
+/// the error a plain (no-JavaScript) post of the same form left in the session.
+pub fn form_error(
+    value: impl Get<Value = Option<Result<crate::dto::Navigate, AppError>>> + Send + Sync + 'static,
+    version: impl Get<Value = usize> + Send + Sync + 'static,
+    flash: Option<Flash>,
+    form: &'static str,
+) -> Signal<Option<AppError>> {
+    let flash = flash.filter(|f| f.form == form).map(|f| AppError {
+        code: "FormError".into(),
+        message: f.message,
+        fields: f.fields,
+    });
+    Signal::derive(move || {
+        if version.get() == 0 {
+            flash.clone()
+        } else {
+            value.get().and_then(Result::err)
+        }
+    })
+}
+
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let items = e
+                .fields
+                .iter()
+                .map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> })
+                .collect_view();
+            let has_fields = !e.fields.is_empty();
+            view! {
+                <div class="alert alert-error" role="alert">
+                    <p>{e.message.clone()}</p>
+                    <Show when=move || has_fields>
+                        <ul>{items.clone()}</ul>
+                    </Show>
+                </div>
+            }
+        })
+    }
+}

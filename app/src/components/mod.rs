@@ -1,0 +1,11 @@
+//! Reusable pieces of the console's pages.
+
+mod console_header;
+mod form_alert;
+mod navigation;
+mod password_input;
+
+pub use console_header::ConsoleHeader;
+pub use form_alert::{form_error, FormAlert};
+pub use navigation::{follow_navigation, full_page_load};
+pub use password_input::PasswordInput;

@@ -1,0 +1,72 @@
+//! The error every server function returns: the engine's [`IamError`] made serializable, with its
+//! IAM code, a message fit for people and the per-field problems for forms. Internal causes are
+//! logged on the server and never cross the wire.
+
+use lanyard_iam::{FieldError, IamError};
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    /// IAM's error code (`ValidationError`, `SignInFailed`, …) or `RequestFailed` for transport trouble.
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
+impl AppError {
+    /// The message for one form field, if that field broke a rule.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        let msgs: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.field == field)
+            .map(|f| f.message.as_str())
+            .collect();
+        (!msgs.is_empty()).then(|| msgs.join("; "))
+    }
+}
+
+impl From<IamError> for AppError {
+    fn from(e: IamError) -> Self {
+        #[cfg(feature = "ssr")]
+        if let IamError::Internal(cause) = &e {
+            tracing::error!(%cause, "internal error");
+        }
+        AppError {
+            code: e.code().to_owned(),
+            message: e.public_message(),
+            fields: e.field_errors().to_vec(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        tracing::warn!(error = %value, "server function failed outside the engine");
+        let message = match value {
+            ServerFnErrorErr::Request(_) => {
+                "The console could not reach the server. Check your connection and try again."
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                "The form was incomplete. Please fill it in again."
+            }
+            _ => "Something went wrong on our side. Please try again.",
+        };
+        AppError {
+            code: "RequestFailed".to_owned(),
+            message: message.to_owned(),
+            fields: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per page (or family of pages) of the console.
+
+pub mod console_home;
+pub mod not_found;
+pub mod signin;

@@ -1,0 +1,128 @@
+//! The sign-in pages of `ui-contract.md`: the general `/signin` (root by email, or IAM user by
+//! account ID or alias) and the account's own page (`/signin/<account>` or `/console` on the
+//! account host), which asks only user name and password and links to root sign-in.
+
+use crate::api::{load_page_context, SignIn};
+use crate::components::{follow_navigation, form_error, FormAlert, PasswordInput};
+use crate::dto::Flash;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    view! {
+        <Title text="Sign in · Lanyard"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
+                    Ok(c) => view! { <GeneralSignInForm flash=c.flash/> }.into_any(),
+                    Err(e) => view! { <main class="narrow"><FormAlert error=Signal::derive(move || Some(e.clone()))/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    follow_navigation(action.value());
+    let error = form_error(action.value(), action.version(), flash, "signin");
+    view! {
+        <main class="narrow signin">
+            <h1>"Sign in"</h1>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="card signin-form">
+                <input type="hidden" name="from" value="/signin"/>
+                <fieldset class="kind-choice">
+                    <legend>"Sign in as"</legend>
+                    <label class="radio">
+                        <input type="radio" name="kind" value="root" checked=true/>
+                        " Root user"
+                    </label>
+                    <p class="hint">"Account owner who performs tasks requiring unrestricted access."</p>
+                    <label class="radio">
+                        <input type="radio" name="kind" value="iam"/>
+                        " IAM user"
+                    </label>
+                    <p class="hint">"User within an account who performs daily tasks."</p>
+                </fieldset>
+                <div class="field root-only">
+                    <label for="email">"Email address"</label>
+                    <input id="email" name="email" type="email" autocomplete="username"/>
+                </div>
+                <div class="field iam-only">
+                    <label for="account">"Account ID or alias"</label>
+                    <input id="account" name="account" type="text" autocomplete="organization"/>
+                </div>
+                <div class="field iam-only">
+                    <label for="user_name">"IAM user name"</label>
+                    <input id="user_name" name="user_name" type="text" autocomplete="username"/>
+                </div>
+                <PasswordInput id="password" name="password" label="Password"/>
+                <button type="submit" class="primary">"Sign in"</button>
+            </ActionForm>
+        </main>
+    }
+}
+
+/// `/signin/<account>`: the account page without a wildcard host name.
+#[component]
+pub fn AccountSignInPage() -> impl IntoView {
+    let params = use_params_map();
+    let ctx = Resource::new_blocking(move || params.read().get("account"), load_page_context);
+    view! {
+        <Title text="Sign in · Lanyard"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
+                    Ok(c) => {
+                        let account = c.signin_account.clone().unwrap_or_default();
+                        let from = format!("/signin/{account}");
+                        view! { <AccountSignInForm account from root_signin_url=c.root_signin_url flash=c.flash/> }
+                            .into_any()
+                    }
+                    Err(e) => view! { <main class="narrow"><FormAlert error=Signal::derive(move || Some(e.clone()))/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The account's own sign-in form: the account is shown, not asked; root cannot sign in here.
+#[component]
+pub fn AccountSignInForm(
+    account: String,
+    from: String,
+    root_signin_url: String,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    follow_navigation(action.value());
+    let error = form_error(action.value(), action.version(), flash, "signin");
+    view! {
+        <main class="narrow signin">
+            <h1>"Sign in as IAM user"</h1>
+            <p class="account-line">"Account ID or alias: "<strong data-testid="signin-account">{account.clone()}</strong></p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="card">
+                <input type="hidden" name="kind" value="iam"/>
+                <input type="hidden" name="account" value=account/>
+                <input type="hidden" name="from" value=from/>
+                <div class="field">
+                    <label for="user_name">"IAM user name"</label>
+                    <input id="user_name" name="user_name" type="text" autocomplete="username"/>
+                </div>
+                <PasswordInput id="password" name="password" label="Password"/>
+                <button type="submit" class="primary">"Sign in"</button>
+            </ActionForm>
+            <p class="alt-link"><a href=root_signin_url>"Sign in using root user email"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,57 @@
+//! Forms work without JavaScript: a plain `<form method=post>` to a server function gets a real
+//! 302 on success, and on failure its error is kept in the session (a flash) while leptos_axum
+//! sends the browser back to the form, which shows it. With JavaScript the same server function
+//! simply returns its result to the page.
+
+use super::session::{request_parts, request_session};
+use crate::dto::Flash;
+use crate::error::AppError;
+
+const FLASH_KEY: &str = "flash";
+
+/// True when the browser posted the form itself (it asks for HTML), not the hydrated app.
+pub fn is_plain_form_post() -> bool {
+    request_parts()
+        .ok()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// Ends a server function named `form`: for plain posts, redirects to `to` on success or keeps
+/// the error for the form page; in every case returns the result for the hydrated app.
+pub async fn finish<T>(
+    form: &str,
+    result: Result<T, AppError>,
+    to: impl FnOnce(&T) -> String,
+) -> Result<T, AppError> {
+    if !is_plain_form_post() {
+        return result;
+    }
+    match &result {
+        Ok(value) => leptos_axum::redirect(&to(value)),
+        Err(e) => {
+            if let Ok(session) = request_session() {
+                let flash = Flash {
+                    form: form.to_owned(),
+                    message: e.message.clone(),
+                    fields: e.fields.clone(),
+                };
+                if let Err(err) = session.insert(FLASH_KEY, flash).await {
+                    tracing::warn!(error = %err, "could not keep form error in session");
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Takes (and removes) the error a plain form post left for its page.
+pub async fn take_flash() -> Option<Flash> {
+    let session = request_session().ok()?;
+    session.remove::<Flash>(FLASH_KEY).await.ok().flatten()
+}

@@ -1,0 +1,12 @@
+//! Server-only helpers for server functions: the console's state, the session, plain-form posts.
+
+mod console_state;
+mod form_post;
+mod session;
+
+pub use console_state::{ClientAddr, ConsoleState};
+pub use form_post::{finish, is_plain_form_post, take_flash};
+pub use session::{
+    current_principal, request_host, request_session, sign_in_session, signin_page_of_session,
+    SessionPrincipal, ABSOLUTE_SESSION_SECS,
+};

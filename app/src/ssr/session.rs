@@ -1,0 +1,123 @@
+//! The console session: what it remembers about the principal, its absolute lifetime, and
+//! reloading the principal for each request.
+
+use crate::error::AppError;
+use axum::http::request::Parts;
+use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
+use lanyard_iam::IamError;
+use leptos::prelude::use_context;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+/// A signed-in session ends 12 hours after sign-in, however active it is (as the AWS console's).
+pub const ABSOLUTE_SESSION_SECS: i64 = 12 * 3600;
+
+const PRINCIPAL_KEY: &str = "principal";
+
+/// What the session stores: references only, re-checked against the database on every request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionPrincipal {
+    pub kind: PrincipalKind,
+    pub account_id: String,
+    pub user_id: Option<String>,
+    /// Unix seconds of the sign-in, for the absolute lifetime.
+    pub signed_in_at: i64,
+    /// The page to return to after signing out (the sign-in page used).
+    pub signin_page: String,
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
+    IamError::Internal(format!("{what}: {e}")).into()
+}
+
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| internal("request", "no request parts in context"))
+}
+
+pub fn request_session() -> Result<Session, AppError> {
+    request_parts()?
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| internal("session", "no session layer"))
+}
+
+pub fn request_host() -> Result<String, AppError> {
+    let parts = request_parts()?;
+    Ok(parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned())
+}
+
+fn now_secs() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The principal of this request's session, reloaded from the database. A session past its
+/// absolute lifetime, or naming a principal that no longer exists, is ended here.
+pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+    let session = request_session()?;
+    let Some(stored) = session
+        .get::<SessionPrincipal>(PRINCIPAL_KEY)
+        .await
+        .map_err(|e| internal("session read", e))?
+    else {
+        return Ok(None);
+    };
+    if now_secs() - stored.signed_in_at >= ABSOLUTE_SESSION_SECS {
+        session
+            .flush()
+            .await
+            .map_err(|e| internal("session flush", e))?;
+        return Ok(None);
+    }
+    let state = super::ConsoleState::get()?;
+    let account_id = AccountId::parse(&stored.account_id)?;
+    let principal = state
+        .engine
+        .find_principal(stored.kind, &account_id, stored.user_id.as_deref())
+        .await?;
+    if principal.is_none() {
+        session
+            .flush()
+            .await
+            .map_err(|e| internal("session flush", e))?;
+    }
+    Ok(principal)
+}
+
+/// Starts a signed-in session: a new session ID (so a planted one is useless), then the principal.
+pub async fn sign_in_session(principal: &Principal, signin_page: &str) -> Result<(), AppError> {
+    let session = request_session()?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| internal("session cycle", e))?;
+    let stored = SessionPrincipal {
+        kind: principal.kind(),
+        account_id: principal.account_id().to_string(),
+        user_id: match principal {
+            Principal::User { user_id, .. } => Some(user_id.to_string()),
+            Principal::Root { .. } => None,
+        },
+        signed_in_at: now_secs(),
+        signin_page: signin_page.to_owned(),
+    };
+    session
+        .insert(PRINCIPAL_KEY, stored)
+        .await
+        .map_err(|e| internal("session write", e))
+}
+
+/// The sign-in page this session came from, for the redirect after signing out.
+pub async fn signin_page_of_session() -> Result<Option<String>, AppError> {
+    let session = request_session()?;
+    Ok(session
+        .get::<SessionPrincipal>(PRINCIPAL_KEY)
+        .await
+        .map_err(|e| internal("session read", e))?
+        .map(|s| s.signin_page))
+}

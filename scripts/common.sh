@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Shared by scripts/run and scripts/test: idempotent installation of what the build needs.
+# Every step says what it does; nothing is installed twice.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Outside the clone, so a fresh clone on the same machine (CI) reuses compiled dependencies.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lanyard/target}"
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+
+step() { echo "==> $*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "error: root rights are needed for: $*" >&2; return 1
+  fi
+}
+
+# Installs the named Debian packages that are missing.
+ensure_apt() {
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The wasm target, cargo-leptos and the wasm-bindgen CLI matching Cargo.lock (cargo-leptos would
+# otherwise try to download the CLI from the web, which fails on machines without internet).
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+    step "installing cargo-leptos $CARGO_LEPTOS_VERSION from crates.io (once per machine; about 20 minutes on 2 cores)"
+    env -u CARGO_TARGET_DIR cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; then
+    step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (once per machine; about 3 minutes)"
+    # Not --locked: its lock file pins a crate version the registry no longer serves.
+    env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+# wasm-opt shrinks release wasm 2x; Debian's binaryen is too old (pages never hydrate), so it comes
+# from crates.io. Only release builds need it.
+ensure_wasm_opt() {
+  if ! command -v wasm-opt >/dev/null 2>&1; then
+    step "installing wasm-opt from crates.io (once per machine; about 9 minutes)"
+    env -u CARGO_TARGET_DIR cargo install wasm-opt --locked
+  fi
+}
+
+ensure_npm_packages() {
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    step "installing end2end npm packages (Playwright; the browser is Debian's chromium)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Builds the server binary and the site (wasm, JS, CSS, assets) with cargo-leptos.
+build_console() {
+  step "building the console with cargo-leptos ${1:-}"
+  cargo leptos build ${1:-}
+}
+
+lanyard_bin() {
+  if [ "${1:-}" = "--release" ]; then echo "$CARGO_TARGET_DIR/release/lanyard"; else echo "$CARGO_TARGET_DIR/debug/lanyard"; fi
+}
+
+# Waits until the console at $1 answers /readyz.
+wait_ready() {
+  local url="$1" i
+  for i in $(seq 1 100); do
+    curl -fsS "$url/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "error: the console at $url did not become ready" >&2
+  return 1
+}

@@ -1,0 +1,99 @@
+//! The subcommands of the `lanyard` binary; each shares the configuration and default database.
+
+mod account;
+mod demo;
+mod serve;
+mod user;
+
+use crate::config::{AccountCommand, Cli, Command, Config, DevCommand, UserCommand};
+use lanyard_iam::{Engine, EngineConfig, IamError};
+use sqlx::PgPool;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Iam(#[from] IamError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub type CommandResult = Result<(), CommandError>;
+
+pub async fn run(cli: Cli) -> CommandResult {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve::serve(&config).await,
+        Command::Migrate => {
+            let pool = connect(&config).await?;
+            lanyard_iam::store::MIGRATOR.run(&pool).await?;
+            eprintln!("lanyard: database is up to date");
+            Ok(())
+        }
+        Command::Account {
+            command:
+                AccountCommand::Create {
+                    email,
+                    alias,
+                    password_stdin,
+                },
+        } => account::create(&config, email, alias, password_stdin).await,
+        Command::User {
+            command:
+                UserCommand::Create {
+                    account,
+                    name,
+                    path,
+                    password_stdin,
+                    password_reset_required,
+                },
+        } => {
+            user::create(
+                &config,
+                &account,
+                name,
+                path,
+                password_stdin,
+                password_reset_required,
+            )
+            .await
+        }
+        Command::Dev {
+            command: DevCommand::Demo,
+        } => demo::ensure_demo(&config).await,
+        Command::Bench(args) => crate::bench::run(&config, args).await,
+    }
+}
+
+pub async fn connect(config: &Config) -> Result<PgPool, CommandError> {
+    lanyard_iam::store::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| {
+            CommandError::Usage(format!(
+            "cannot connect to the database ({e}). Start it with scripts/run, or set DATABASE_URL."
+        ))
+        })
+}
+
+pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
+    let pool = connect(config).await?;
+    lanyard_iam::store::MIGRATOR.run(&pool).await?;
+    Ok(Engine::new(pool, EngineConfig::default())?)
+}
+
+/// Reads a password from the first line of standard input (without its line ending).
+pub fn read_password_stdin() -> Result<lanyard_iam::domain::Password, CommandError> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let pw = line.strip_suffix('\n').unwrap_or(&line);
+    let pw = pw.strip_suffix('\r').unwrap_or(pw);
+    if pw.is_empty() {
+        return Err(CommandError::Usage("no password on standard input".into()));
+    }
+    Ok(lanyard_iam::domain::Password::new(pw))
+}

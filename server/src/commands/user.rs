@@ -1,0 +1,59 @@
+//! `lanyard user create`: an IAM user, with a console password when one is given on stdin.
+
+use super::{engine, read_password_stdin, CommandError, CommandResult};
+use crate::config::Config;
+use lanyard_iam::domain::{AccountRef, Principal};
+use lanyard_iam::usecases::users::NewUser;
+
+pub async fn create(
+    config: &Config,
+    account: &str,
+    name: String,
+    path: Option<String>,
+    password_stdin: bool,
+    password_reset_required: bool,
+) -> CommandResult {
+    let password = if password_stdin {
+        Some(read_password_stdin()?)
+    } else {
+        None
+    };
+    let engine = engine(config).await?;
+    let account_ref = AccountRef::parse(account).ok_or_else(|| {
+        CommandError::Usage(format!(
+            "{account:?} is neither a 12-digit account ID nor an alias"
+        ))
+    })?;
+    let account = engine
+        .find_account(&account_ref)
+        .await?
+        .ok_or_else(|| CommandError::Usage(format!("no account {account:?}")))?;
+    // The operator acts with the account root's authority.
+    let root = Principal::Root {
+        account_id: account.account_id.clone(),
+        email: account.root_email.clone(),
+    };
+    let has_password = password.is_some();
+    let user = engine
+        .create_user(
+            &root,
+            NewUser {
+                user_name: name,
+                path,
+                password,
+                password_reset_required,
+            },
+        )
+        .await?;
+    let out = serde_json::json!({
+        "user_id": user.user_id,
+        "user_name": user.user_name,
+        "path": user.path,
+        "arn": user.arn,
+        "account_id": account.account_id,
+        "console_access": has_password,
+        "created_at": user.created_at.format(&time::format_description::well_known::Rfc3339).ok(),
+    });
+    println!("{out}");
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Every setting, from flags or the environment; `lanyard --help` lists them with their defaults.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lanyard",
+    version,
+    about = "Lanyard: a self-hosted console for IAM users, sign-in and credentials"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// PostgreSQL URL. The default is the project's own local cluster that `scripts/run` starts.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:54329/lanyard",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address and port the console listens on.
+    #[arg(
+        long,
+        env = "LANYARD_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// The console's public origin, as browsers reach it (scheme, host, port).
+    #[arg(
+        long,
+        env = "LANYARD_PUBLIC_URL",
+        default_value = "http://localhost:3000",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// Domain under which each account has its sign-in host: `<alias-or-id>.<domain>` on the public port.
+    #[arg(
+        long,
+        env = "LANYARD_SIGNIN_DOMAIN",
+        default_value = "signin.localhost",
+        global = true
+    )]
+    pub signin_domain: String,
+
+    /// Mark cookies `Secure`: `auto` does so when the public URL is https.
+    #[arg(
+        long,
+        env = "LANYARD_SECURE_COOKIES",
+        value_enum,
+        default_value = "auto",
+        global = true
+    )]
+    pub secure_cookies: SecureCookies,
+
+    /// A signed-in session ends after this many idle minutes (and always 12 hours after sign-in).
+    #[arg(
+        long,
+        env = "LANYARD_SESSION_IDLE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub session_idle_minutes: i64,
+
+    /// Directory with the built site (`/pkg`, assets), as cargo-leptos writes it.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+
+    /// Largest number of database connections the server opens.
+    #[arg(
+        long,
+        env = "LANYARD_DB_MAX_CONNECTIONS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub db_max_connections: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SecureCookies {
+    Auto,
+    True,
+    False,
+}
+
+impl Config {
+    pub fn public_is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        match self.secure_cookies {
+            SecureCookies::Auto => self.public_is_https(),
+            SecureCookies::True => true,
+            SecureCookies::False => false,
+        }
+    }
+
+    pub fn hosts(&self) -> lanyard_app::hosts::HostConfig {
+        lanyard_app::hosts::HostConfig {
+            public_origin: self.public_url.trim_end_matches('/').to_owned(),
+            signin_domain: self.signin_domain.clone(),
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the console (the default when no command is given); applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Manage IAM users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Development helpers.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+    /// Measure sign-in throughput and page latency; prints figures.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountCommand {
+    /// Create an account with its root user; prints the account as one line of JSON.
+    Create {
+        /// The root user's email address (unique across the installation).
+        #[arg(long)]
+        email: String,
+        /// The account alias (3–63 of a-z, 0-9 and single hyphens, not all digits).
+        #[arg(long)]
+        alias: Option<String>,
+        /// Read the root password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an IAM user, with a console password when one is given; prints it as JSON.
+    Create {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// The user name (1–64 of letters, digits and _+=,.@-).
+        #[arg(long)]
+        name: String,
+        /// The user's path, e.g. `/eng/ops/` (default `/`).
+        #[arg(long)]
+        path: Option<String>,
+        /// Read a console password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Require a new password at the next sign-in.
+        #[arg(long)]
+        password_reset_required: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Create the demo account (alias `demo`) and its IAM user if absent; prints credentials and URLs.
+    Demo,
+}

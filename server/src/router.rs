@@ -1,0 +1,93 @@
+//! The axum router: health checks, the Leptos console (pages and server functions) and its static
+//! files, wrapped — outermost first — in security headers, cross-site refusal, the client's
+//! address and the session.
+
+use crate::config::Config;
+use crate::middleware::client_addr::client_addr;
+use crate::middleware::csrf::{csrf_guard, CsrfConfig};
+use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
+use crate::{health, sessions};
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use lanyard_app::ssr::ConsoleState;
+use lanyard_app::{shell, App};
+use lanyard_iam::Engine;
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use tower_sessions_sqlx_store::PostgresStore;
+
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("lanyard")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build()
+}
+
+/// Puts this response's nonce into its Content-Security-Policy (pages only: server functions
+/// have no nonce and keep the restrictive default).
+fn set_page_csp() {
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce)) {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+pub fn build(config: &Config, engine: Engine, session_store: PostgresStore) -> Router {
+    let console = ConsoleState {
+        engine: engine.clone(),
+        hosts: config.hosts(),
+    };
+    let state = ServerState {
+        leptos_options: leptos_options(config),
+        pool: engine.pool().clone(),
+    };
+    let context = move || {
+        provide_context(console.clone());
+        set_page_csp();
+    };
+    let routes = generate_route_list(App);
+    let shell_options = state.leptos_options.clone();
+    let csrf = CsrfConfig {
+        scheme: if config.public_is_https() {
+            "https".into()
+        } else {
+            "http".into()
+        },
+        public_origin: config.public_url.trim_end_matches('/').to_owned(),
+    };
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(shell_options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<ServerState, _>(
+            context, shell,
+        ))
+        .layer(sessions::layer(config, session_store))
+        .layer(from_fn(client_addr))
+        .layer(from_fn_with_state(csrf, csrf_guard))
+        .layer(from_fn_with_state(
+            HeaderConfig {
+                https: config.public_is_https(),
+            },
+            security_headers,
+        ))
+        .with_state(state)
+}
