@@ -3,7 +3,7 @@ import { DEMO_HOST, GENERIC_FAILURE, ROOT_EMAIL, ROOT_PASSWORD, USER, USER_PASSW
 
 async function rootSignIn(page: Page, email: string, password: string) {
   await page.goto('/signin');
-  await page.getByLabel('Root user').check();
+  await page.getByRole('radio', { name: 'Root user' }).check();
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -42,7 +42,7 @@ test('an IAM user signs in at /signin/<alias> and by account ID on the general p
   await expect(page).toHaveURL(/\/signin\/demo$/);
 
   await page.goto('/signin');
-  await page.getByLabel('IAM user').check();
+  await page.getByRole('radio', { name: 'IAM user' }).check();
   await page.getByLabel('Account ID or alias').fill(accountId);
   await page.getByLabel('IAM user name').fill(USER);
   await page.getByLabel('Password', { exact: true }).fill(USER_PASSWORD);

@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::middleware::client_addr::client_addr;
 use crate::middleware::csrf::{csrf_guard, CsrfConfig};
+use crate::middleware::form_redirects::clean_form_redirects;
 use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
 use crate::{health, sessions};
 use axum::extract::FromRef;
@@ -82,6 +83,7 @@ pub fn build(config: &Config, engine: Engine, session_store: PostgresStore) -> R
         ))
         .layer(sessions::layer(config, session_store))
         .layer(from_fn(client_addr))
+        .layer(from_fn(clean_form_redirects))
         .layer(from_fn_with_state(csrf, csrf_guard))
         .layer(from_fn_with_state(
             HeaderConfig {

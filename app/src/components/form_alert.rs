@@ -39,9 +39,7 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
             view! {
                 <div class="alert alert-error" role="alert">
                     <p>{e.message.clone()}</p>
-                    <Show when=move || has_fields>
-                        <ul>{items.clone()}</ul>
-                    </Show>
+                    {has_fields.then(|| view! { <ul>{items}</ul> })}
                 </div>
             }
         })

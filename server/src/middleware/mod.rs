@@ -1,5 +1,7 @@
-//! Request middleware: the client's address, cross-site request refusal, security headers.
+//! Request middleware: the client's address, cross-site request refusal, clean
+//! form redirects, security headers.
 
 pub mod client_addr;
 pub mod csrf;
+pub mod form_redirects;
 pub mod security_headers;
