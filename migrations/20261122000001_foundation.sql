@@ -84,3 +84,41 @@ BEGIN
     RETURN next_failures;
 END
 $$;
+
+-- Before a password check: charges the source address, then the subject (always in that order, so
+-- concurrent sign-ins lock rows in one order), in one statement. Returns 'ok', 'address_locked'
+-- or 'subject_locked'.
+CREATE FUNCTION signin_begin(p_address text, a_free integer, a_base integer, a_max integer, a_reset integer,
+                             p_subject text, s_free integer, s_base integer, s_max integer, s_reset integer)
+RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    -- Counters need no WAL flush before answering: a crash can lose at most the last fraction of
+    -- a second of increments. This statement's transaction only; credentials stay synchronous.
+    PERFORM set_config('synchronous_commit', 'off', true);
+    IF signin_charge_attempt(p_address, a_free, a_base, a_max, a_reset) IS NULL THEN
+        RETURN 'address_locked';
+    END IF;
+    IF signin_charge_attempt(p_subject, s_free, s_base, s_max, s_reset) IS NULL THEN
+        RETURN 'subject_locked';
+    END IF;
+    RETURN 'ok';
+END
+$$;
+
+-- After a correct password: the address gets its charge back (only failures count against it,
+-- lifting a lock that brings it under the limit), the subject's failures are cleared, and an IAM
+-- user's PasswordLastUsed is recorded. Address row first: the same lock order as signin_begin.
+CREATE FUNCTION signin_succeeded(p_address text, a_free integer, p_subject text, p_user_id text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('synchronous_commit', 'off', true);
+    UPDATE signin_throttle
+       SET failures = GREATEST(failures - 1, 0),
+           locked_until = CASE WHEN failures - 1 < a_free THEN NULL ELSE locked_until END
+     WHERE throttle_key = p_address;
+    DELETE FROM signin_throttle WHERE throttle_key = p_subject;
+    IF p_user_id IS NOT NULL THEN
+        UPDATE users SET password_last_used_at = now() WHERE user_id = p_user_id;
+    END IF;
+END
+$$;

@@ -31,9 +31,7 @@ impl Default for EngineConfig {
                 max_lock_secs: 15 * 60,
                 reset_after_secs: 3600,
             },
-            hash_concurrency: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
+            hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         }
     }
 }
@@ -48,11 +46,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(pool: PgPool, config: EngineConfig) -> Result<Self, IamError> {
         let hasher = PasswordHasher::new(config.hash_concurrency)?;
-        Ok(Self {
-            pool,
-            hasher,
-            config: Arc::new(config),
-        })
+        Ok(Self { pool, hasher, config: Arc::new(config) })
     }
 
     pub fn pool(&self) -> &PgPool {

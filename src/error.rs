@@ -14,10 +14,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        Self { field: field.to_owned(), message: message.into() }
     }
 }
 
@@ -51,15 +48,8 @@ pub enum IamError {
 fn describe_fields(fields: &[FieldError]) -> String {
     let n = fields.len();
     let noun = if n == 1 { "error" } else { "errors" };
-    let details: Vec<String> = fields
-        .iter()
-        .map(|f| {
-            format!(
-                "Value at '{}' failed to satisfy constraint: {}",
-                f.field, f.message
-            )
-        })
-        .collect();
+    let details: Vec<String> =
+        fields.iter().map(|f| format!("Value at '{}' failed to satisfy constraint: {}", f.field, f.message)).collect();
     format!("{n} validation {noun} detected: {}", details.join("; "))
 }
 
@@ -98,9 +88,7 @@ impl IamError {
     /// What a person may be shown: everything except internal causes, which stay in the log.
     pub fn public_message(&self) -> String {
         match self {
-            IamError::Internal(_) => {
-                "Something went wrong on our side. Please try again.".to_owned()
-            }
+            IamError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
             other => other.to_string(),
         }
     }
@@ -133,13 +121,8 @@ mod tests {
         assert_eq!(e.code(), "ValidationError");
         assert_eq!(e.status(), 400);
         let msg = e.public_message();
-        assert!(
-            msg.starts_with("2 validation errors detected: Value at 'userName'"),
-            "{msg}"
-        );
-        assert!(
-            msg.contains("Value at 'path' failed to satisfy constraint: must start and end with /")
-        );
+        assert!(msg.starts_with("2 validation errors detected: Value at 'userName'"), "{msg}");
+        assert!(msg.contains("Value at 'path' failed to satisfy constraint: must start and end with /"));
     }
 
     #[test]

@@ -16,12 +16,11 @@ async fn creates_account_with_random_12_digit_id_and_argon2id_root(pool: PgPool)
     assert_eq!(a.account_id.as_str().len(), 12);
     assert_ne!(a.account_id, b.account_id);
     assert_eq!(a.alias.as_ref().map(|x| x.as_str()), Some("acme"));
-    let hash: String =
-        sqlx::query_scalar("SELECT root_password_hash FROM accounts WHERE account_id = $1")
-            .bind(a.account_id.as_str())
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let hash: String = sqlx::query_scalar("SELECT root_password_hash FROM accounts WHERE account_id = $1")
+        .bind(a.account_id.as_str())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert!(!hash.contains(ROOT_PASSWORD));
 }
@@ -37,22 +36,11 @@ async fn reports_every_invalid_field_and_writes_nothing(pool: PgPool) {
         })
         .await
         .unwrap_err();
-    let fields: Vec<&str> = err
-        .field_errors()
-        .iter()
-        .map(|f| f.field.as_str())
-        .collect();
+    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
     assert!(fields.contains(&"email"), "{fields:?}");
     assert!(fields.contains(&"accountAlias"), "{fields:?}");
-    assert_eq!(
-        fields.iter().filter(|f| **f == "password").count(),
-        2,
-        "length and classes: {err}"
-    );
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert_eq!(fields.iter().filter(|f| **f == "password").count(), 2, "length and classes: {err}");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 0);
 }
 
@@ -68,10 +56,7 @@ async fn alias_and_root_email_are_unique_across_the_installation(pool: PgPool) {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(dup_alias, IamError::EntityAlreadyExists(ref m) if m.contains("shared")),
-        "{dup_alias:?}"
-    );
+    assert!(matches!(dup_alias, IamError::EntityAlreadyExists(ref m) if m.contains("shared")), "{dup_alias:?}");
     let dup_email = e
         .create_account(NewAccount {
             email: "FIRST@example.com".into(),
@@ -80,10 +65,7 @@ async fn alias_and_root_email_are_unique_across_the_installation(pool: PgPool) {
         })
         .await
         .unwrap_err();
-    assert!(
-        matches!(dup_email, IamError::EntityAlreadyExists(_)),
-        "{dup_email:?}"
-    );
+    assert!(matches!(dup_email, IamError::EntityAlreadyExists(_)), "{dup_email:?}");
 }
 
 #[sqlx::test]
@@ -93,25 +75,13 @@ async fn a_new_alias_replaces_the_old_one_which_stops_resolving(pool: PgPool) {
     let other = account(&e, "x@example.com", Some("taken")).await;
     let root = root_of(&a);
     e.set_account_alias(&root, "new-name").await.unwrap();
-    assert!(e
-        .find_account(&AccountRef::parse("old-name").unwrap())
-        .await
-        .unwrap()
-        .is_none());
-    let found = e
-        .find_account(&AccountRef::parse("new-name").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(e.find_account(&AccountRef::parse("old-name").unwrap()).await.unwrap().is_none());
+    let found = e.find_account(&AccountRef::parse("new-name").unwrap()).await.unwrap().unwrap();
     assert_eq!(found.account_id, a.account_id);
     let err = e.set_account_alias(&root, "taken").await.unwrap_err();
     assert!(matches!(err, IamError::EntityAlreadyExists(_)));
     // Another account's root cannot rename this one: the alias is always set on the actor's own account.
-    let still = e
-        .find_account(&AccountRef::Id(other.account_id.clone()))
-        .await
-        .unwrap()
-        .unwrap();
+    let still = e.find_account(&AccountRef::Id(other.account_id.clone())).await.unwrap().unwrap();
     assert_eq!(still.alias.unwrap().as_str(), "taken");
 }
 
@@ -148,9 +118,6 @@ async fn twenty_parallel_creates_of_one_name_in_different_cases_make_one_user(po
         }
     }
     assert_eq!(ok, 1);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1);
 }

@@ -24,12 +24,7 @@ pub struct AppError {
 impl AppError {
     /// The message for one form field, if that field broke a rule.
     pub fn field_message(&self, field: &str) -> Option<String> {
-        let msgs: Vec<&str> = self
-            .fields
-            .iter()
-            .filter(|f| f.field == field)
-            .map(|f| f.message.as_str())
-            .collect();
+        let msgs: Vec<&str> = self.fields.iter().filter(|f| f.field == field).map(|f| f.message.as_str()).collect();
         (!msgs.is_empty()).then(|| msgs.join("; "))
     }
 }
@@ -40,11 +35,7 @@ impl From<IamError> for AppError {
         if let IamError::Internal(cause) = &e {
             tracing::error!(%cause, "internal error");
         }
-        AppError {
-            code: e.code().to_owned(),
-            message: e.public_message(),
-            fields: e.field_errors().to_vec(),
-        }
+        AppError { code: e.code().to_owned(), message: e.public_message(), fields: e.field_errors().to_vec() }
     }
 }
 
@@ -63,10 +54,6 @@ impl FromServerFnError for AppError {
             }
             _ => "Something went wrong on our side. Please try again.",
         };
-        AppError {
-            code: "RequestFailed".to_owned(),
-            message: message.to_owned(),
-            fields: Vec::new(),
-        }
+        AppError { code: "RequestFailed".to_owned(), message: message.to_owned(), fields: Vec::new() }
     }
 }

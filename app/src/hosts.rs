@@ -13,19 +13,12 @@ pub struct HostConfig {
 
 impl HostConfig {
     fn scheme(&self) -> &str {
-        self.public_origin
-            .split_once("://")
-            .map(|(s, _)| s)
-            .unwrap_or("http")
+        self.public_origin.split_once("://").map(|(s, _)| s).unwrap_or("http")
     }
 
     /// `:3000` when the public origin names a port, else empty.
     fn port_suffix(&self) -> String {
-        let authority = self
-            .public_origin
-            .split_once("://")
-            .map(|(_, a)| a)
-            .unwrap_or(&self.public_origin);
+        let authority = self.public_origin.split_once("://").map(|(_, a)| a).unwrap_or(&self.public_origin);
         let authority = authority.trim_end_matches('/');
         match authority.rsplit_once(':') {
             Some((_, port)) if port.chars().all(|c| c.is_ascii_digit()) => format!(":{port}"),
@@ -46,13 +39,7 @@ impl HostConfig {
 
     /// The sign-in URL of an account's IAM users.
     pub fn account_signin_url(&self, alias_or_id: &str) -> String {
-        format!(
-            "{}://{}.{}{}/console",
-            self.scheme(),
-            alias_or_id,
-            self.signin_domain,
-            self.port_suffix()
-        )
+        format!("{}://{}.{}{}/console", self.scheme(), alias_or_id, self.signin_domain, self.port_suffix())
     }
 
     /// The general sign-in page (root users and IAM users by account), on the console's origin.
@@ -66,28 +53,14 @@ mod tests {
     use super::*;
 
     fn cfg() -> HostConfig {
-        HostConfig {
-            public_origin: "http://localhost:3000".into(),
-            signin_domain: "signin.localhost".into(),
-        }
+        HostConfig { public_origin: "http://localhost:3000".into(), signin_domain: "signin.localhost".into() }
     }
 
     #[test]
     fn recognises_account_hosts_with_or_without_port() {
-        assert_eq!(
-            cfg().account_label("demo.signin.localhost:3000").as_deref(),
-            Some("demo")
-        );
-        assert_eq!(
-            cfg().account_label("DEMO.signin.localhost").as_deref(),
-            Some("demo")
-        );
-        assert_eq!(
-            cfg()
-                .account_label("123456789012.signin.localhost:3000")
-                .as_deref(),
-            Some("123456789012")
-        );
+        assert_eq!(cfg().account_label("demo.signin.localhost:3000").as_deref(), Some("demo"));
+        assert_eq!(cfg().account_label("DEMO.signin.localhost").as_deref(), Some("demo"));
+        assert_eq!(cfg().account_label("123456789012.signin.localhost:3000").as_deref(), Some("123456789012"));
         assert_eq!(cfg().account_label("localhost:3000"), None);
         assert_eq!(cfg().account_label("signin.localhost:3000"), None);
         assert_eq!(cfg().account_label("a.b.signin.localhost:3000"), None);
@@ -96,19 +69,11 @@ mod tests {
 
     #[test]
     fn builds_urls_from_the_public_origin() {
-        assert_eq!(
-            cfg().account_signin_url("demo"),
-            "http://demo.signin.localhost:3000/console"
-        );
+        assert_eq!(cfg().account_signin_url("demo"), "http://demo.signin.localhost:3000/console");
         assert_eq!(cfg().root_signin_url(), "http://localhost:3000/signin");
-        let https = HostConfig {
-            public_origin: "https://iam.example.com/".into(),
-            signin_domain: "signin.example.com".into(),
-        };
-        assert_eq!(
-            https.account_signin_url("acme"),
-            "https://acme.signin.example.com/console"
-        );
+        let https =
+            HostConfig { public_origin: "https://iam.example.com/".into(), signin_domain: "signin.example.com".into() };
+        assert_eq!(https.account_signin_url("acme"), "https://acme.signin.example.com/console");
         assert_eq!(https.root_signin_url(), "https://iam.example.com/signin");
     }
 }

@@ -1,5 +1,251 @@
+//! `lanyard bench`: prints figures, asserts nothing. It starts the console in-process on a
+//! loopback port against the configured database, creates a throwaway account, and measures
+//!
+//! 1. the raw argon2id verification rate of this machine (one thread per core, no server);
+//! 2. end-to-end password sign-ins per second over HTTP (`POST /api/sign_in`), compared with (1);
+//! 3. p50/p99 latency of a cheap signed-in page (`GET /console`, 20 per second, as people
+//!    clicking around would), idle and while (2) saturates the CPU.
+//!
+//! The load generator shares the machine with the server, as it would on a small host.
+
+use crate::commands::{engine, CommandError, CommandResult};
+use crate::config::Config;
+use crate::{router, sessions};
+use lanyard_iam::domain::{Password, Principal};
+use lanyard_iam::usecases::accounts::NewAccount;
+use lanyard_iam::usecases::users::NewUser;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
 #[derive(clap::Args, Debug)]
-pub struct BenchArgs {}
-pub async fn run(_c: &crate::config::Config, _a: BenchArgs) -> crate::commands::CommandResult {
+pub struct BenchArgs {
+    /// Seconds of each sign-in storm.
+    #[arg(long, default_value_t = 6)]
+    pub seconds: u64,
+    /// Rounds of (raw hashing, sign-in storm).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Concurrent sign-in clients during the storm.
+    #[arg(long, default_value_t = 8)]
+    pub clients: usize,
+}
+
+const PASSWORD: &str = "Bench-Passw0rd!";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// This process's (user + system CPU seconds, minor page faults), from /proc (Linux only).
+fn process_usage() -> Option<(f64, u64)> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // After the command name: state is field 3, minflt 10, utime 14, stime 15 (1-based, man 5 proc).
+    let minflt: u64 = fields.get(7)?.parse().ok()?;
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    let ticks = 100.0; // USER_HZ on Linux
+    Some(((utime + stime) / ticks, minflt))
+}
+
+fn bench_err(what: &str, e: impl std::fmt::Display) -> CommandError {
+    CommandError::Usage(format!("bench: {what}: {e}"))
+}
+
+/// GETs of `url` with `cookie`, one every `every`, until `deadline`; returns the sorted latencies.
+async fn page_latencies(
+    client: &reqwest::Client,
+    url: &str,
+    cookie: &str,
+    every: Duration,
+    deadline: Instant,
+) -> Result<Vec<Duration>, CommandError> {
+    let mut out = Vec::new();
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while Instant::now() < deadline {
+        tick.tick().await;
+        let t = Instant::now();
+        let res = client
+            .get(url)
+            .header("cookie", cookie)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .map_err(|e| bench_err("page", e))?;
+        let status = res.status();
+        let body = res.bytes().await.map_err(|e| bench_err("page body", e))?;
+        if !status.is_success() || !body.windows(11).any(|w| w == b"arn:aws:iam") {
+            return Err(bench_err("page", format!("unexpected response {status}")));
+        }
+        out.push(t.elapsed());
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
+    let engine = engine(config).await?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+
+    // A throwaway account with one IAM user.
+    let tag: String = {
+        use rand::Rng;
+        rand::thread_rng()
+            .sample_iter(&rand::distributions::Alphanumeric)
+            .take(8)
+            .map(char::from)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let alias = format!("bench-{tag}");
+    let email = format!("bench-{tag}@example.com");
+    let account = engine
+        .create_account(NewAccount {
+            email: email.clone(),
+            alias: Some(alias.clone()),
+            password: Password::new(PASSWORD),
+        })
+        .await?;
+    let root = Principal::Root { account_id: account.account_id.clone(), email: email.clone() };
+    // One user per client: parallel sign-ins of a single user would (rightly) trip its throttle,
+    // which counts attempts in flight.
+    for i in 0..args.clients.max(1) {
+        let user = NewUser {
+            user_name: format!("bench-{i}"),
+            path: None,
+            password: Some(Password::new(PASSWORD)),
+            password_reset_required: false,
+        };
+        engine.create_user(&root, user).await?;
+    }
+
+    // The console, in-process on a loopback port.
+    let store = sessions::store(engine.pool());
+    let app = router::build(config, engine.clone(), store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().map_err(|e| bench_err("client", e))?;
+
+    let sign_in = |client: reqwest::Client, body: String, url: String| async move {
+        client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+    };
+    let root_body = format!("kind=root&email={email}&password={PASSWORD}");
+    let res = sign_in(client.clone(), root_body, format!("{base}/api/sign_in"))
+        .await
+        .map_err(|e| bench_err("root sign-in", e))?;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("lanyard_session=")).map(str::to_owned))
+        .ok_or_else(|| bench_err("root sign-in", format!("no session cookie (status {})", res.status())))?;
+    let page_url = format!("{base}/console");
+
+    // 3a. The cheap page, idle.
+    let pace = Duration::from_millis(50);
+    let idle = page_latencies(&client, &page_url, &cookie, pace, Instant::now() + Duration::from_secs(5)).await?;
+
+    // 1 + 2 + 3b, in rounds: the raw rate right before each storm, so both see the same machine
+    // (a shared VM's speed drifts by ±10% from minute to minute).
+    let rounds = args.rounds.max(1);
+    let storm_for = Duration::from_secs(args.seconds.max(1));
+    let mut ratios = Vec::new();
+    let mut busy = Vec::new();
+    let (mut total_ok, mut total_failed, mut total_secs, mut raw_sum) = (0u64, 0u64, 0.0f64, 0.0f64);
+    let mut cpu_line = String::new();
+    println!("Lanyard benchmark — {cores} cores, argon2id m=19456 KiB t=2 p=1, in-process server on {addr}");
+    for round in 1..=rounds {
+        let hasher = engine.hasher().clone();
+        let raw = tokio::task::spawn_blocking(move || hasher.raw_verify_rate(Duration::from_secs(3), cores))
+            .await
+            .map_err(|e| bench_err("raw hashing", e))?;
+        let deadline = Instant::now() + storm_for;
+        let started = Instant::now();
+        let usage_before = process_usage();
+        let mut storm = Vec::new();
+        for i in 0..args.clients.max(1) {
+            let body = format!("kind=iam&account={alias}&user_name=bench-{i}&password={PASSWORD}");
+            let (client, url) = (client.clone(), format!("{base}/api/sign_in"));
+            storm.push(tokio::spawn(async move {
+                let (mut ok, mut failed) = (0u64, 0u64);
+                while Instant::now() < deadline {
+                    match sign_in(client.clone(), body.clone(), url.clone()).await {
+                        Ok(r) if r.status().is_success() => ok += 1,
+                        _ => failed += 1,
+                    }
+                }
+                (ok, failed)
+            }));
+        }
+        busy.extend(page_latencies(&client, &page_url, &cookie, pace, deadline).await?);
+        let (mut ok, mut failed) = (0u64, 0u64);
+        for t in storm {
+            let (o, f) = t.await.map_err(|e| bench_err("storm", e))?;
+            ok += o;
+            failed += f;
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let rate = ok as f64 / elapsed;
+        if let (Some((c0, f0)), Some((c1, f1))) = (usage_before, process_usage()) {
+            if ok > 0 {
+                cpu_line = format!(
+                    "{:.1} ms CPU and {} page faults per sign-in in this process (server and client)",
+                    1000.0 * (c1 - c0) / ok as f64,
+                    (f1 - f0) / ok
+                );
+            }
+        }
+        println!(
+            "  round {round}: raw argon2id {raw:6.1}/s | sign-ins {rate:6.1}/s ({} clients, {ok} ok, {failed} failed) = {:.0}% of raw",
+            args.clients,
+            100.0 * rate / raw
+        );
+        ratios.push(rate / raw);
+        total_ok += ok;
+        total_failed += failed;
+        total_secs += elapsed;
+        raw_sum += raw;
+    }
+    ratios.sort_by(|a, b| a.total_cmp(b));
+    busy.sort();
+    let raw = raw_sum / rounds as f64;
+    let rate = total_ok as f64 / total_secs;
+    println!("  raw argon2id verifications            {raw:6.1} /s  (mean of the rounds, {cores} threads, no server)");
+    println!(
+        "  end-to-end password sign-ins          {rate:6.1} /s  ({total_ok} ok, {total_failed} failed in {total_secs:.0} s); median round {:.0}% of raw",
+        100.0 * ratios[ratios.len() / 2]
+    );
+    println!("  {cpu_line}");
+    println!(
+        "  GET /console signed in, idle          p50 {}  p99 {}  (n={})",
+        ms(percentile(&idle, 0.5)),
+        ms(percentile(&idle, 0.99)),
+        idle.len()
+    );
+    println!(
+        "  GET /console during the sign-in storm p50 {}  p99 {}  (n={})",
+        ms(percentile(&busy, 0.5)),
+        ms(percentile(&busy, 0.99)),
+        busy.len()
+    );
     Ok(())
 }

@@ -4,11 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "lanyard",
-    version,
-    about = "Lanyard: a self-hosted console for IAM users, sign-in and credentials"
-)]
+#[command(name = "lanyard", version, about = "Lanyard: a self-hosted console for IAM users, sign-in and credentials")]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -19,76 +15,35 @@ pub struct Cli {
 #[derive(Args, Clone, Debug)]
 pub struct Config {
     /// PostgreSQL URL. The default is the project's own local cluster that `scripts/run` starts.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:54329/lanyard",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:54329/lanyard", global = true)]
     pub database_url: String,
 
     /// Address and port the console listens on.
-    #[arg(
-        long,
-        env = "LANYARD_LISTEN",
-        default_value = "127.0.0.1:3000",
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_LISTEN", default_value = "127.0.0.1:3000", global = true)]
     pub listen: SocketAddr,
 
     /// The console's public origin, as browsers reach it (scheme, host, port).
-    #[arg(
-        long,
-        env = "LANYARD_PUBLIC_URL",
-        default_value = "http://localhost:3000",
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_PUBLIC_URL", default_value = "http://localhost:3000", global = true)]
     pub public_url: String,
 
     /// Domain under which each account has its sign-in host: `<alias-or-id>.<domain>` on the public port.
-    #[arg(
-        long,
-        env = "LANYARD_SIGNIN_DOMAIN",
-        default_value = "signin.localhost",
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_SIGNIN_DOMAIN", default_value = "signin.localhost", global = true)]
     pub signin_domain: String,
 
     /// Mark cookies `Secure`: `auto` does so when the public URL is https.
-    #[arg(
-        long,
-        env = "LANYARD_SECURE_COOKIES",
-        value_enum,
-        default_value = "auto",
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_SECURE_COOKIES", value_enum, default_value = "auto", global = true)]
     pub secure_cookies: SecureCookies,
 
     /// A signed-in session ends after this many idle minutes (and always 12 hours after sign-in).
-    #[arg(
-        long,
-        env = "LANYARD_SESSION_IDLE_MINUTES",
-        default_value_t = 60,
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_SESSION_IDLE_MINUTES", default_value_t = 60, global = true)]
     pub session_idle_minutes: i64,
 
     /// Directory with the built site (`/pkg`, assets), as cargo-leptos writes it.
-    #[arg(
-        long,
-        env = "LEPTOS_SITE_ROOT",
-        default_value = "target/site",
-        global = true
-    )]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: String,
 
     /// Largest number of database connections the server opens.
-    #[arg(
-        long,
-        env = "LANYARD_DB_MAX_CONNECTIONS",
-        default_value_t = 20,
-        global = true
-    )]
+    #[arg(long, env = "LANYARD_DB_MAX_CONNECTIONS", default_value_t = 20, global = true)]
     pub db_max_connections: u32,
 }
 

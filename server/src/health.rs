@@ -9,10 +9,7 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(pool): State<PgPool>) -> (StatusCode, &'static str) {
-    match sqlx::query_scalar::<_, i32>("SELECT 1")
-        .fetch_one(&pool)
-        .await
-    {
+    match sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&pool).await {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

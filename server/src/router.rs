@@ -39,10 +39,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// Puts this response's nonce into its Content-Security-Policy (pages only: server functions
 /// have no nonce and keep the restrictive default).
 fn set_page_csp() {
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
         if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce)) {
             res.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -50,14 +47,8 @@ fn set_page_csp() {
 }
 
 pub fn build(config: &Config, engine: Engine, session_store: PostgresStore) -> Router {
-    let console = ConsoleState {
-        engine: engine.clone(),
-        hosts: config.hosts(),
-    };
-    let state = ServerState {
-        leptos_options: leptos_options(config),
-        pool: engine.pool().clone(),
-    };
+    let console = ConsoleState { engine: engine.clone(), hosts: config.hosts() };
+    let state = ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone() };
     let context = move || {
         provide_context(console.clone());
         set_page_csp();
@@ -65,31 +56,18 @@ pub fn build(config: &Config, engine: Engine, session_store: PostgresStore) -> R
     let routes = generate_route_list(App);
     let shell_options = state.leptos_options.clone();
     let csrf = CsrfConfig {
-        scheme: if config.public_is_https() {
-            "https".into()
-        } else {
-            "http".into()
-        },
+        scheme: if config.public_is_https() { "https".into() } else { "http".into() },
         public_origin: config.public_url.trim_end_matches('/').to_owned(),
     };
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            shell(shell_options.clone())
-        })
-        .fallback(file_and_error_handler_with_context::<ServerState, _>(
-            context, shell,
-        ))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(sessions::layer(config, session_store))
         .layer(from_fn(client_addr))
         .layer(from_fn(clean_form_redirects))
         .layer(from_fn_with_state(csrf, csrf_guard))
-        .layer(from_fn_with_state(
-            HeaderConfig {
-                https: config.public_is_https(),
-            },
-            security_headers,
-        ))
+        .layer(from_fn_with_state(HeaderConfig { https: config.public_is_https() }, security_headers))
         .with_state(state)
 }

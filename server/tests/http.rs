@@ -24,14 +24,7 @@ fn config() -> Config {
 }
 
 fn app(pool: &PgPool) -> axum::Router {
-    let engine = Engine::new(
-        pool.clone(),
-        EngineConfig {
-            hash_concurrency: 2,
-            ..EngineConfig::default()
-        },
-    )
-    .unwrap();
+    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
     router::build(&config(), engine, sessions::store(pool))
 }
 
@@ -45,10 +38,8 @@ async fn seed(pool: &PgPool) -> String {
         })
         .await
         .unwrap();
-    let root = lanyard_iam::domain::Principal::Root {
-        account_id: account.account_id.clone(),
-        email: ROOT_EMAIL.into(),
-    };
+    let root =
+        lanyard_iam::domain::Principal::Root { account_id: account.account_id.clone(), email: ROOT_EMAIL.into() };
     engine
         .create_user(
             &root,
@@ -75,14 +66,7 @@ fn form_post(
     let mut b = Request::post(path)
         .header(header::HOST, host)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(
-            header::ACCEPT,
-            if accept_html {
-                "text/html"
-            } else {
-                "application/json"
-            },
-        )
+        .header(header::ACCEPT, if accept_html { "text/html" } else { "application/json" })
         .header(header::REFERER, format!("http://{host}/signin"));
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
@@ -94,9 +78,7 @@ fn form_post(
 }
 
 fn get(path: &str, host: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::get(path)
-        .header(header::HOST, host)
-        .header(header::ACCEPT, "text/html");
+    let mut b = Request::get(path).header(header::HOST, host).header(header::ACCEPT, "text/html");
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
     }
@@ -114,35 +96,19 @@ fn session_cookie(res: &Response<Body>) -> Option<String> {
 }
 
 async fn body_text(res: Response<Body>) -> String {
-    String::from_utf8(
-        axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap()
+    String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
 }
 
 async fn root_sign_in(app: &axum::Router, cookie: Option<&str>) -> Response<Body> {
     let body = format!("kind=root&email={ROOT_EMAIL}&password={ROOT_PASSWORD}&from=%2Fsignin");
     app.clone()
-        .oneshot(form_post(
-            "/api/sign_in",
-            HOST,
-            &body,
-            cookie,
-            Some("http://localhost:3000"),
-            false,
-        ))
+        .oneshot(form_post("/api/sign_in", HOST, &body, cookie, Some("http://localhost:3000"), false))
         .await
         .unwrap()
 }
 
 async fn session_rows(pool: &PgPool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session")
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session").fetch_one(pool).await.unwrap()
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -151,34 +117,15 @@ async fn root_sign_in_sets_a_host_only_httponly_lax_session_and_shows_the_arn(po
     let app = app(&pool);
     let res = root_sign_in(&app, None).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let raw = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        raw.contains("HttpOnly") && raw.contains("SameSite=Lax") && raw.contains("Path=/"),
-        "{raw}"
-    );
-    assert!(
-        !raw.to_ascii_lowercase().contains("domain="),
-        "host-only cookie: {raw}"
-    );
+    let raw = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax") && raw.contains("Path=/"), "{raw}");
+    assert!(!raw.to_ascii_lowercase().contains("domain="), "host-only cookie: {raw}");
     let cookie = session_cookie(&res).unwrap();
     assert!(body_text(res).await.contains("/console"));
-    let page = app
-        .clone()
-        .oneshot(get("/console", HOST, Some(&cookie)))
-        .await
-        .unwrap();
+    let page = app.clone().oneshot(get("/console", HOST, Some(&cookie))).await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = body_text(page).await;
-    assert!(
-        html.contains(&format!("arn:aws:iam::{account_id}:root")),
-        "ARN shown"
-    );
+    assert!(html.contains(&format!("arn:aws:iam::{account_id}:root")), "ARN shown");
     assert!(html.contains("Sign out"));
 }
 
@@ -189,42 +136,22 @@ async fn sign_in_rotates_the_session_id(pool: PgPool) {
     seed(&pool).await;
     let app = app(&pool);
     // A failed plain-form sign-in leaves an error in a (pre-authentication) session.
-    let bad = form_post(
-        "/api/sign_in",
-        HOST,
-        "kind=root&email=x%40example.com&password=nope",
-        None,
-        None,
-        true,
-    );
+    let bad = form_post("/api/sign_in", HOST, "kind=root&email=x%40example.com&password=nope", None, None, true);
     let res = app.clone().oneshot(bad).await.unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::FOUND,
-        "plain form posts go back to the form"
-    );
+    assert_eq!(res.status(), StatusCode::FOUND, "plain form posts go back to the form");
     let planted = session_cookie(&res).expect("a pre-authentication session");
     let res = root_sign_in(&app, Some(&planted)).await;
     let fresh = session_cookie(&res).expect("a new session cookie");
     assert_ne!(fresh, planted);
     let old_id = planted.split_once('=').unwrap().1.to_owned();
-    let still: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session WHERE id = $1")
-            .bind(&old_id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    assert_eq!(still, 0, "the planted session is gone");
-    let page = app
-        .clone()
-        .oneshot(get("/console", HOST, Some(&planted)))
+    let still: i64 = sqlx::query_scalar("SELECT count(*) FROM tower_sessions.session WHERE id = $1")
+        .bind(&old_id)
+        .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(
-        page.status(),
-        StatusCode::FOUND,
-        "the planted ID is not signed in"
-    );
+    assert_eq!(still, 0, "the planted session is gone");
+    let page = app.clone().oneshot(get("/console", HOST, Some(&planted))).await.unwrap();
+    assert_eq!(page.status(), StatusCode::FOUND, "the planted ID is not signed in");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -233,14 +160,9 @@ async fn sessions_survive_a_server_restart(pool: PgPool) {
     let cookie = session_cookie(&root_sign_in(&app(&pool), None).await).unwrap();
     // A new router with a new engine and store: nothing kept in memory.
     let restarted = app(&pool);
-    let page = restarted
-        .oneshot(get("/console", HOST, Some(&cookie)))
-        .await
-        .unwrap();
+    let page = restarted.oneshot(get("/console", HOST, Some(&cookie))).await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(body_text(page)
-        .await
-        .contains(&format!("arn:aws:iam::{account_id}:root")));
+    assert!(body_text(page).await.contains(&format!("arn:aws:iam::{account_id}:root")));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -251,23 +173,12 @@ async fn sign_out_deletes_the_server_side_session(pool: PgPool) {
     assert_eq!(session_rows(&pool).await, 1);
     let res = app
         .clone()
-        .oneshot(form_post(
-            "/api/sign_out",
-            HOST,
-            "",
-            Some(&cookie),
-            Some("http://localhost:3000"),
-            false,
-        ))
+        .oneshot(form_post("/api/sign_out", HOST, "", Some(&cookie), Some("http://localhost:3000"), false))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(session_rows(&pool).await, 0);
-    let page = app
-        .clone()
-        .oneshot(get("/console", HOST, Some(&cookie)))
-        .await
-        .unwrap();
+    let page = app.clone().oneshot(get("/console", HOST, Some(&cookie))).await.unwrap();
     assert_eq!(page.status(), StatusCode::FOUND);
     assert_eq!(page.headers().get(header::LOCATION).unwrap(), "/signin");
 }
@@ -279,30 +190,12 @@ async fn cross_site_sign_in_is_refused(pool: PgPool) {
     seed(&pool).await;
     let app = app(&pool);
     let body = format!("kind=root&email={ROOT_EMAIL}&password={ROOT_PASSWORD}");
-    for origin in [
-        "https://evil.example",
-        "http://evil.signin.localhost:3000",
-        "null",
-    ] {
-        let res = app
-            .clone()
-            .oneshot(form_post(
-                "/api/sign_in",
-                HOST,
-                &body,
-                None,
-                Some(origin),
-                true,
-            ))
-            .await
-            .unwrap();
+    for origin in ["https://evil.example", "http://evil.signin.localhost:3000", "null"] {
+        let res = app.clone().oneshot(form_post("/api/sign_in", HOST, &body, None, Some(origin), true)).await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
         assert!(session_cookie(&res).is_none());
     }
-    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM signin_throttle")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM signin_throttle").fetch_one(&pool).await.unwrap();
     assert_eq!(attempts, 0, "no sign-in attempt was even made");
 }
 
@@ -315,14 +208,7 @@ async fn cross_origin_sign_out_is_refused(pool: PgPool) {
     let cookie = session_cookie(&root_sign_in(&app, None).await).unwrap();
     let res = app
         .clone()
-        .oneshot(form_post(
-            "/api/sign_out",
-            HOST,
-            "",
-            Some(&cookie),
-            Some("http://evil.signin.localhost:3000"),
-            false,
-        ))
+        .oneshot(form_post("/api/sign_out", HOST, "", Some(&cookie), Some("http://evil.signin.localhost:3000"), false))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -344,55 +230,23 @@ async fn cross_origin_sign_out_is_refused(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn pages_carry_security_headers_and_a_nonce_csp_that_matches_the_hydration_script(
-    pool: PgPool,
-) {
+async fn pages_carry_security_headers_and_a_nonce_csp_that_matches_the_hydration_script(pool: PgPool) {
     let app = app(&pool);
-    let res = app
-        .clone()
-        .oneshot(get("/signin", HOST, None))
-        .await
-        .unwrap();
+    let res = app.clone().oneshot(get("/signin", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let h = res.headers().clone();
     assert_eq!(h.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
     assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
     assert_eq!(h.get(header::REFERRER_POLICY).unwrap(), "same-origin");
     assert_eq!(h.get(header::CACHE_CONTROL).unwrap(), "no-store");
-    let csp = h
-        .get(header::CONTENT_SECURITY_POLICY)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),
-        "{csp}"
-    );
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("a nonce")
-        .to_owned();
+    let csp = h.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().to_owned();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce").to_owned();
     let html = body_text(res).await;
-    assert!(
-        html.contains(&format!("nonce=\"{nonce}\"")),
-        "the hydration script carries the CSP nonce"
-    );
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the CSP nonce");
     // A second response gets a different nonce.
-    let again = app
-        .clone()
-        .oneshot(get("/signin", HOST, None))
-        .await
-        .unwrap();
-    let csp2 = again
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let again = app.clone().oneshot(get("/signin", HOST, None)).await.unwrap();
+    let csp2 = again.headers().get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().to_owned();
     assert_ne!(csp, csp2);
 }
 
@@ -400,68 +254,33 @@ async fn pages_carry_security_headers_and_a_nonce_csp_that_matches_the_hydration
 async fn the_account_host_asks_only_user_name_and_password(pool: PgPool) {
     let account_id = seed(&pool).await;
     let app = app(&pool);
-    for host in [
-        "demo.signin.localhost:3000".to_owned(),
-        format!("{account_id}.signin.localhost:3000"),
-    ] {
-        let res = app
-            .clone()
-            .oneshot(get("/console", &host, None))
-            .await
-            .unwrap();
+    for host in ["demo.signin.localhost:3000".to_owned(), format!("{account_id}.signin.localhost:3000")] {
+        let res = app.clone().oneshot(get("/console", &host, None)).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let html = body_text(res).await;
-        assert!(
-            html.contains("Sign in as IAM user") && html.contains("IAM user name"),
-            "{host}"
-        );
-        assert!(
-            !html.contains("Email address"),
-            "no root sign-in on the account page"
-        );
-        assert!(
-            html.contains("http://localhost:3000/signin"),
-            "links to root sign-in"
-        );
+        assert!(html.contains("Sign in as IAM user") && html.contains("IAM user name"), "{host}");
+        assert!(!html.contains("Email address"), "no root sign-in on the account page");
+        assert!(html.contains("http://localhost:3000/signin"), "links to root sign-in");
     }
     // On the console's own host, signed out, /console sends people to /signin.
-    let res = app
-        .clone()
-        .oneshot(get("/console", HOST, None))
-        .await
-        .unwrap();
+    let res = app.clone().oneshot(get("/console", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn health_and_readiness(pool: PgPool) {
     let app = app(&pool);
-    let res = app
-        .clone()
-        .oneshot(get("/healthz", HOST, None))
-        .await
-        .unwrap();
+    let res = app.clone().oneshot(get("/healthz", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = app
-        .clone()
-        .oneshot(get("/readyz", HOST, None))
-        .await
-        .unwrap();
+    let res = app.clone().oneshot(get("/readyz", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     pool.close().await;
-    let res = app
-        .clone()
-        .oneshot(get("/readyz", HOST, None))
-        .await
-        .unwrap();
+    let res = app.clone().oneshot(get("/readyz", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_pages_are_404(pool: PgPool) {
-    let res = app(&pool)
-        .oneshot(get("/no/such/page", HOST, None))
-        .await
-        .unwrap();
+    let res = app(&pool).oneshot(get("/no/such/page", HOST, None)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }

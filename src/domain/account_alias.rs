@@ -18,10 +18,7 @@ impl AccountAlias {
         if !(3..=63).contains(&n) {
             problems.push("must be 3 to 63 characters");
         }
-        if !raw
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
             problems.push("may contain only lowercase letters a-z, digits and hyphens");
         }
         if raw.starts_with('-') || raw.ends_with('-') {
@@ -73,19 +70,8 @@ mod tests {
         for ok in ["demo", "abc", "my-company", "a1b", "0abc", &"a".repeat(63)] {
             assert!(AccountAlias::parse(ok).is_ok(), "{ok:?} refused");
         }
-        for bad in [
-            "ab",
-            &"a".repeat(64),
-            "Demo",
-            "-abc",
-            "abc-",
-            "a--b",
-            "a_b",
-            "a.b",
-            "123456789012",
-            "ábc",
-            "a b",
-        ] {
+        for bad in ["ab", &"a".repeat(64), "Demo", "-abc", "abc-", "a--b", "a_b", "a.b", "123456789012", "ábc", "a b"]
+        {
             assert!(AccountAlias::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -24,11 +24,7 @@ impl AccountId {
     pub fn generate() -> Self {
         use rand::Rng;
         let mut rng = rand::rngs::OsRng;
-        Self(
-            (0..12)
-                .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-                .collect(),
-        )
+        Self((0..12).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect())
     }
 
     pub fn as_str(&self) -> &str {
@@ -62,14 +58,8 @@ mod tests {
     #[test]
     fn accepts_twelve_digits_only() {
         assert!(AccountId::parse("012345678910").is_ok());
-        for bad in [
-            "",
-            "12345678901",
-            "1234567890123",
-            "12345678901a",
-            "１２３４５６７８９０１２",
-            " 12345678901",
-        ] {
+        for bad in ["", "12345678901", "1234567890123", "12345678901a", "１２３４５６７８９０１２", " 12345678901"]
+        {
             assert!(AccountId::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

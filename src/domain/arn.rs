@@ -19,14 +19,8 @@ mod tests {
         let acct = AccountId::parse("012345678910").unwrap();
         assert_eq!(root_arn(&acct), "arn:aws:iam::012345678910:root");
         let name = UserName::parse("alice").unwrap();
-        assert_eq!(
-            user_arn(&acct, &IamPath::root(), &name),
-            "arn:aws:iam::012345678910:user/alice"
-        );
+        assert_eq!(user_arn(&acct, &IamPath::root(), &name), "arn:aws:iam::012345678910:user/alice");
         let path = IamPath::parse("/eng/ops/").unwrap();
-        assert_eq!(
-            user_arn(&acct, &path, &name),
-            "arn:aws:iam::012345678910:user/eng/ops/alice"
-        );
+        assert_eq!(user_arn(&acct, &path, &name), "arn:aws:iam::012345678910:user/eng/ops/alice");
     }
 }

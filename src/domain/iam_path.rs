@@ -25,11 +25,7 @@ impl IamPath {
         if !raw.starts_with('/') || !raw.ends_with('/') {
             problems.push("must begin and end with a forward slash (/)".to_owned());
         }
-        let bad: Vec<char> = raw
-            .chars()
-            .filter(|c| !('!'..='~').contains(c))
-            .take(5)
-            .collect();
+        let bad: Vec<char> = raw.chars().filter(|c| !('!'..='~').contains(c)).take(5).collect();
         if !bad.is_empty() {
             let shown: Vec<String> = bad.iter().map(|c| describe_char(*c)).collect();
             problems.push(format!(
@@ -80,24 +76,10 @@ mod tests {
 
     #[test]
     fn follows_iam_path_rules() {
-        for ok in [
-            "/",
-            "/eng/",
-            "/eng/ops/",
-            "/a!~/",
-            &format!("/{}/", "x".repeat(510)),
-        ] {
+        for ok in ["/", "/eng/", "/eng/ops/", "/a!~/", &format!("/{}/", "x".repeat(510))] {
             assert!(IamPath::parse(ok).is_ok(), "{ok:?} refused");
         }
-        for bad in [
-            "",
-            "eng/",
-            "/eng",
-            "/e g/",
-            "/e\tg/",
-            "/é/",
-            &format!("/{}/", "x".repeat(511)),
-        ] {
+        for bad in ["", "eng/", "/eng", "/e g/", "/e\tg/", "/é/", &format!("/{}/", "x".repeat(511))] {
             assert!(IamPath::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -87,10 +87,7 @@ pub fn root_password_violations(password: &str, identities: &[&str]) -> Vec<Pass
     if character_classes(password) < 3 {
         broken.push(PasswordRule::CharacterClasses { required: 3 });
     }
-    if identities
-        .iter()
-        .any(|id| !id.is_empty() && id.eq_ignore_ascii_case(password))
-    {
+    if identities.iter().any(|id| !id.is_empty() && id.eq_ignore_ascii_case(password)) {
         broken.push(PasswordRule::SameAsIdentity);
     }
     broken
@@ -116,27 +113,16 @@ mod tests {
     #[test]
     fn root_rules_report_every_violation() {
         let v = root_password_violations("abc", &[]);
-        assert_eq!(
-            v,
-            vec![
-                PasswordRule::Length { min: 8, max: 128 },
-                PasswordRule::CharacterClasses { required: 3 }
-            ]
-        );
+        assert_eq!(v, vec![PasswordRule::Length { min: 8, max: 128 }, PasswordRule::CharacterClasses { required: 3 }]);
     }
 
     #[test]
     fn length_boundaries_count_characters_not_bytes() {
-        assert!(root_password_violations("Aa1!Aa1", &[])
-            .contains(&PasswordRule::Length { min: 8, max: 128 }));
+        assert!(root_password_violations("Aa1!Aa1", &[]).contains(&PasswordRule::Length { min: 8, max: 128 }));
         assert!(root_password_violations("Aa1!Aa1!", &[]).is_empty());
         // 128 two-byte characters (256 bytes) are still 128 characters.
         let long = format!("Aa1{}", "é".repeat(125));
-        assert!(
-            root_password_violations(&long, &[]).is_empty(),
-            "{:?}",
-            root_password_violations(&long, &[])
-        );
+        assert!(root_password_violations(&long, &[]).is_empty(), "{:?}", root_password_violations(&long, &[]));
         let too_long = format!("Aa1{}", "é".repeat(126));
         assert!(!root_password_violations(&too_long, &[]).is_empty());
     }

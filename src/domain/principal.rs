@@ -12,16 +12,8 @@ pub enum PrincipalKind {
 /// A signed-in principal as loaded from the store for the current request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Principal {
-    Root {
-        account_id: AccountId,
-        email: String,
-    },
-    User {
-        account_id: AccountId,
-        user_id: UniqueId,
-        user_name: UserName,
-        path: IamPath,
-    },
+    Root { account_id: AccountId, email: String },
+    User { account_id: AccountId, user_id: UniqueId, user_name: UserName, path: IamPath },
 }
 
 impl Principal {
@@ -41,12 +33,7 @@ impl Principal {
     pub fn arn(&self) -> String {
         match self {
             Principal::Root { account_id, .. } => root_arn(account_id),
-            Principal::User {
-                account_id,
-                user_name,
-                path,
-                ..
-            } => user_arn(account_id, path, user_name),
+            Principal::User { account_id, user_name, path, .. } => user_arn(account_id, path, user_name),
         }
     }
 
@@ -73,9 +60,7 @@ impl AccountRef {
         if let Ok(id) = AccountId::parse(s) {
             return Some(AccountRef::Id(id));
         }
-        AccountAlias::parse(&s.to_ascii_lowercase())
-            .ok()
-            .map(AccountRef::Alias)
+        AccountAlias::parse(&s.to_ascii_lowercase()).ok().map(AccountRef::Alias)
     }
 
     pub fn as_str(&self) -> &str {
@@ -92,13 +77,8 @@ mod tests {
 
     #[test]
     fn account_ref_tells_ids_from_aliases() {
-        assert!(matches!(
-            AccountRef::parse("012345678910"),
-            Some(AccountRef::Id(_))
-        ));
-        assert!(
-            matches!(AccountRef::parse(" Demo "), Some(AccountRef::Alias(a)) if a.as_str() == "demo")
-        );
+        assert!(matches!(AccountRef::parse("012345678910"), Some(AccountRef::Id(_))));
+        assert!(matches!(AccountRef::parse(" Demo "), Some(AccountRef::Alias(a)) if a.as_str() == "demo"));
         assert_eq!(AccountRef::parse("not valid!"), None);
         assert_eq!(AccountRef::parse("12345"), None);
     }
@@ -106,10 +86,7 @@ mod tests {
     #[test]
     fn principal_arns() {
         let account_id = AccountId::parse("111122223333").unwrap();
-        let root = Principal::Root {
-            account_id: account_id.clone(),
-            email: "a@b.co".into(),
-        };
+        let root = Principal::Root { account_id: account_id.clone(), email: "a@b.co".into() };
         assert_eq!(root.arn(), "arn:aws:iam::111122223333:root");
         let user = Principal::User {
             account_id,

@@ -30,21 +30,14 @@ pub struct UniqueId(String);
 impl UniqueId {
     pub fn parse(raw: &str) -> Result<Self, IamError> {
         let ok = raw.len() == 21
-            && [
-                UniqueIdKind::User,
-                UniqueIdKind::Group,
-                UniqueIdKind::Policy,
-            ]
-            .iter()
-            .any(|k| raw.starts_with(k.prefix()))
+            && [UniqueIdKind::User, UniqueIdKind::Group, UniqueIdKind::Policy]
+                .iter()
+                .any(|k| raw.starts_with(k.prefix()))
             && raw.bytes().skip(4).all(|b| ALPHABET.contains(&b));
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(IamError::field(
-                "userId",
-                "must be 21 characters: a 4-letter prefix and 17 of A-Z, 2-7",
-            ))
+            Err(IamError::field("userId", "must be 21 characters: a 4-letter prefix and 17 of A-Z, 2-7"))
         }
     }
 
@@ -52,9 +45,7 @@ impl UniqueId {
     pub fn generate(kind: UniqueIdKind) -> Self {
         use rand::Rng;
         let mut rng = rand::rngs::OsRng;
-        let tail: String = (0..17)
-            .map(|_| ALPHABET[rng.gen_range(0..32)] as char)
-            .collect();
+        let tail: String = (0..17).map(|_| ALPHABET[rng.gen_range(0..32)] as char).collect();
         Self(format!("{}{tail}", kind.prefix()))
     }
 
@@ -90,10 +81,7 @@ mod tests {
     fn parses_aws_shaped_ids() {
         assert!(UniqueId::parse("AIDAJQABLZS4A3QDU576Q").is_ok());
         assert!(UniqueId::parse("AIDAJQABLZS4A3QDU576").is_err());
-        assert!(
-            UniqueId::parse("AIDAJQABLZS4A3QDU5761").is_err(),
-            "1 is not in A-Z2-7"
-        );
+        assert!(UniqueId::parse("AIDAJQABLZS4A3QDU5761").is_err(), "1 is not in A-Z2-7");
         assert!(UniqueId::parse("XXXXJQABLZS4A3QDU576Q").is_err());
     }
 

@@ -1,4 +1,5 @@
-//! Rows of `signin_throttle`: failed sign-in counters with growing locks, charged atomically.
+//! Rows of `signin_throttle`: failed sign-in counters with growing locks, charged atomically
+//! before the password is checked (see the `signin_*` functions in the migrations).
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
@@ -15,51 +16,58 @@ pub struct ThrottlePolicy {
     pub reset_after_secs: i32,
 }
 
-/// Charges one attempt before the password is checked. `Ok(None)`: the subject is locked and
-/// nothing was charged; `Ok(Some(n))`: the attempt may proceed and is failure number `n` unless
-/// it succeeds.
-pub async fn update_charge_attempt(
+/// What charging a sign-in attempt found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charge {
+    /// Both counters took the attempt; the password may be checked.
+    Proceed,
+    /// The source address is locked; nothing more was charged.
+    AddressLocked,
+    /// The user (or root email) is locked.
+    SubjectLocked,
+}
+
+/// Charges one attempt to the address and then the subject, in one statement.
+pub async fn update_begin_attempt(
     ex: impl PgExecutor<'_>,
-    key: &str,
-    policy: &ThrottlePolicy,
-) -> Result<Option<i32>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "SELECT signin_charge_attempt($1, $2, $3, $4, $5)",
-        key,
-        policy.free_failures,
-        policy.base_lock_secs,
-        policy.max_lock_secs,
-        policy.reset_after_secs
+    address_key: &str,
+    address: &ThrottlePolicy,
+    subject_key: &str,
+    subject: &ThrottlePolicy,
+) -> Result<Charge, sqlx::Error> {
+    let outcome = sqlx::query_scalar!(
+        "SELECT signin_begin($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        address_key,
+        address.free_failures,
+        address.base_lock_secs,
+        address.max_lock_secs,
+        address.reset_after_secs,
+        subject_key,
+        subject.free_failures,
+        subject.base_lock_secs,
+        subject.max_lock_secs,
+        subject.reset_after_secs,
     )
     .fetch_one(ex)
-    .await
-}
-
-/// After a successful sign-in: the user's consecutive failures start again from zero.
-pub async fn delete_failures(ex: impl PgExecutor<'_>, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM signin_throttle WHERE throttle_key = $1", key)
-        .execute(ex)
-        .await?;
-    Ok(())
-}
-
-/// After a successful sign-in from an address: take back that attempt's charge (only failures
-/// count against an address), lifting the lock if that brings it under the limit.
-pub async fn update_refund_attempt(
-    ex: impl PgExecutor<'_>,
-    key: &str,
-    policy: &ThrottlePolicy,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE signin_throttle
-            SET failures = GREATEST(failures - 1, 0),
-                locked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE locked_until END
-          WHERE throttle_key = $1",
-        key,
-        policy.free_failures
-    )
-    .execute(ex)
     .await?;
+    Ok(match outcome.as_deref() {
+        Some("ok") => Charge::Proceed,
+        Some("address_locked") => Charge::AddressLocked,
+        _ => Charge::SubjectLocked,
+    })
+}
+
+/// After a correct password: refund the address, clear the subject, record PasswordLastUsed.
+pub async fn update_attempt_succeeded(
+    ex: impl PgExecutor<'_>,
+    address_key: &str,
+    address: &ThrottlePolicy,
+    subject_key: &str,
+    user_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT signin_succeeded($1, $2, $3, $4)", address_key, address.free_failures, subject_key, user_id)
+        .fetch_one(ex)
+        .await?;
     Ok(())
 }
 
@@ -69,15 +77,8 @@ pub struct ThrottleRow {
     pub locked_until: Option<OffsetDateTime>,
 }
 
-pub async fn find_throttle(
-    ex: impl PgExecutor<'_>,
-    key: &str,
-) -> Result<Option<ThrottleRow>, sqlx::Error> {
-    sqlx::query_as!(
-        ThrottleRow,
-        "SELECT failures, locked_until FROM signin_throttle WHERE throttle_key = $1",
-        key
-    )
-    .fetch_optional(ex)
-    .await
+pub async fn find_throttle(ex: impl PgExecutor<'_>, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error> {
+    sqlx::query_as!(ThrottleRow, "SELECT failures, locked_until FROM signin_throttle WHERE throttle_key = $1", key)
+        .fetch_optional(ex)
+        .await
 }

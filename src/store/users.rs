@@ -95,16 +95,3 @@ pub async fn find_user_by_id(
     .fetch_optional(ex)
     .await
 }
-
-pub async fn update_password_last_used(
-    ex: impl PgExecutor<'_>,
-    user_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE users SET password_last_used_at = now() WHERE user_id = $1",
-        user_id
-    )
-    .execute(ex)
-    .await?;
-    Ok(())
-}

@@ -1,8 +1,6 @@
 //! Accounts: creating one with its root user, naming it with an alias, finding it by ID or alias.
 
-use crate::domain::{
-    root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password, Principal,
-};
+use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password, Principal};
 use crate::store::{self, accounts::AccountRow};
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -44,15 +42,8 @@ impl Engine {
     /// field is reported at once; nothing is written unless all are met.
     pub async fn create_account(&self, input: NewAccount) -> Result<Account, IamError> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let email = Email::parse(&input.email)
-            .map_err(|e| errors.extend_from_slice(e.field_errors()))
-            .ok();
-        let alias = match input
-            .alias
-            .as_deref()
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-        {
+        let email = Email::parse(&input.email).map_err(|e| errors.extend_from_slice(e.field_errors())).ok();
+        let alias = match input.alias.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
             Some(raw) => AccountAlias::parse(raw)
                 .map(Some)
                 .map_err(|e| errors.extend_from_slice(e.field_errors()))
@@ -72,29 +63,17 @@ impl Engine {
         // A collision among 10^12 IDs is unlikely but possible; the primary key decides.
         for _ in 0..5 {
             let account_id = AccountId::generate();
-            match store::accounts::insert_account(
-                &self.pool,
-                &account_id,
-                alias.as_ref(),
-                &email,
-                &hash,
-            )
-            .await
-            {
+            match store::accounts::insert_account(&self.pool, &account_id, alias.as_ref(), &email, &hash).await {
                 Ok(()) => {
                     let row = store::accounts::find_account_by_id(&self.pool, &account_id)
                         .await?
-                        .ok_or_else(|| {
-                            IamError::Internal("account vanished after insert".into())
-                        })?;
+                        .ok_or_else(|| IamError::Internal("account vanished after insert".into()))?;
                     tracing::info!(account_id = %account_id, "account created");
                     return row.try_into();
                 }
                 Err(e) => match store::unique_violation(&e) {
                     Some("accounts_pkey") => continue,
-                    Some("accounts_alias_key") => {
-                        return Err(alias.as_ref().map(alias_taken).unwrap_or(e.into()))
-                    }
+                    Some("accounts_alias_key") => return Err(alias.as_ref().map(alias_taken).unwrap_or(e.into())),
                     Some("accounts_root_email_key") => {
                         return Err(IamError::EntityAlreadyExists(
                             "An account with this root email address already exists.".into(),
@@ -104,33 +83,19 @@ impl Engine {
                 },
             }
         }
-        Err(IamError::Internal(
-            "could not find a free account ID".into(),
-        ))
+        Err(IamError::Internal("could not find a free account ID".into()))
     }
 
     /// IAM's CreateAccountAlias: an account has at most one alias, so a new one replaces the old,
     /// whose sign-in URL stops working at once.
-    pub async fn set_account_alias(
-        &self,
-        actor: &Principal,
-        alias: &str,
-    ) -> Result<AccountAlias, IamError> {
+    pub async fn set_account_alias(&self, actor: &Principal, alias: &str) -> Result<AccountAlias, IamError> {
         let alias = AccountAlias::parse(alias.trim())?;
         let account_id = actor.account_id();
-        self.authorize(
-            actor,
-            "iam:CreateAccountAlias",
-            &format!("arn:aws:iam::{account_id}:*"),
-        )?;
+        self.authorize(actor, "iam:CreateAccountAlias", &format!("arn:aws:iam::{account_id}:*"))?;
         match store::accounts::update_account_alias(&self.pool, account_id, Some(&alias)).await {
             Ok(true) => Ok(alias),
-            Ok(false) => Err(IamError::NoSuchEntity(format!(
-                "The account {account_id} cannot be found."
-            ))),
-            Err(e) if store::unique_violation(&e) == Some("accounts_alias_key") => {
-                Err(alias_taken(&alias))
-            }
+            Ok(false) => Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found."))),
+            Err(e) if store::unique_violation(&e) == Some("accounts_alias_key") => Err(alias_taken(&alias)),
             Err(e) => Err(e.into()),
         }
     }
@@ -138,20 +103,12 @@ impl Engine {
     pub async fn find_account(&self, account: &AccountRef) -> Result<Option<Account>, IamError> {
         let row = match account {
             AccountRef::Id(id) => store::accounts::find_account_by_id(&self.pool, id).await?,
-            AccountRef::Alias(alias) => {
-                store::accounts::find_account_by_alias(&self.pool, alias).await?
-            }
+            AccountRef::Alias(alias) => store::accounts::find_account_by_alias(&self.pool, alias).await?,
         };
         row.map(Account::try_from).transpose()
     }
 
-    pub async fn find_account_by_root_email(
-        &self,
-        email: &str,
-    ) -> Result<Option<Account>, IamError> {
-        store::accounts::find_account_by_root_email(&self.pool, email.trim())
-            .await?
-            .map(Account::try_from)
-            .transpose()
+    pub async fn find_account_by_root_email(&self, email: &str) -> Result<Option<Account>, IamError> {
+        store::accounts::find_account_by_root_email(&self.pool, email.trim()).await?.map(Account::try_from).transpose()
     }
 }

@@ -7,14 +7,8 @@ use crate::{Engine, IamError};
 
 impl Engine {
     /// Decides whether `principal` may perform IAM `action` (e.g. `iam:CreateUser`) on `resource` (an ARN).
-    pub fn authorize(
-        &self,
-        principal: &Principal,
-        action: &str,
-        resource: &str,
-    ) -> Result<(), IamError> {
-        let own_account =
-            resource.starts_with(&format!("arn:aws:iam::{}:", principal.account_id()));
+    pub fn authorize(&self, principal: &Principal, action: &str, resource: &str) -> Result<(), IamError> {
+        let own_account = resource.starts_with(&format!("arn:aws:iam::{}:", principal.account_id()));
         match principal {
             Principal::Root { .. } if own_account => Ok(()),
             _ => Err(IamError::AccessDenied(format!(

@@ -14,14 +14,9 @@ impl Engine {
         user_id: Option<&str>,
     ) -> Result<Option<Principal>, IamError> {
         match (kind, user_id) {
-            (PrincipalKind::Root, _) => {
-                Ok(store::accounts::find_account_by_id(&self.pool, account_id)
-                    .await?
-                    .map(|a| Principal::Root {
-                        account_id: account_id.clone(),
-                        email: a.root_email,
-                    }))
-            }
+            (PrincipalKind::Root, _) => Ok(store::accounts::find_account_by_id(&self.pool, account_id)
+                .await?
+                .map(|a| Principal::Root { account_id: account_id.clone(), email: a.root_email })),
             (PrincipalKind::User, Some(user_id)) => {
                 match store::users::find_user_by_id(&self.pool, account_id, user_id).await? {
                     Some(u) => Ok(Some(Principal::User {

@@ -6,6 +6,7 @@
 
 use crate::domain::{AccountId, AccountRef, IamPath, Password, Principal, UniqueId, UserName};
 use crate::store;
+use crate::store::throttle::Charge;
 use crate::{Engine, IamError};
 use std::net::IpAddr;
 
@@ -41,11 +42,7 @@ pub enum SignInRefusal {
 
 /// Keeps throttle keys short even for 10 kB of input.
 fn clip(s: &str) -> String {
-    s.trim()
-        .chars()
-        .take(128)
-        .collect::<String>()
-        .to_lowercase()
+    s.trim().chars().take(128).collect::<String>().to_lowercase()
 }
 
 /// IPv6 clients usually own a whole /64, so that is what one address's counter covers.
@@ -73,59 +70,52 @@ struct Candidate {
 impl Engine {
     /// Signs in; any refusal is the one generic [`IamError::SignInFailed`].
     pub async fn sign_in(&self, req: SignInRequest) -> Result<SignedIn, IamError> {
-        self.attempt_sign_in(req)
-            .await?
-            .map_err(|_| IamError::SignInFailed)
+        self.attempt_sign_in(req).await?.map_err(|_| IamError::SignInFailed)
     }
 
     /// Like [`Engine::sign_in`] but tells why a sign-in was refused (for tests and the log).
-    pub async fn attempt_sign_in(
-        &self,
-        req: SignInRequest,
-    ) -> Result<Result<SignedIn, SignInRefusal>, IamError> {
+    pub async fn attempt_sign_in(&self, req: SignInRequest) -> Result<Result<SignedIn, SignInRefusal>, IamError> {
         let candidate = self.resolve_candidate(&req.target).await?;
         let address_key = address_key(req.source);
         let cfg = &self.config;
 
-        let address_ok =
-            store::throttle::update_charge_attempt(&self.pool, &address_key, &cfg.address_throttle)
-                .await?;
-        if address_ok.is_none() {
-            tracing::info!(source = %req.source, "sign-in refused: source address locked");
-            return Ok(Err(SignInRefusal::Throttled));
-        }
-        let subject_ok = store::throttle::update_charge_attempt(
+        match store::throttle::update_begin_attempt(
             &self.pool,
+            &address_key,
+            &cfg.address_throttle,
             &candidate.throttle_key,
             &cfg.user_throttle,
         )
-        .await?;
-        if subject_ok.is_none() {
-            tracing::info!(subject = %candidate.throttle_key, "sign-in refused: subject locked");
-            return Ok(Err(SignInRefusal::Throttled));
+        .await?
+        {
+            Charge::Proceed => {}
+            Charge::AddressLocked => {
+                tracing::info!(source = %req.source, "sign-in refused: source address locked");
+                return Ok(Err(SignInRefusal::Throttled));
+            }
+            Charge::SubjectLocked => {
+                tracing::info!(subject = %candidate.throttle_key, "sign-in refused: subject locked");
+                return Ok(Err(SignInRefusal::Throttled));
+            }
         }
 
-        let verified = self
-            .hasher
-            .verify(&req.password, candidate.password_hash.as_deref())
-            .await?;
+        let verified = self.hasher.verify(&req.password, candidate.password_hash.as_deref()).await?;
         match (verified, candidate.principal) {
             (true, Some(principal)) => {
-                store::throttle::delete_failures(&self.pool, &candidate.throttle_key).await?;
-                store::throttle::update_refund_attempt(
+                let user_id = match &principal {
+                    Principal::User { user_id, .. } => Some(user_id.as_str()),
+                    Principal::Root { .. } => None,
+                };
+                store::throttle::update_attempt_succeeded(
                     &self.pool,
                     &address_key,
                     &cfg.address_throttle,
+                    &candidate.throttle_key,
+                    user_id,
                 )
                 .await?;
-                if let Principal::User { user_id, .. } = &principal {
-                    store::users::update_password_last_used(&self.pool, user_id.as_str()).await?;
-                }
                 tracing::info!(principal = %principal.arn(), "signed in");
-                Ok(Ok(SignedIn {
-                    principal,
-                    password_reset_required: candidate.password_reset_required,
-                }))
+                Ok(Ok(SignedIn { principal, password_reset_required: candidate.password_reset_required }))
             }
             _ => {
                 tracing::info!(subject = %candidate.throttle_key, source = %req.source, "sign-in refused: bad credentials");
@@ -149,12 +139,9 @@ impl Engine {
                         password_hash: Some(r.root_password_hash),
                         password_reset_required: false,
                     },
-                    None => Candidate {
-                        throttle_key,
-                        principal: None,
-                        password_hash: None,
-                        password_reset_required: false,
-                    },
+                    None => {
+                        Candidate { throttle_key, principal: None, password_hash: None, password_reset_required: false }
+                    }
                 })
             }
             SignInTarget::User { account, user_name } => {
@@ -174,8 +161,7 @@ impl Engine {
                 let account_id = account_row.account_id;
                 let throttle_key = format!("user:{account_id}:{}", clip(user_name));
                 let row = if UserName::parse(user_name.trim()).is_ok() {
-                    store::users::find_user_credentials(&self.pool, &account_id, user_name.trim())
-                        .await?
+                    store::users::find_user_credentials(&self.pool, &account_id, user_name.trim()).await?
                 } else {
                     None
                 };
@@ -192,12 +178,9 @@ impl Engine {
                         password_reset_required: u.password_reset_required.unwrap_or(false),
                     },
                     // No such user, or a user without console access: the same dummy work.
-                    _ => Candidate {
-                        throttle_key,
-                        principal: None,
-                        password_hash: None,
-                        password_reset_required: false,
-                    },
+                    _ => {
+                        Candidate { throttle_key, principal: None, password_hash: None, password_reset_required: false }
+                    }
                 })
             }
         }
@@ -215,10 +198,7 @@ mod tests {
         let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         assert_eq!(address_key(a), address_key(b));
         assert_ne!(address_key(a), address_key(c));
-        assert_eq!(
-            address_key("::ffff:10.0.0.1".parse().unwrap()),
-            "ip:10.0.0.1"
-        );
+        assert_eq!(address_key("::ffff:10.0.0.1".parse().unwrap()), "ip:10.0.0.1");
     }
 
     #[test]

@@ -2,8 +2,7 @@
 //! the users issue and builds on this).
 
 use crate::domain::{
-    root_password_violations, user_arn, IamPath, Password, Principal, UniqueId, UniqueIdKind,
-    UserName,
+    root_password_violations, user_arn, IamPath, Password, Principal, UniqueId, UniqueIdKind, UserName,
 };
 use crate::store;
 use crate::{Engine, FieldError, IamError};
@@ -32,13 +31,9 @@ impl Engine {
     pub async fn create_user(&self, actor: &Principal, input: NewUser) -> Result<User, IamError> {
         let account_id = actor.account_id().clone();
         let mut errors: Vec<FieldError> = Vec::new();
-        let name = UserName::parse(&input.user_name)
-            .map_err(|e| errors.extend_from_slice(e.field_errors()))
-            .ok();
+        let name = UserName::parse(&input.user_name).map_err(|e| errors.extend_from_slice(e.field_errors())).ok();
         let path = match input.path.as_deref().filter(|p| !p.is_empty()) {
-            Some(raw) => IamPath::parse(raw)
-                .map_err(|e| errors.extend_from_slice(e.field_errors()))
-                .ok(),
+            Some(raw) => IamPath::parse(raw).map_err(|e| errors.extend_from_slice(e.field_errors())).ok(),
             None => Some(IamPath::root()),
         };
         if let Some(password) = &input.password {
@@ -60,33 +55,18 @@ impl Engine {
         };
         let user_id = UniqueId::generate(UniqueIdKind::User);
         let mut tx = self.pool.begin().await?;
-        let row =
-            match store::users::insert_user(&mut *tx, &user_id, &account_id, &name, &path).await {
-                Ok(row) => row,
-                Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
-                    return Err(IamError::EntityAlreadyExists(format!(
-                        "User with name {name} already exists."
-                    )))
-                }
-                Err(e) => return Err(e.into()),
-            };
+        let row = match store::users::insert_user(&mut *tx, &user_id, &account_id, &name, &path).await {
+            Ok(row) => row,
+            Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
+                return Err(IamError::EntityAlreadyExists(format!("User with name {name} already exists.")))
+            }
+            Err(e) => return Err(e.into()),
+        };
         if let Some(hash) = &hash {
-            store::users::insert_login_profile(
-                &mut *tx,
-                &user_id,
-                hash,
-                input.password_reset_required,
-            )
-            .await?;
+            store::users::insert_login_profile(&mut *tx, &user_id, hash, input.password_reset_required).await?;
         }
         tx.commit().await?;
         tracing::info!(account_id = %account_id, user = %name, "user created");
-        Ok(User {
-            user_id,
-            user_name: name,
-            path,
-            arn,
-            created_at: row.created_at,
-        })
+        Ok(User { user_id, user_name: name, path, arn, created_at: row.created_at })
     }
 }

@@ -11,14 +11,7 @@ pub const ROOT_PASSWORD: &str = "Root-Password-1";
 pub const USER_PASSWORD: &str = "User-Password-1";
 
 pub fn engine(pool: PgPool) -> Engine {
-    Engine::new(
-        pool,
-        EngineConfig {
-            hash_concurrency: 2,
-            ..EngineConfig::default()
-        },
-    )
-    .expect("engine")
+    Engine::new(pool, EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).expect("engine")
 }
 
 pub async fn account(engine: &Engine, email: &str, alias: Option<&str>) -> Account {
@@ -33,17 +26,11 @@ pub async fn account(engine: &Engine, email: &str, alias: Option<&str>) -> Accou
 }
 
 pub fn root_of(account: &Account) -> Principal {
-    Principal::Root {
-        account_id: account.account_id.clone(),
-        email: account.root_email.clone(),
-    }
+    Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() }
 }
 
 pub async fn user(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> User {
-    let root = Principal::Root {
-        account_id: account_id.clone(),
-        email: email.into(),
-    };
+    let root = Principal::Root { account_id: account_id.clone(), email: email.into() };
     engine
         .create_user(
             &root,

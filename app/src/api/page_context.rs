@@ -14,32 +14,20 @@ pub async fn load_page_context(account: Option<String>) -> Result<PageContext, A
     let state = ConsoleState::get()?;
     let principal = current_principal().await?;
     let account_dto = match &principal {
-        Some(p) => state
-            .engine
-            .find_account(&AccountRef::Id(p.account_id().clone()))
-            .await?
-            .map(|a| {
-                let label = a
-                    .alias
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_else(|| a.account_id.to_string());
-                AccountDto {
-                    signin_url: state.hosts.account_signin_url(&label),
-                    account_id: a.account_id.to_string(),
-                    alias: a.alias.map(|x| x.to_string()),
-                }
-            }),
+        Some(p) => state.engine.find_account(&AccountRef::Id(p.account_id().clone())).await?.map(|a| {
+            let label = a.alias.as_ref().map(|x| x.to_string()).unwrap_or_else(|| a.account_id.to_string());
+            AccountDto {
+                signin_url: state.hosts.account_signin_url(&label),
+                account_id: a.account_id.to_string(),
+                alias: a.alias.map(|x| x.to_string()),
+            }
+        }),
         None => None,
     };
     let signin_account = account
         .map(|a| a.trim().chars().take(64).collect::<String>())
         .filter(|a| !a.is_empty())
-        .or_else(|| {
-            request_host()
-                .ok()
-                .and_then(|h| state.hosts.account_label(&h))
-        });
+        .or_else(|| request_host().ok().and_then(|h| state.hosts.account_label(&h)));
     Ok(PageContext {
         principal: principal.map(|p| PrincipalDto {
             arn: p.arn(),

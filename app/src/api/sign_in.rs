@@ -22,37 +22,22 @@ pub async fn sign_in(
 
     let result = async {
         let state = ConsoleState::get()?;
-        let parts = use_context::<axum::http::request::Parts>()
-            .ok_or_else(|| IamError::Internal("no request parts".into()))?;
+        let parts =
+            use_context::<axum::http::request::Parts>().ok_or_else(|| IamError::Internal("no request parts".into()))?;
         let ClientAddr(source) = parts
             .extensions
             .get::<ClientAddr>()
             .copied()
             .ok_or_else(|| IamError::Internal("client address not determined".into()))?;
         let target = match kind.as_str() {
-            "root" => SignInTarget::Root {
-                email: email.unwrap_or_default(),
-            },
-            _ => SignInTarget::User {
-                account: account.unwrap_or_default(),
-                user_name: user_name.unwrap_or_default(),
-            },
+            "root" => SignInTarget::Root { email: email.unwrap_or_default() },
+            _ => SignInTarget::User { account: account.unwrap_or_default(), user_name: user_name.unwrap_or_default() },
         };
-        let signed_in = state
-            .engine
-            .sign_in(SignInRequest {
-                target,
-                password: Password::new(password),
-                source,
-            })
-            .await?;
-        let from = from
-            .filter(|f| f.starts_with('/') && !f.starts_with("//"))
-            .unwrap_or_else(|| "/signin".into());
+        let signed_in =
+            state.engine.sign_in(SignInRequest { target, password: Password::new(password), source }).await?;
+        let from = from.filter(|f| f.starts_with('/') && !f.starts_with("//")).unwrap_or_else(|| "/signin".into());
         sign_in_session(&signed_in.principal, &from).await?;
-        Ok(Navigate {
-            to: "/console".into(),
-        })
+        Ok(Navigate { to: "/console".into() })
     }
     .await;
     finish("signin", result, |n| n.to.clone()).await
@@ -65,14 +50,9 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
     use lanyard_iam::IamError;
 
     let result = async {
-        let to = signin_page_of_session()
-            .await?
-            .unwrap_or_else(|| "/signin".into());
+        let to = signin_page_of_session().await?.unwrap_or_else(|| "/signin".into());
         let session = request_session()?;
-        session
-            .flush()
-            .await
-            .map_err(|e| IamError::Internal(format!("session flush: {e}")))?;
+        session.flush().await.map_err(|e| IamError::Internal(format!("session flush: {e}")))?;
         Ok(Navigate { to })
     }
     .await;

@@ -10,11 +10,7 @@ use leptos::prelude::*;
 pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     follow_navigation(sign_out.value());
-    let kind = if principal.is_root {
-        "Root user"
-    } else {
-        "IAM user"
-    };
+    let kind = if principal.is_root { "Root user" } else { "IAM user" };
     view! {
         <header class="topbar">
             <a class="brand" href="/console">"Lanyard"</a>

@@ -17,24 +17,15 @@ pub fn form_error(
         message: f.message,
         fields: f.fields,
     });
-    Signal::derive(move || {
-        if version.get() == 0 {
-            flash.clone()
-        } else {
-            value.get().and_then(Result::err)
-        }
-    })
+    Signal::derive(move || if version.get() == 0 { flash.clone() } else { value.get().and_then(Result::err) })
 }
 
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         error.get().map(|e| {
-            let items = e
-                .fields
-                .iter()
-                .map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> })
-                .collect_view();
+            let items =
+                e.fields.iter().map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> }).collect_view();
             let has_fields = !e.fields.is_empty();
             view! {
                 <div class="alert alert-error" role="alert">

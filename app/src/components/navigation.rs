@@ -15,9 +15,7 @@ pub fn full_page_load(to: &str) {
 }
 
 /// Follows the `Navigate` a dispatched action returns, once it arrives.
-pub fn follow_navigation(
-    value: impl Get<Value = Option<Result<Navigate, AppError>>> + Send + Sync + 'static,
-) {
+pub fn follow_navigation(value: impl Get<Value = Option<Result<Navigate, AppError>>> + Send + Sync + 'static) {
     Effect::new(move |_| {
         if let Some(Ok(nav)) = value.get() {
             full_page_load(&nav.to);

@@ -15,8 +15,7 @@ pub struct ConsoleState {
 impl ConsoleState {
     /// The state provided to this request; a missing one is a wiring bug, reported as internal.
     pub fn get() -> Result<Self, AppError> {
-        use_context::<ConsoleState>()
-            .ok_or_else(|| IamError::Internal("ConsoleState not provided".into()).into())
+        use_context::<ConsoleState>().ok_or_else(|| IamError::Internal("ConsoleState not provided".into()).into())
     }
 }
 

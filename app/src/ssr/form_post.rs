@@ -14,21 +14,14 @@ pub fn is_plain_form_post() -> bool {
     request_parts()
         .ok()
         .and_then(|p| {
-            p.headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
+            p.headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))
         })
         .unwrap_or(false)
 }
 
 /// Ends a server function named `form`: for plain posts, redirects to `to` on success or keeps
 /// the error for the form page; in every case returns the result for the hydrated app.
-pub async fn finish<T>(
-    form: &str,
-    result: Result<T, AppError>,
-    to: impl FnOnce(&T) -> String,
-) -> Result<T, AppError> {
+pub async fn finish<T>(form: &str, result: Result<T, AppError>, to: impl FnOnce(&T) -> String) -> Result<T, AppError> {
     if !is_plain_form_post() {
         return result;
     }
@@ -36,11 +29,7 @@ pub async fn finish<T>(
         Ok(value) => leptos_axum::redirect(&to(value)),
         Err(e) => {
             if let Ok(session) = request_session() {
-                let flash = Flash {
-                    form: form.to_owned(),
-                    message: e.message.clone(),
-                    fields: e.fields.clone(),
-                };
+                let flash = Flash { form: form.to_owned(), message: e.message.clone(), fields: e.fields.clone() };
                 if let Err(err) = session.insert(FLASH_KEY, flash).await {
                     tracing::warn!(error = %err, "could not keep form error in session");
                 }

@@ -12,6 +12,10 @@ use tower_sessions::Session;
 /// A signed-in session ends 12 hours after sign-in, however active it is (as the AWS console's).
 pub const ABSOLUTE_SESSION_SECS: i64 = 12 * 3600;
 
+/// Activity is written back at most this often: the idle timeout stays accurate to a minute,
+/// and most page views cost no database write.
+pub const TOUCH_EVERY_SECS: i64 = 60;
+
 const PRINCIPAL_KEY: &str = "principal";
 
 /// What the session stores: references only, re-checked against the database on every request.
@@ -22,6 +26,8 @@ pub struct SessionPrincipal {
     pub user_id: Option<String>,
     /// Unix seconds of the sign-in, for the absolute lifetime.
     pub signed_in_at: i64,
+    /// Unix seconds of the last activity written to the store (see [`TOUCH_EVERY_SECS`]).
+    pub touched_at: i64,
     /// The page to return to after signing out (the sign-in page used).
     pub signin_page: String,
 }
@@ -35,21 +41,12 @@ pub fn request_parts() -> Result<Parts, AppError> {
 }
 
 pub fn request_session() -> Result<Session, AppError> {
-    request_parts()?
-        .extensions
-        .get::<Session>()
-        .cloned()
-        .ok_or_else(|| internal("session", "no session layer"))
+    request_parts()?.extensions.get::<Session>().cloned().ok_or_else(|| internal("session", "no session layer"))
 }
 
 pub fn request_host() -> Result<String, AppError> {
     let parts = request_parts()?;
-    Ok(parts
-        .headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_owned())
+    Ok(parts.headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned())
 }
 
 fn now_secs() -> i64 {
@@ -60,42 +57,37 @@ fn now_secs() -> i64 {
 /// absolute lifetime, or naming a principal that no longer exists, is ended here.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
     let session = request_session()?;
-    let Some(stored) = session
-        .get::<SessionPrincipal>(PRINCIPAL_KEY)
-        .await
-        .map_err(|e| internal("session read", e))?
+    let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
     else {
         return Ok(None);
     };
-    if now_secs() - stored.signed_in_at >= ABSOLUTE_SESSION_SECS {
-        session
-            .flush()
-            .await
-            .map_err(|e| internal("session flush", e))?;
+    let now = now_secs();
+    if session_expired(stored.signed_in_at, now) {
+        session.flush().await.map_err(|e| internal("session flush", e))?;
         return Ok(None);
     }
     let state = super::ConsoleState::get()?;
     let account_id = AccountId::parse(&stored.account_id)?;
-    let principal = state
-        .engine
-        .find_principal(stored.kind, &account_id, stored.user_id.as_deref())
-        .await?;
+    let principal = state.engine.find_principal(stored.kind, &account_id, stored.user_id.as_deref()).await?;
     if principal.is_none() {
-        session
-            .flush()
-            .await
-            .map_err(|e| internal("session flush", e))?;
+        session.flush().await.map_err(|e| internal("session flush", e))?;
+    } else if now - stored.touched_at >= TOUCH_EVERY_SECS {
+        // Marks the session modified, so the layer saves it and its idle expiry restarts.
+        let touched = SessionPrincipal { touched_at: now, ..stored };
+        session.insert(PRINCIPAL_KEY, touched).await.map_err(|e| internal("session write", e))?;
     }
     Ok(principal)
+}
+
+/// Whether a session signed in at `signed_in_at` is past its absolute lifetime at `now`.
+pub fn session_expired(signed_in_at: i64, now: i64) -> bool {
+    now - signed_in_at >= ABSOLUTE_SESSION_SECS
 }
 
 /// Starts a signed-in session: a new session ID (so a planted one is useless), then the principal.
 pub async fn sign_in_session(principal: &Principal, signin_page: &str) -> Result<(), AppError> {
     let session = request_session()?;
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| internal("session cycle", e))?;
+    session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
     let stored = SessionPrincipal {
         kind: principal.kind(),
         account_id: principal.account_id().to_string(),
@@ -104,12 +96,10 @@ pub async fn sign_in_session(principal: &Principal, signin_page: &str) -> Result
             Principal::Root { .. } => None,
         },
         signed_in_at: now_secs(),
+        touched_at: now_secs(),
         signin_page: signin_page.to_owned(),
     };
-    session
-        .insert(PRINCIPAL_KEY, stored)
-        .await
-        .map_err(|e| internal("session write", e))
+    session.insert(PRINCIPAL_KEY, stored).await.map_err(|e| internal("session write", e))
 }
 
 /// The sign-in page this session came from, for the redirect after signing out.
@@ -120,4 +110,17 @@ pub async fn signin_page_of_session() -> Result<Option<String>, AppError> {
         .await
         .map_err(|e| internal("session read", e))?
         .map(|s| s.signin_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_end_twelve_hours_after_sign_in() {
+        let t0 = 1_800_000_000;
+        assert!(!session_expired(t0, t0));
+        assert!(!session_expired(t0, t0 + 12 * 3600 - 1));
+        assert!(session_expired(t0, t0 + 12 * 3600));
+    }
 }

@@ -16,8 +16,7 @@ pub const DEMO_USER_PASSWORD: &str = "Demo-Alice-Passw0rd!";
 
 pub async fn ensure_demo(config: &Config) -> CommandResult {
     let engine = engine(config).await?;
-    let alias_ref =
-        AccountRef::parse(DEMO_ALIAS).ok_or_else(|| IamError::Internal("demo alias".into()))?;
+    let alias_ref = AccountRef::parse(DEMO_ALIAS).ok_or_else(|| IamError::Internal("demo alias".into()))?;
     let account = match engine.find_account(&alias_ref).await? {
         Some(a) => a,
         None => {
@@ -30,10 +29,7 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
                 .await?
         }
     };
-    let root = Principal::Root {
-        account_id: account.account_id.clone(),
-        email: account.root_email.clone(),
-    };
+    let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
     let created = engine
         .create_user(
             &root,
@@ -50,20 +46,11 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
         Err(e) => return Err(e.into()),
     }
     let hosts = config.hosts();
-    println!(
-        "Demo account {} (alias {DEMO_ALIAS}) — local demo credentials:",
-        account.account_id
-    );
+    println!("Demo account {} (alias {DEMO_ALIAS}) — local demo credentials:", account.account_id);
     println!("  IAM user   {}", hosts.account_signin_url(DEMO_ALIAS));
     println!("             user name {DEMO_USER}   password {DEMO_USER_PASSWORD}");
-    println!(
-        "             (also {}/signin/{DEMO_ALIAS})",
-        hosts.public_origin
-    );
+    println!("             (also {}/signin/{DEMO_ALIAS})", hosts.public_origin);
     println!("  Root user  {}", hosts.root_signin_url());
-    println!(
-        "             email {}   password {DEMO_ROOT_PASSWORD}",
-        account.root_email
-    );
+    println!("             email {}   password {DEMO_ROOT_PASSWORD}", account.root_email);
     Ok(())
 }

@@ -35,49 +35,23 @@ pub async fn run(cli: Cli) -> CommandResult {
             eprintln!("lanyard: database is up to date");
             Ok(())
         }
-        Command::Account {
-            command:
-                AccountCommand::Create {
-                    email,
-                    alias,
-                    password_stdin,
-                },
-        } => account::create(&config, email, alias, password_stdin).await,
-        Command::User {
-            command:
-                UserCommand::Create {
-                    account,
-                    name,
-                    path,
-                    password_stdin,
-                    password_reset_required,
-                },
-        } => {
-            user::create(
-                &config,
-                &account,
-                name,
-                path,
-                password_stdin,
-                password_reset_required,
-            )
-            .await
+        Command::Account { command: AccountCommand::Create { email, alias, password_stdin } } => {
+            account::create(&config, email, alias, password_stdin).await
         }
-        Command::Dev {
-            command: DevCommand::Demo,
-        } => demo::ensure_demo(&config).await,
+        Command::User {
+            command: UserCommand::Create { account, name, path, password_stdin, password_reset_required },
+        } => user::create(&config, &account, name, path, password_stdin, password_reset_required).await,
+        Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Bench(args) => crate::bench::run(&config, args).await,
     }
 }
 
 pub async fn connect(config: &Config) -> Result<PgPool, CommandError> {
-    lanyard_iam::store::connect(&config.database_url, config.db_max_connections)
-        .await
-        .map_err(|e| {
-            CommandError::Usage(format!(
+    lanyard_iam::store::connect(&config.database_url, config.db_max_connections).await.map_err(|e| {
+        CommandError::Usage(format!(
             "cannot connect to the database ({e}). Start it with scripts/run, or set DATABASE_URL."
         ))
-        })
+    })
 }
 
 pub async fn engine(config: &Config) -> Result<Engine, CommandError> {

@@ -13,38 +13,18 @@ pub async fn create(
     password_stdin: bool,
     password_reset_required: bool,
 ) -> CommandResult {
-    let password = if password_stdin {
-        Some(read_password_stdin()?)
-    } else {
-        None
-    };
+    let password = if password_stdin { Some(read_password_stdin()?) } else { None };
     let engine = engine(config).await?;
-    let account_ref = AccountRef::parse(account).ok_or_else(|| {
-        CommandError::Usage(format!(
-            "{account:?} is neither a 12-digit account ID nor an alias"
-        ))
-    })?;
+    let account_ref = AccountRef::parse(account)
+        .ok_or_else(|| CommandError::Usage(format!("{account:?} is neither a 12-digit account ID nor an alias")))?;
     let account = engine
         .find_account(&account_ref)
         .await?
         .ok_or_else(|| CommandError::Usage(format!("no account {account:?}")))?;
     // The operator acts with the account root's authority.
-    let root = Principal::Root {
-        account_id: account.account_id.clone(),
-        email: account.root_email.clone(),
-    };
+    let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
     let has_password = password.is_some();
-    let user = engine
-        .create_user(
-            &root,
-            NewUser {
-                user_name: name,
-                path,
-                password,
-                password_reset_required,
-            },
-        )
-        .await?;
+    let user = engine.create_user(&root, NewUser { user_name: name, path, password, password_reset_required }).await?;
     let out = serde_json::json!({
         "user_id": user.user_id,
         "user_name": user.user_name,

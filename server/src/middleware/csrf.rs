@@ -20,10 +20,7 @@ pub struct CsrfConfig {
 }
 
 fn is_safe(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
 /// Why a request is refused, or `None` when it may proceed.
@@ -31,10 +28,7 @@ pub fn refusal(cfg: &CsrfConfig, method: &Method, headers: &HeaderMap) -> Option
     if is_safe(method) {
         return None;
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("null");
         let own = format!("{}://{}", cfg.scheme, host);
@@ -66,10 +60,7 @@ mod tests {
     use axum::http::HeaderValue;
 
     fn cfg() -> CsrfConfig {
-        CsrfConfig {
-            scheme: "http".into(),
-            public_origin: "http://localhost:3000".into(),
-        }
+        CsrfConfig { scheme: "http".into(), public_origin: "http://localhost:3000".into() }
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -82,61 +73,31 @@ mod tests {
 
     #[test]
     fn same_origin_posts_pass_and_cross_origin_posts_are_refused() {
-        let ok = headers(&[
-            ("host", "demo.signin.localhost:3000"),
-            ("origin", "http://demo.signin.localhost:3000"),
-        ]);
+        let ok = headers(&[("host", "demo.signin.localhost:3000"), ("origin", "http://demo.signin.localhost:3000")]);
         assert_eq!(refusal(&cfg(), &Method::POST, &ok), None);
-        let sibling = headers(&[
-            ("host", "demo.signin.localhost:3000"),
-            ("origin", "http://evil.signin.localhost:3000"),
-        ]);
-        assert!(
-            refusal(&cfg(), &Method::POST, &sibling).is_some(),
-            "same site is not same origin"
-        );
-        let evil = headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "https://evil.example"),
-        ]);
+        let sibling =
+            headers(&[("host", "demo.signin.localhost:3000"), ("origin", "http://evil.signin.localhost:3000")]);
+        assert!(refusal(&cfg(), &Method::POST, &sibling).is_some(), "same site is not same origin");
+        let evil = headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")]);
         assert!(refusal(&cfg(), &Method::POST, &evil).is_some());
         let null = headers(&[("host", "localhost:3000"), ("origin", "null")]);
         assert!(refusal(&cfg(), &Method::POST, &null).is_some());
-        let scheme = headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "https://localhost:3000"),
-        ]);
-        assert!(
-            refusal(&cfg(), &Method::POST, &scheme).is_some(),
-            "scheme must match too"
-        );
+        let scheme = headers(&[("host", "localhost:3000"), ("origin", "https://localhost:3000")]);
+        assert!(refusal(&cfg(), &Method::POST, &scheme).is_some(), "scheme must match too");
     }
 
     #[test]
     fn fetch_metadata_without_origin_is_checked() {
         let cross = headers(&[("host", "localhost:3000"), ("sec-fetch-site", "cross-site")]);
         assert!(refusal(&cfg(), &Method::POST, &cross).is_some());
-        let same = headers(&[
-            ("host", "localhost:3000"),
-            ("sec-fetch-site", "same-origin"),
-        ]);
+        let same = headers(&[("host", "localhost:3000"), ("sec-fetch-site", "same-origin")]);
         assert_eq!(refusal(&cfg(), &Method::POST, &same), None);
     }
 
     #[test]
     fn safe_methods_and_non_browser_clients_pass() {
-        let evil = headers(&[
-            ("host", "localhost:3000"),
-            ("origin", "https://evil.example"),
-        ]);
+        let evil = headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")]);
         assert_eq!(refusal(&cfg(), &Method::GET, &evil), None);
-        assert_eq!(
-            refusal(
-                &cfg(),
-                &Method::POST,
-                &headers(&[("host", "localhost:3000")])
-            ),
-            None
-        );
+        assert_eq!(refusal(&cfg(), &Method::POST, &headers(&[("host", "localhost:3000")])), None);
     }
 }

@@ -13,10 +13,8 @@ pub fn strip_error_params(location: &str) -> String {
     let Some((path, query)) = location.split_once('?') else {
         return location.to_owned();
     };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|p| !p.starts_with("__path=") && !p.starts_with("__err=") && !p.is_empty())
-        .collect();
+    let kept: Vec<&str> =
+        query.split('&').filter(|p| !p.starts_with("__path=") && !p.starts_with("__err=") && !p.is_empty()).collect();
     if kept.is_empty() {
         path.to_owned()
     } else {
@@ -27,11 +25,7 @@ pub fn strip_error_params(location: &str) -> String {
 pub async fn clean_form_redirects(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     if res.status().is_redirection() {
-        if let Some(loc) = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-        {
+        if let Some(loc) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
             if loc.contains("__err=") || loc.contains("__path=") {
                 if let Ok(v) = HeaderValue::from_str(&strip_error_params(loc)) {
                     res.headers_mut().insert(header::LOCATION, v);
@@ -48,14 +42,8 @@ mod tests {
 
     #[test]
     fn removes_only_server_fn_error_parameters() {
-        assert_eq!(
-            strip_error_params("/signin/demo?__path=%2Fapi%2Fsign_in&__err=eyJj"),
-            "/signin/demo"
-        );
-        assert_eq!(
-            strip_error_params("/users?path=%2Feng%2F&__err=x"),
-            "/users?path=%2Feng%2F"
-        );
+        assert_eq!(strip_error_params("/signin/demo?__path=%2Fapi%2Fsign_in&__err=eyJj"), "/signin/demo");
+        assert_eq!(strip_error_params("/users?path=%2Feng%2F&__err=x"), "/users?path=%2Feng%2F");
         assert_eq!(strip_error_params("/console"), "/console");
     }
 }
