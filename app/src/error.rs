@@ -19,6 +19,13 @@ pub struct AppError {
     pub message: String,
     #[serde(default)]
     pub fields: Vec<FieldError>,
+    /// The HTTP status IAM gives this error (401 for a failed sign-in, 400 for invalid input…).
+    #[serde(default = "internal_status")]
+    pub status: u16,
+}
+
+fn internal_status() -> u16 {
+    500
 }
 
 impl AppError {
@@ -35,7 +42,12 @@ impl From<IamError> for AppError {
         if let IamError::Internal(cause) = &e {
             tracing::error!(%cause, "internal error");
         }
-        AppError { code: e.code().to_owned(), message: e.public_message(), fields: e.field_errors().to_vec() }
+        AppError {
+            code: e.code().to_owned(),
+            message: e.public_message(),
+            fields: e.field_errors().to_vec(),
+            status: e.status(),
+        }
     }
 }
 
@@ -54,6 +66,6 @@ impl FromServerFnError for AppError {
             }
             _ => "Something went wrong on our side. Please try again.",
         };
-        AppError { code: "RequestFailed".to_owned(), message: message.to_owned(), fields: Vec::new() }
+        AppError { code: "RequestFailed".to_owned(), message: message.to_owned(), fields: Vec::new(), status: 500 }
     }
 }

@@ -155,6 +155,18 @@ async fn sign_in_rotates_the_session_id(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_failed_sign_in_answers_401_with_the_generic_message_and_no_session(pool: PgPool) {
+    seed(&pool).await;
+    let body = format!("kind=root&email={ROOT_EMAIL}&password=Wrong-Password-1");
+    let res = app(&pool).oneshot(form_post("/api/sign_in", HOST, &body, None, None, false)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(session_cookie(&res).is_none());
+    let text = body_text(res).await;
+    assert!(text.contains("Your authentication information is incorrect. Please try again."), "{text}");
+    assert!(text.contains("SignInFailed"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn sessions_survive_a_server_restart(pool: PgPool) {
     let account_id = seed(&pool).await;
     let cookie = session_cookie(&root_sign_in(&app(&pool), None).await).unwrap();

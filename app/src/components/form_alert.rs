@@ -16,6 +16,7 @@ pub fn form_error(
         code: "FormError".into(),
         message: f.message,
         fields: f.fields,
+        status: 400,
     });
     Signal::derive(move || if version.get() == 0 { flash.clone() } else { value.get().and_then(Result::err) })
 }

@@ -23,6 +23,12 @@ pub fn is_plain_form_post() -> bool {
 /// the error for the form page; in every case returns the result for the hydrated app.
 pub async fn finish<T>(form: &str, result: Result<T, AppError>, to: impl FnOnce(&T) -> String) -> Result<T, AppError> {
     if !is_plain_form_post() {
+        // The hydrated app gets the error's own status (server_fn would answer 500 for any error).
+        if let (Err(e), Some(res)) = (&result, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
+            if let Ok(status) = axum::http::StatusCode::from_u16(e.status) {
+                res.set_status(status);
+            }
+        }
         return result;
     }
     match &result {
