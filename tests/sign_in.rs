@@ -132,6 +132,15 @@ async fn fifty_parallel_wrong_guesses_cannot_slip_past_the_user_limit(pool: PgPo
     assert_eq!(failures, free);
 }
 
+/// Lets a lock run out without waiting for it.
+async fn expire_lock(pool: &PgPool, key: &str) {
+    sqlx::query("UPDATE signin_throttle SET locked_until = now() - interval '1 second' WHERE throttle_key = $1")
+        .bind(key)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test]
 async fn locks_grow_and_a_success_after_expiry_resets_the_counter(pool: PgPool) {
     let e = engine(pool.clone());
@@ -153,19 +162,11 @@ async fn locks_grow_and_a_success_after_expiry_resets_the_counter(pool: PgPool) 
     let first = lock_secs(pool.clone(), key.clone()).await;
     assert!((14.0..17.0).contains(&first), "first lock ~15 s, got {first}");
     // Let the lock expire, fail once more: the next lock is twice as long.
-    sqlx::query("UPDATE signin_throttle SET locked_until = now() - interval '1 second' WHERE throttle_key = $1")
-        .bind(&key)
-        .execute(&pool)
-        .await
-        .unwrap();
+    expire_lock(&pool, &key).await;
     e.sign_in(user_req("acme", "alice", "Wrong-Guess-1", "192.0.2.7")).await.unwrap_err();
     let second = lock_secs(pool.clone(), key.clone()).await;
     assert!((29.0..32.0).contains(&second), "second lock ~30 s, got {second}");
-    sqlx::query("UPDATE signin_throttle SET locked_until = now() - interval '1 second' WHERE throttle_key = $1")
-        .bind(&key)
-        .execute(&pool)
-        .await
-        .unwrap();
+    expire_lock(&pool, &key).await;
     e.sign_in(user_req("acme", "alice", USER_PASSWORD, "192.0.2.7")).await.unwrap();
     let row: Option<i32> = sqlx::query_scalar("SELECT failures FROM signin_throttle WHERE throttle_key = $1")
         .bind(&key)

@@ -1,13 +1,15 @@
 //! The account alias: AWS's `^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$`, and not all digits
 //! (so an alias can never be mistaken for an account ID in a sign-in URL).
 
+use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AccountAlias(String);
+
+string_newtype!(AccountAlias);
 
 impl AccountAlias {
     pub const FIELD: &'static str = "accountAlias";
@@ -35,29 +37,6 @@ impl AccountAlias {
         } else {
             Err(IamError::field(Self::FIELD, problems.join("; ")))
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AccountAlias {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for AccountAlias {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<AccountAlias> for String {
-    fn from(v: AccountAlias) -> String {
-        v.0
     }
 }
 

@@ -1,12 +1,14 @@
 //! The 12-digit account ID.
 
+use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct AccountId(String);
+
+string_newtype!(AccountId);
 
 impl AccountId {
     pub const FIELD: &'static str = "accountId";
@@ -25,29 +27,6 @@ impl AccountId {
         use rand::Rng;
         let mut rng = rand::rngs::OsRng;
         Self((0..12).map(|_| char::from(b'0' + rng.gen_range(0..10u8))).collect())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for AccountId {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<AccountId> for String {
-    fn from(v: AccountId) -> String {
-        v.0
     }
 }
 

@@ -1,12 +1,14 @@
 //! The root user's email address: a plausible address, compared ignoring case.
 
+use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
+
+string_newtype!(Email);
 
 impl Email {
     pub const FIELD: &'static str = "email";
@@ -31,29 +33,6 @@ impl Email {
         } else {
             Err(IamError::field(Self::FIELD, "must be a valid email address such as name@example.com"))
         }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Email> for String {
-    fn from(v: Email) -> String {
-        v.0
     }
 }
 

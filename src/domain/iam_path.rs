@@ -1,13 +1,15 @@
 //! The IAM path (namespace): `/` or `/` + printable ASCII `!`–`~` + `/`, at most 512 characters.
 
+use super::newtype::string_newtype;
 use super::user_name::describe_char;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct IamPath(String);
+
+string_newtype!(IamPath);
 
 impl IamPath {
     pub const FIELD: &'static str = "path";
@@ -39,34 +41,11 @@ impl IamPath {
             Err(IamError::field(Self::FIELD, problems.join("; ")))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl Default for IamPath {
     fn default() -> Self {
         Self::root()
-    }
-}
-
-impl fmt::Display for IamPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for IamPath {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<IamPath> for String {
-    fn from(v: IamPath) -> String {
-        v.0
     }
 }
 

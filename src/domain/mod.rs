@@ -6,6 +6,7 @@ mod account_id;
 mod arn;
 mod email;
 mod iam_path;
+mod newtype;
 mod password;
 mod principal;
 mod unique_id;

@@ -1,8 +1,8 @@
 //! IAM's unique IDs (`AIDA…` for users): a 4-letter prefix and 17 characters of `A-Z2-7`.
 
+use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -27,6 +27,8 @@ impl UniqueIdKind {
 #[serde(try_from = "String", into = "String")]
 pub struct UniqueId(String);
 
+string_newtype!(UniqueId);
+
 impl UniqueId {
     pub fn parse(raw: &str) -> Result<Self, IamError> {
         let ok = raw.len() == 21
@@ -47,29 +49,6 @@ impl UniqueId {
         let mut rng = rand::rngs::OsRng;
         let tail: String = (0..17).map(|_| ALPHABET[rng.gen_range(0..32)] as char).collect();
         Self(format!("{}{tail}", kind.prefix()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for UniqueId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for UniqueId {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<UniqueId> for String {
-    fn from(v: UniqueId) -> String {
-        v.0
     }
 }
 

@@ -1,12 +1,14 @@
 //! The IAM user name: 1–64 of `[A-Za-z0-9_+=,.@-]`, unique per account ignoring case.
 
+use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct UserName(String);
+
+string_newtype!(UserName);
 
 fn allowed(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_+=,.@-".contains(c)
@@ -33,10 +35,6 @@ impl UserName {
             Err(IamError::field(Self::FIELD, problems.join("; ")))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 /// Shows a rejected character so that control characters and look-alikes are visible.
@@ -45,25 +43,6 @@ pub(crate) fn describe_char(c: char) -> String {
         format!("U+{:04X}", c as u32)
     } else {
         format!("'{c}'")
-    }
-}
-
-impl fmt::Display for UserName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for UserName {
-    type Error = IamError;
-    fn try_from(s: String) -> Result<Self, IamError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<UserName> for String {
-    fn from(v: UserName) -> String {
-        v.0
     }
 }
 

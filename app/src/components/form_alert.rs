@@ -37,3 +37,19 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         })
     }
 }
+
+/// A page that could not load its data: the error, in the same alert, in a narrow page.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    view! {
+        <main class="narrow">
+            <FormAlert error=Signal::derive(move || Some(error.clone()))/>
+        </main>
+    }
+}
+
+/// The placeholder while a page's data loads (only seen after client-side navigation).
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading">"Loading…"</p> }
+}

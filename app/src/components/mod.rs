@@ -6,6 +6,6 @@ mod navigation;
 mod password_input;
 
 pub use console_header::ConsoleHeader;
-pub use form_alert::{form_error, FormAlert};
+pub use form_alert::{form_error, FormAlert, Loading, PageError};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_input::PasswordInput;

@@ -3,7 +3,7 @@
 
 use super::signin::AccountSignInForm;
 use crate::api::load_page_context;
-use crate::components::{ConsoleHeader, FormAlert};
+use crate::components::{ConsoleHeader, Loading, PageError};
 use crate::dto::{AccountDto, PrincipalDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,7 +13,7 @@ use leptos_router::components::Redirect;
 pub fn ConsoleHomePage() -> impl IntoView {
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) => match (c.principal, c.signin_account) {
@@ -25,7 +25,7 @@ pub fn ConsoleHomePage() -> impl IntoView {
                         .into_any(),
                         (None, None) => view! { <Redirect path="/signin"/> }.into_any(),
                     },
-                    Err(e) => view! { <main class="narrow"><FormAlert error=Signal::derive(move || Some(e.clone()))/></main> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -3,7 +3,7 @@
 //! account host), which asks only user name and password and links to root sign-in.
 
 use crate::api::{load_page_context, SignIn};
-use crate::components::{follow_navigation, form_error, FormAlert, PasswordInput};
+use crate::components::{follow_navigation, form_error, FormAlert, Loading, PageError, PasswordInput};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -16,12 +16,12 @@ pub fn SignInPage() -> impl IntoView {
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     view! {
         <Title text="Sign in · Lanyard"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
                     Ok(c) => view! { <GeneralSignInForm flash=c.flash/> }.into_any(),
-                    Err(e) => view! { <main class="narrow"><FormAlert error=Signal::derive(move || Some(e.clone()))/></main> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -78,7 +78,7 @@ pub fn AccountSignInPage() -> impl IntoView {
     let ctx = Resource::new_blocking(move || params.read().get("account"), load_page_context);
     view! {
         <Title text="Sign in · Lanyard"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
@@ -88,7 +88,7 @@ pub fn AccountSignInPage() -> impl IntoView {
                         view! { <AccountSignInForm account from root_signin_url=c.root_signin_url flash=c.flash/> }
                             .into_any()
                     }
-                    Err(e) => view! { <main class="narrow"><FormAlert error=Signal::derive(move || Some(e.clone()))/></main> }.into_any(),
+                    Err(error) => view! { <PageError error/> }.into_any(),
                 }
             })}
         </Suspense>
