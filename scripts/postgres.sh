@@ -18,6 +18,14 @@ local_database_url() {
 
 ensure_local_postgres() {
   local dir="$LANYARD_DATA_DIR/pg"
+  # Another checkout's cluster (trust auth, same port) already serving: share it rather than fail
+  # to bind. Every use creates its own databases.
+  if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && \
+     "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$LANYARD_PG_PORT" && \
+     psql -h 127.0.0.1 -p "$LANYARD_PG_PORT" -U postgres -tAc 'SELECT 1' postgres >/dev/null 2>&1; then
+    echo "==> using the PostgreSQL already listening on 127.0.0.1:$LANYARD_PG_PORT"
+    return 0
+  fi
   mkdir -p "$dir"
   if [ "$(id -u)" = 0 ]; then
     # The postgres user must be able to reach the data directory inside the checkout.
@@ -30,13 +38,6 @@ ensure_local_postgres() {
       || { cat "$dir/initdb.log"; return 1; }
   fi
   if ! pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-    # Another checkout's cluster (trust auth, same port) already serving: share it rather than
-    # fail to bind. Each use creates its own databases.
-    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$LANYARD_PG_PORT" && \
-       psql -h 127.0.0.1 -p "$LANYARD_PG_PORT" -U postgres -tAc 'SELECT 1' postgres >/dev/null 2>&1; then
-      echo "==> using the PostgreSQL already listening on 127.0.0.1:$LANYARD_PG_PORT"
-      return 0
-    fi
     echo "==> starting PostgreSQL on 127.0.0.1:$LANYARD_PG_PORT"
     pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
       -o "-p $LANYARD_PG_PORT -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
