@@ -19,7 +19,6 @@ use lanyard_iam::Engine;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
-use tower_sessions_sqlx_store::PostgresStore;
 
 #[derive(Clone, FromRef)]
 pub struct ServerState {
@@ -46,7 +45,7 @@ fn set_page_csp() {
     }
 }
 
-pub fn build(config: &Config, engine: Engine, session_store: PostgresStore) -> Router {
+pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSessionStore) -> Router {
     let console = ConsoleState { engine: engine.clone(), hosts: config.hosts() };
     let state = ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone() };
     let context = move || {

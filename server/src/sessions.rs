@@ -1,17 +1,65 @@
 //! Console sessions in PostgreSQL (they survive restarts and are shared by replicas): host-only,
 //! HttpOnly, SameSite=Lax cookies, Secure (with the `__Host-` prefix) behind https, idle expiry.
+//!
+//! Writes that only create or refresh a session commit without waiting for the WAL flush: a crash
+//! can lose at most the last moment of them, which costs a person one more sign-in. Deletions —
+//! sign-out, the old ID at sign-in — stay synchronous, so an ended session never comes back.
 
 use crate::config::Config;
-use sqlx::PgPool;
+use sqlx::postgres::PgPool;
 use tower_sessions::cookie::SameSite;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-pub fn store(pool: &PgPool) -> PostgresStore {
-    PostgresStore::new(pool.clone())
+#[derive(Clone, Debug)]
+pub struct ConsoleSessionStore {
+    /// Loads and deletes: the engine's pool, synchronous commits.
+    durable: PostgresStore,
+    /// Creates and saves: connections with `synchronous_commit = off`.
+    relaxed: PostgresStore,
 }
 
-pub fn layer(config: &Config, store: PostgresStore) -> SessionManagerLayer<PostgresStore> {
+#[async_trait::async_trait]
+impl SessionStore for ConsoleSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        self.relaxed.create(record).await
+    }
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.relaxed.save(record).await
+    }
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        self.durable.load(id).await
+    }
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.durable.delete(id).await
+    }
+}
+
+#[async_trait::async_trait]
+impl ExpiredDeletion for ConsoleSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        self.durable.delete_expired().await
+    }
+}
+
+/// The session store over `pool`, plus a small pool of its own for relaxed writes.
+pub fn store(pool: &PgPool) -> ConsoleSessionStore {
+    let relaxed = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .test_before_acquire(false)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                sqlx::Executor::execute(conn, "SET synchronous_commit = off").await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with((*pool.connect_options()).clone());
+    ConsoleSessionStore { durable: PostgresStore::new(pool.clone()), relaxed: PostgresStore::new(relaxed) }
+}
+
+pub fn layer(config: &Config, store: ConsoleSessionStore) -> SessionManagerLayer<ConsoleSessionStore> {
     let secure = config.secure_cookies();
     SessionManagerLayer::new(store)
         .with_name(if secure { "__Host-lanyard" } else { "lanyard_session" })
@@ -25,8 +73,7 @@ pub fn layer(config: &Config, store: PostgresStore) -> SessionManagerLayer<Postg
 }
 
 /// Deletes expired sessions every ten minutes, in the background.
-pub fn spawn_expired_cleanup(store: PostgresStore) {
-    use tower_sessions::session_store::ExpiredDeletion;
+pub fn spawn_expired_cleanup(store: ConsoleSessionStore) {
     tokio::spawn(async move {
         if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
             tracing::warn!(error = %e, "expired-session cleanup stopped");
