@@ -24,8 +24,12 @@ fn config() -> Config {
 }
 
 fn app(pool: &PgPool) -> axum::Router {
+    app_with(pool, config())
+}
+
+fn app_with(pool: &PgPool, config: Config) -> axum::Router {
     let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
-    router::build(&config(), engine, sessions::store(pool))
+    router::build(&config, engine, sessions::store(pool))
 }
 
 async fn seed(pool: &PgPool) -> String {
@@ -127,6 +131,24 @@ async fn root_sign_in_sets_a_host_only_httponly_lax_session_and_shows_the_arn(po
     let html = body_text(page).await;
     assert!(html.contains(&format!("arn:aws:iam::{account_id}:root")), "ARN shown");
     assert!(html.contains("Sign out"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_https_the_cookie_is_secure_host_prefixed_and_hsts_is_sent(pool: PgPool) {
+    seed(&pool).await;
+    let config =
+        Cli::parse_from(["lanyard", "--site-root", "/nonexistent", "--public-url", "https://iam.example.com"]).config;
+    let app = app_with(&pool, config);
+    let body = format!("kind=root&email={ROOT_EMAIL}&password={ROOT_PASSWORD}");
+    let req = form_post("/api/sign_in", "iam.example.com", &body, None, Some("https://iam.example.com"), false);
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let raw = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    assert!(raw.starts_with("__Host-lanyard=") && raw.contains("Secure") && raw.contains("HttpOnly"), "{raw}");
+    assert!(res.headers().get(header::STRICT_TRANSPORT_SECURITY).is_some());
+    // Plain-http origins are refused when the console is served over https.
+    let req = form_post("/api/sign_in", "iam.example.com", &body, None, Some("http://iam.example.com"), false);
+    assert_eq!(app.oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
 }
 
 /// Attack: session fixation — an attacker plants a session ID in the victim's browser before
