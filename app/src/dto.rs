@@ -27,6 +27,16 @@ pub struct Flash {
     pub message: String,
     #[serde(default)]
     pub fields: Vec<FieldError>,
+    /// What was typed into the form's non-secret fields, to fill them in again. Never a password.
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+}
+
+impl Flash {
+    /// The value that was typed into `field` when the form failed, if kept.
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone())
+    }
 }
 
 /// Everything a page needs to know about the request it renders.

@@ -103,6 +103,24 @@ test('the password visibility toggle works once the page is hydrated', async ({ 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
+  test('a failed IAM-user sign-in on /signin keeps the choice and what was typed, never the password', async ({ page }) => {
+    await page.goto('/signin');
+    await page.getByRole('radio', { name: 'IAM user' }).check();
+    await page.getByLabel('Account ID or alias').fill('demo');
+    await page.getByLabel('IAM user name').fill(USER);
+    await page.getByLabel('Password', { exact: true }).fill('Wrong-Passw0rd!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText(GENERIC_FAILURE);
+    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page.getByRole('radio', { name: 'IAM user' })).toBeChecked();
+    await expect(page.getByLabel('Account ID or alias')).toHaveValue('demo');
+    await expect(page.getByLabel('IAM user name')).toHaveValue(USER);
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+    await page.getByLabel('Password', { exact: true }).fill(USER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('principal-arn')).toHaveText(/user\/demo\/alice$/);
+  });
+
   test('forms still sign in and show the failure message', async ({ page }) => {
     await accountSignIn(page, '/signin/demo', USER, 'Wrong-Passw0rd!');
     await expect(page.getByRole('alert')).toHaveText(GENERIC_FAILURE);

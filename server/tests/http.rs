@@ -188,6 +188,27 @@ async fn a_failed_sign_in_answers_401_with_the_generic_message_and_no_session(po
     assert!(text.contains("SignInFailed"));
 }
 
+/// Leak: a failed no-JavaScript sign-in keeps what was typed for the form — the password must
+/// never be among it, in the session store or anywhere in the response.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_failed_plain_sign_in_keeps_typed_values_but_never_the_password(pool: PgPool) {
+    seed(&pool).await;
+    let app = app(&pool);
+    let body = "kind=iam&account=demo&user_name=alice&password=Secret-Guess-123";
+    let res = app.clone().oneshot(form_post("/api/sign_in", HOST, body, None, None, true)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let cookie = session_cookie(&res).unwrap();
+    let stored: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT data FROM tower_sessions.session").fetch_all(&pool).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].windows(16).any(|w| w == b"Secret-Guess-123"), "password stored in the session");
+    assert!(stored[0].windows(5).any(|w| w == b"alice"), "the user name is kept for the form");
+    let page = app.clone().oneshot(get("/signin", HOST, Some(&cookie))).await.unwrap();
+    let html = body_text(page).await;
+    assert!(html.contains("Your authentication information is incorrect."));
+    assert!(html.contains("value=\"alice\"") && !html.contains("Secret-Guess-123"));
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn sessions_survive_a_server_restart(pool: PgPool) {
     let account_id = seed(&pool).await;

@@ -20,6 +20,16 @@ pub async fn sign_in(
     use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
     use lanyard_iam::IamError;
 
+    // Kept for the form if a plain (no-JavaScript) post fails; the password never is.
+    let typed: Vec<(String, String)> = [
+        ("kind", Some(&kind)),
+        ("email", email.as_ref()),
+        ("account", account.as_ref()),
+        ("user_name", user_name.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.chars().take(256).collect())))
+    .collect();
     let result = async {
         let state = ConsoleState::get()?;
         let parts =
@@ -40,7 +50,7 @@ pub async fn sign_in(
         Ok(Navigate { to: "/console".into() })
     }
     .await;
-    finish("signin", result, |n| n.to.clone()).await
+    finish("signin", result, |n| n.to.clone(), typed).await
 }
 
 /// Signs out: the server-side session is deleted, then the browser returns to its sign-in page.
@@ -56,5 +66,5 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
         Ok(Navigate { to })
     }
     .await;
-    finish("signout", result, |n| n.to.clone()).await
+    finish("signout", result, |n| n.to.clone(), Vec::new()).await
 }

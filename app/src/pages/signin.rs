@@ -32,6 +32,9 @@ pub fn SignInPage() -> impl IntoView {
 fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     follow_navigation(action.value());
+    let typed = |field: &str| flash.as_ref().filter(|f| f.form == "signin").and_then(|f| f.value(field));
+    let iam = typed("kind").as_deref() == Some("iam");
+    let (email, account, user_name) = (typed("email"), typed("account"), typed("user_name"));
     let error = form_error(action.value(), action.version(), flash, "signin");
     view! {
         <main class="narrow signin">
@@ -42,27 +45,27 @@ fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
                 <fieldset class="kind-choice">
                     <legend>"Sign in as"</legend>
                     <label class="radio">
-                        <input type="radio" name="kind" value="root" checked=true/>
+                        <input type="radio" name="kind" value="root" checked=!iam/>
                         " Root user"
                     </label>
                     <p class="hint">"Account owner who performs tasks requiring unrestricted access."</p>
                     <label class="radio">
-                        <input type="radio" name="kind" value="iam"/>
+                        <input type="radio" name="kind" value="iam" checked=iam/>
                         " IAM user"
                     </label>
                     <p class="hint">"User within an account who performs daily tasks."</p>
                 </fieldset>
                 <div class="field root-only">
                     <label for="email">"Email address"</label>
-                    <input id="email" name="email" type="email" autocomplete="username"/>
+                    <input id="email" name="email" type="email" autocomplete="username" value=email/>
                 </div>
                 <div class="field iam-only">
                     <label for="account">"Account ID or alias"</label>
-                    <input id="account" name="account" type="text" autocomplete="organization"/>
+                    <input id="account" name="account" type="text" autocomplete="organization" value=account/>
                 </div>
                 <div class="field iam-only">
                     <label for="user_name">"IAM user name"</label>
-                    <input id="user_name" name="user_name" type="text" autocomplete="username"/>
+                    <input id="user_name" name="user_name" type="text" autocomplete="username" value=user_name/>
                 </div>
                 <PasswordInput id="password" name="password" label="Password"/>
                 <button type="submit" class="primary">"Sign in"</button>
@@ -105,6 +108,7 @@ pub fn AccountSignInForm(
 ) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     follow_navigation(action.value());
+    let user_name = flash.as_ref().filter(|f| f.form == "signin").and_then(|f| f.value("user_name"));
     let error = form_error(action.value(), action.version(), flash, "signin");
     view! {
         <main class="narrow signin">
@@ -117,7 +121,7 @@ pub fn AccountSignInForm(
                 <input type="hidden" name="from" value=from/>
                 <div class="field">
                     <label for="user_name">"IAM user name"</label>
-                    <input id="user_name" name="user_name" type="text" autocomplete="username"/>
+                    <input id="user_name" name="user_name" type="text" autocomplete="username" value=user_name/>
                 </div>
                 <PasswordInput id="password" name="password" label="Password"/>
                 <button type="submit" class="primary">"Sign in"</button>

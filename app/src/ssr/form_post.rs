@@ -20,8 +20,14 @@ pub fn is_plain_form_post() -> bool {
 }
 
 /// Ends a server function named `form`: for plain posts, redirects to `to` on success or keeps
-/// the error for the form page; in every case returns the result for the hydrated app.
-pub async fn finish<T>(form: &str, result: Result<T, AppError>, to: impl FnOnce(&T) -> String) -> Result<T, AppError> {
+/// the error — and the non-secret `values` typed into the form — for the form page; in every case
+/// returns the result for the hydrated app.
+pub async fn finish<T>(
+    form: &str,
+    result: Result<T, AppError>,
+    to: impl FnOnce(&T) -> String,
+    values: Vec<(String, String)>,
+) -> Result<T, AppError> {
     if !is_plain_form_post() {
         // The hydrated app gets the error's own status (server_fn would answer 500 for any error).
         if let (Err(e), Some(res)) = (&result, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
@@ -35,7 +41,8 @@ pub async fn finish<T>(form: &str, result: Result<T, AppError>, to: impl FnOnce(
         Ok(value) => leptos_axum::redirect(&to(value)),
         Err(e) => {
             if let Ok(session) = request_session() {
-                let flash = Flash { form: form.to_owned(), message: e.message.clone(), fields: e.fields.clone() };
+                let flash =
+                    Flash { form: form.to_owned(), message: e.message.clone(), fields: e.fields.clone(), values };
                 if let Err(err) = session.insert(FLASH_KEY, flash).await {
                     tracing::warn!(error = %err, "could not keep form error in session");
                 }
