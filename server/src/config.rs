@@ -142,4 +142,16 @@ pub enum UserCommand {
 pub enum DevCommand {
     /// Create the demo account (alias `demo`) and its IAM user if absent; prints credentials and URLs.
     Demo,
+    /// Load synthetic users (`user-0000001`…, no console password) for load tests.
+    SeedUsers {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// How many users to add.
+        #[arg(long)]
+        count: u64,
+        /// Over how many paths (`/dept-NN/team-NNNNN/`).
+        #[arg(long, default_value_t = 100)]
+        paths: u64,
+    },
 }

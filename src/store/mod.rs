@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod throttle;
+pub mod user_directory;
 pub mod users;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod authorize;
 pub mod principals;
 pub mod sign_in;
+pub mod user_directory;
 pub mod users;

@@ -1,7 +1,8 @@
 //! `lanyard dev demo`: makes sure the demo account (alias `demo`) and its IAM user exist, then
 //! prints where and how to sign in. The credentials are for a local demo only.
+//! `lanyard dev seed-users`: synthetic users for load tests.
 
-use super::{engine, CommandResult};
+use super::{engine, CommandError, CommandResult};
 use crate::config::Config;
 use lanyard_iam::domain::{AccountRef, Password, Principal};
 use lanyard_iam::usecases::accounts::NewAccount;
@@ -52,5 +53,23 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
     println!("             (also {}/signin/{DEMO_ALIAS})", hosts.public_origin);
     println!("  Root user  {}", hosts.root_signin_url());
     println!("             email {}   password {DEMO_ROOT_PASSWORD}", account.root_email);
+    Ok(())
+}
+
+pub async fn seed_users(config: &Config, account: &str, count: u64, paths: u64) -> CommandResult {
+    let engine = engine(config).await?;
+    let account_ref = AccountRef::parse(account)
+        .ok_or_else(|| CommandError::Usage(format!("{account:?} is neither a 12-digit account ID nor an alias")))?;
+    let account = engine
+        .find_account(&account_ref)
+        .await?
+        .ok_or_else(|| CommandError::Usage(format!("no account {account:?}")))?;
+    let started = std::time::Instant::now();
+    let n = engine.seed_users(&account.account_id, count, paths).await?;
+    eprintln!(
+        "lanyard: seeded {n} users over {paths} paths into {} in {:.1} s",
+        account.account_id,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -42,6 +42,9 @@ pub async fn run(cli: Cli) -> CommandResult {
             command: UserCommand::Create { account, name, path, password_stdin, password_reset_required },
         } => user::create(&config, &account, name, path, password_stdin, password_reset_required).await,
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
+        Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {
+            demo::seed_users(&config, &account, count, paths).await
+        }
         Command::Bench(args) => crate::bench::run(&config, args).await,
     }
 }

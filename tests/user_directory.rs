@@ -1,0 +1,206 @@
+//! Browsing users against a real Postgres: order, keyset pages under concurrent inserts, path
+//! prefixes, name search, totals, the path tree and its counters, seeding.
+
+mod common;
+
+use common::*;
+use lanyard_iam::domain::Principal;
+use lanyard_iam::usecases::user_directory::{ListUsersInput, UserSort};
+use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::{Engine, IamError};
+use sqlx::PgPool;
+use std::collections::HashSet;
+
+async fn make(e: &Engine, root: &Principal, name: &str, path: &str) {
+    e.create_user(
+        root,
+        NewUser { user_name: name.into(), path: Some(path.into()), password: None, password_reset_required: false },
+    )
+    .await
+    .unwrap();
+}
+
+fn names(page: &lanyard_iam::usecases::user_directory::UserPage) -> Vec<&str> {
+    page.users.iter().map(|u| u.user_name.as_str()).collect()
+}
+
+async fn setup(pool: PgPool) -> (Engine, Principal) {
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    let root = root_of(&a);
+    for (n, p) in [
+        ("carol", "/eng/ops/"),
+        ("Alice", "/eng/"),
+        ("bob", "/eng/ops/"),
+        ("dave", "/sales/"),
+        ("erin", "/test-lifecycle/"),
+        ("frank", "/"),
+        ("grace_x", "/a_b/"),
+    ] {
+        make(&e, &root, n, p).await;
+    }
+    (e, root)
+}
+
+#[sqlx::test]
+async fn lists_by_name_ignoring_case_with_prefix_filter_and_exact_totals(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    let all = e.list_users(&root, ListUsersInput::default()).await.unwrap();
+    assert_eq!(names(&all), ["Alice", "bob", "carol", "dave", "erin", "frank", "grace_x"]);
+    assert_eq!((all.total, all.total_is_lower_bound, all.next_marker.clone()), (7, false, None));
+    assert_eq!(all.users[0].arn, format!("arn:aws:iam::{}:user/eng/Alice", root.account_id()));
+
+    let eng =
+        e.list_users(&root, ListUsersInput { path_prefix: Some("/eng/".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(names(&eng), ["Alice", "bob", "carol"]);
+    assert_eq!(eng.total, 3);
+    // IAM's PathPrefix is a plain string prefix.
+    let life = e
+        .list_users(&root, ListUsersInput { path_prefix: Some("/test-life".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(names(&life), ["erin"]);
+    // `_` is a literal character, not a LIKE wildcard.
+    let lit =
+        e.list_users(&root, ListUsersInput { path_prefix: Some("/a_".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(names(&lit), ["grace_x"]);
+    let desc = e
+        .list_users(&root, ListUsersInput { sort: UserSort::Created, descending: true, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(names(&desc)[0], "grace_x", "newest first");
+}
+
+#[sqlx::test]
+async fn name_search_is_a_case_insensitive_substring(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    let found = e.list_users(&root, ListUsersInput { search: Some("AR".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(names(&found), ["carol"]);
+    let found = e.list_users(&root, ListUsersInput { search: Some("_".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(names(&found), ["grace_x"], "underscore matched literally");
+    assert_eq!(found.total, 1);
+}
+
+/// Keyset pages stay correct while users are added: nobody who existed when paging began is
+/// skipped or shown twice, whatever is inserted before or after the cursor.
+#[sqlx::test]
+async fn keyset_pages_stay_correct_under_concurrent_inserts(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    for sort in [UserSort::Name, UserSort::Created] {
+        let original: HashSet<String> = e
+            .list_users(&root, ListUsersInput { page_size: Some(1000), ..Default::default() })
+            .await
+            .unwrap()
+            .users
+            .into_iter()
+            .map(|u| u.user_name)
+            .collect();
+        let mut seen = Vec::new();
+        let mut marker = None;
+        let mut round = 0;
+        loop {
+            let page = e
+                .list_users(
+                    &root,
+                    ListUsersInput { sort, marker: marker.clone(), page_size: Some(2), ..Default::default() },
+                )
+                .await
+                .unwrap();
+            seen.extend(page.users.iter().map(|u| u.user_name.clone()));
+            // Between the first pages, others add users that sort both before and after the cursor
+            // (in creation order every new user lands after it, so the additions must stop).
+            round += 1;
+            if round <= 3 {
+                make(&e, &root, &format!("aa-{sort:?}-{round}"), "/new/").await;
+                make(&e, &root, &format!("zz-{sort:?}-{round}"), "/new/").await;
+            }
+            assert!(round < 100, "paging does not end");
+            match page.next_marker {
+                Some(m) => marker = Some(m),
+                None => break,
+            }
+        }
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "{sort:?}: someone shown twice: {seen:?}");
+        for name in &original {
+            assert!(seen.contains(name), "{sort:?}: {name} skipped");
+        }
+    }
+}
+
+#[sqlx::test]
+async fn the_path_tree_counts_users_at_and_below_each_path_and_follows_moves(pool: PgPool) {
+    let (e, root) = setup(pool.clone()).await;
+    let top = e.list_path_level(&root, "/").await.unwrap();
+    assert_eq!(top.direct_users, 1, "frank at /");
+    let got: Vec<(String, u64, bool)> =
+        top.children.iter().map(|c| (c.path.clone(), c.user_count, c.has_children)).collect();
+    assert_eq!(
+        got,
+        [
+            ("/a_b/".to_string(), 1, false),
+            ("/eng/".to_string(), 3, true),
+            ("/sales/".to_string(), 1, false),
+            ("/test-lifecycle/".to_string(), 1, false)
+        ]
+    );
+    let eng = e.list_path_level(&root, "/eng/").await.unwrap();
+    assert_eq!(eng.direct_users, 1);
+    assert_eq!(eng.children.len(), 1);
+    assert_eq!((eng.children[0].path.as_str(), eng.children[0].user_count), ("/eng/ops/", 2));
+    // Moves and deletions keep the counters exact (the triggers, whatever statement does it).
+    sqlx::query("UPDATE users SET path = '/sales/' WHERE path = '/eng/ops/'").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM users WHERE user_name = 'Alice'").execute(&pool).await.unwrap();
+    let top = e.list_path_level(&root, "/").await.unwrap();
+    let got: Vec<(String, u64)> = top.children.iter().map(|c| (c.path.clone(), c.user_count)).collect();
+    assert_eq!(got, [("/a_b/".to_string(), 1), ("/sales/".to_string(), 3), ("/test-lifecycle/".to_string(), 1)]);
+    let exact: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM user_paths WHERE user_count <= 0").fetch_one(&pool).await.unwrap();
+    assert_eq!(exact, 0, "empty paths disappear");
+}
+
+#[sqlx::test]
+async fn seeded_users_are_counted_and_paged(pool: PgPool) {
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", None).await;
+    let root = root_of(&a);
+    assert_eq!(e.seed_users(&a.account_id, 2_345, 30).await.unwrap(), 2_345);
+    let page = e.list_users(&root, ListUsersInput { page_size: Some(1000), ..Default::default() }).await.unwrap();
+    assert_eq!((page.total, page.users.len()), (2_345, 1000));
+    assert!(page.next_marker.is_some());
+    let top = e.list_path_level(&root, "/").await.unwrap();
+    assert_eq!(top.children.iter().map(|c| c.user_count).sum::<u64>(), 2_345);
+    let team = e
+        .list_users(&root, ListUsersInput { path_prefix: Some("/dept-03/".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(team.total > 0 && team.users.iter().all(|u| u.path.starts_with("/dept-03/")));
+}
+
+#[sqlx::test]
+async fn bad_listing_input_names_every_field_and_iam_users_are_denied(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    let err = e
+        .list_users(
+            &root,
+            ListUsersInput {
+                path_prefix: Some("no-slash".into()),
+                search: Some("x".repeat(65)),
+                page_size: Some(0),
+                marker: Some("garbage".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = err.field_errors().iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(fields, ["pathPrefix", "search", "maxItems", "marker"]);
+    let user = Principal::User {
+        account_id: root.account_id().clone(),
+        user_id: lanyard_iam::domain::UniqueId::parse("AIDAJQABLZS4A3QDU576Q").unwrap(),
+        user_name: lanyard_iam::domain::UserName::parse("frank").unwrap(),
+        path: lanyard_iam::domain::IamPath::root(),
+    };
+    let denied = e.list_users(&user, ListUsersInput::default()).await.unwrap_err();
+    assert!(matches!(denied, IamError::AccessDenied(ref m) if m.contains("iam:ListUsers")), "{denied:?}");
+}
