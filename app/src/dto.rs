@@ -57,3 +57,35 @@ pub struct Navigate {
     /// Where the browser goes next (a full page load: the session changed).
     pub to: String,
 }
+
+/// One row of the users list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRowDto {
+    pub user_name: String,
+    pub path: String,
+    pub arn: String,
+    /// `2026-11-22 14:03 UTC`
+    pub created: String,
+    /// `Never` before the first console sign-in.
+    pub password_last_used: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathNodeDto {
+    pub path: String,
+    pub user_count: u64,
+    pub has_children: bool,
+}
+
+/// The users list page's data: one page of users and one level of the path tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPageDto {
+    pub users: Vec<UserRowDto>,
+    pub next_marker: Option<String>,
+    pub total: u64,
+    pub total_is_lower_bound: bool,
+    /// The tree level shown: the filter path if it is a whole path (`/eng/`), else `/`.
+    pub tree_path: String,
+    pub tree_direct_users: u64,
+    pub tree_children: Vec<PathNodeDto>,
+}

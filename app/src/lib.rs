@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=pages::signin::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/:account") view=pages::signin::AccountSignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/console") view=pages::console_home::ConsoleHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/console/users") view=pages::users::UsersPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

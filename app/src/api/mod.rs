@@ -3,6 +3,8 @@
 
 mod page_context;
 mod sign_in;
+mod users;
 
 pub use page_context::*;
 pub use sign_in::*;
+pub use users::*;

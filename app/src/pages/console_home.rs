@@ -60,6 +60,10 @@ fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl Int
                 </section>
             })}
             <Show when=move || is_root>
+                <section class="card">
+                    <h2>"Identity and access management"</h2>
+                    <p><a href="/console/users">"Users"</a>" — browse the account's IAM users by path."</p>
+                </section>
                 <section class="card notice">
                     <h2>"Protect your root user"</h2>
                     <p>"Use the root user only for tasks that require it. Create IAM users for everyday administration."</p>

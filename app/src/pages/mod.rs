@@ -3,3 +3,4 @@
 pub mod console_home;
 pub mod not_found;
 pub mod signin;
+pub mod users;

@@ -1,0 +1,263 @@
+//! `/console/users`: the account's users with a path tree beside them. Filters, sort, page size and
+//! paging are query parameters of plain links and a GET form, so everything works without
+//! JavaScript and every view has an address that can be shared.
+
+use crate::api::{list_users_page, load_page_context};
+use crate::components::{ConsoleHeader, FormAlert, Loading, PageError};
+use crate::dto::UsersPageDto;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+/// The listing's parameters, as in the address.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ListParams {
+    path: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    size: Option<String>,
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `20000` → `20,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl ListParams {
+    /// The address of this listing with another path (`Some`) and/or a marker.
+    fn href(&self, path: Option<&str>, marker: Option<&str>) -> String {
+        let path = path.map(str::to_owned).or_else(|| self.path.clone());
+        let pairs = [
+            ("path", path.as_deref()),
+            ("q", self.q.as_deref()),
+            ("sort", self.sort.as_deref()),
+            ("order", self.order.as_deref()),
+            ("size", self.size.as_deref()),
+            ("marker", marker),
+        ];
+        let query: Vec<String> = pairs
+            .iter()
+            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
+            .collect();
+        if query.is_empty() {
+            "/console/users".to_owned()
+        } else {
+            format!("/console/users?{}", query.join("&"))
+        }
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        ListParams {
+            path: q.get("path"),
+            q: q.get("q"),
+            sort: q.get("sort"),
+            order: q.get("order"),
+            size: q.get("size"),
+        }
+    };
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    let data = Resource::new_blocking(
+        move || (params(), query.read().get("marker")),
+        |(p, marker)| list_users_page(p.path, p.q, p.sort, p.order, marker, p.size.and_then(|s| s.parse().ok())),
+    );
+    view! {
+        <Title text="Users · Lanyard"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let c = match ctx.await {
+                    Ok(c) => c,
+                    Err(error) => return view! { <PageError error/> }.into_any(),
+                };
+                let Some(principal) = c.principal else {
+                    return view! { <Redirect path="/signin"/> }.into_any();
+                };
+                let body = match data.await {
+                    Ok(d) => view! { <UsersView data=d params=params()/> }.into_any(),
+                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                };
+                view! {
+                    <ConsoleHeader principal/>
+                    <main class="page">
+                        <p class="crumbs"><a href="/console">"Console Home"</a>" › Users"</p>
+                        <h1>"Users"</h1>
+                        {body}
+                    </main>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
+    // Breadcrumbs of the tree: `/`, `/eng/`, `/eng/ops/`.
+    let mut ancestors = vec!["/".to_owned()];
+    let mut acc = String::from("/");
+    for seg in data.tree_path.trim_matches('/').split('/').filter(|s| !s.is_empty()) {
+        acc.push_str(seg);
+        acc.push('/');
+        ancestors.push(acc.clone());
+    }
+    let crumbs = ancestors
+        .iter()
+        .map(|p| {
+            let label = if p == "/" {
+                "/".to_owned()
+            } else {
+                format!("{}/", p.trim_end_matches('/').rsplit('/').next().unwrap_or_default())
+            };
+            view! { <a href=params.href(Some(p), None)>{label}</a>" " }
+        })
+        .collect_view();
+    let tree_path = data.tree_path.clone();
+    let children = data
+        .tree_children
+        .iter()
+        .map(|c| {
+            let label = c.path.strip_prefix(&tree_path).unwrap_or(&c.path).to_owned();
+            let more = if c.has_children { " ▸" } else { "" };
+            view! {
+                <li>
+                    <a href=params.href(Some(&c.path), None)>{label}</a>
+                    <span class="count">{thousands(c.user_count)}</span>
+                    {more}
+                </li>
+            }
+        })
+        .collect_view();
+    let sort_created = params.sort.as_deref() == Some("created");
+    let desc = params.order.as_deref() == Some("desc");
+    let size = params.size.clone().unwrap_or_else(|| "50".into());
+    let total = if data.total_is_lower_bound {
+        format!("More than {} users", thousands(data.total))
+    } else if data.total == 1 {
+        "1 user".to_owned()
+    } else {
+        format!("{} users", thousands(data.total))
+    };
+    let scope =
+        params.path.as_deref().filter(|p| *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
+    let rows = data
+        .users
+        .iter()
+        .map(|u| {
+            view! {
+                <tr>
+                    <td>{u.user_name.clone()}</td>
+                    <td><code>{u.path.clone()}</code></td>
+                    <td>{u.created.clone()}</td>
+                    <td>{u.password_last_used.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = data.users.is_empty();
+    let first = (params.href(None, None), true);
+    let next = data.next_marker.as_deref().map(|m| params.href(None, Some(m)));
+    view! {
+        <div class="users-layout">
+            <nav class="card path-tree" aria-label="Paths">
+                <h2>"Paths"</h2>
+                <p class="crumbs">{crumbs}</p>
+                <p class="hint">{format!("{} directly in {}", data.tree_direct_users, data.tree_path)}</p>
+                <ul>{children}</ul>
+            </nav>
+            <section class="card">
+                <form method="get" action="/console/users" class="filters">
+                    <input type="hidden" name="path" value=params.path.clone()/>
+                    <div class="field">
+                        <label for="q">"Search by user name"</label>
+                        <input id="q" name="q" type="search" value=params.q.clone()/>
+                    </div>
+                    <div class="field">
+                        <label for="sort">"Sort by"</label>
+                        <select id="sort" name="sort">
+                            <option value="name" selected=!sort_created>"User name"</option>
+                            <option value="created" selected=sort_created>"Creation time"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="order">"Order"</label>
+                        <select id="order" name="order">
+                            <option value="asc" selected=!desc>"Ascending"</option>
+                            <option value="desc" selected=desc>"Descending"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="size">"Page size"</label>
+                        <select id="size" name="size">
+                            {["10", "25", "50", "100", "500", "1000"]
+                                .into_iter()
+                                .map(|n| view! { <option value=n selected=size == n>{n}</option> })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="secondary">"Apply"</button>
+                </form>
+                <p class="total" data-testid="users-total">{total}{scope}</p>
+                <table class="users">
+                    <thead>
+                        <tr><th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th></tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                {empty.then(|| view! { <p class="hint">"No users match."</p> })}
+                <nav class="pager" aria-label="Pages">
+                    <a href=first.0>"First page"</a>
+                    {next.map(|href| view! { <a href=href>"Next page"</a> })}
+                </nav>
+            </section>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn links_keep_the_filters_and_encode_values() {
+        let p = ListParams {
+            path: Some("/eng/".into()),
+            q: Some("a b".into()),
+            size: Some("25".into()),
+            ..Default::default()
+        };
+        assert_eq!(p.href(None, None), "/console/users?path=%2Feng%2F&q=a%20b&size=25");
+        assert_eq!(p.href(Some("/ops/"), Some("n.61")), "/console/users?path=%2Fops%2F&q=a%20b&size=25&marker=n.61");
+        assert_eq!(ListParams::default().href(None, None), "/console/users");
+    }
+}
