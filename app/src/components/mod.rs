@@ -4,8 +4,10 @@ mod console_header;
 mod form_alert;
 mod navigation;
 mod password_input;
+mod text_field;
 
 pub use console_header::ConsoleHeader;
 pub use form_alert::{form_error, FormAlert, Loading, PageError};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_input::PasswordInput;
+pub use text_field::TextField;

@@ -1,6 +1,7 @@
 //! One module per page (or family of pages) of the console.
 
 pub mod console_home;
+pub mod create_user;
 pub mod not_found;
 pub mod signin;
 pub mod users;

@@ -103,7 +103,10 @@ pub fn UsersPage() -> impl IntoView {
                     <ConsoleHeader principal/>
                     <main class="page">
                         <p class="crumbs"><a href="/console">"Console Home"</a>" › Users"</p>
-                        <h1>"Users"</h1>
+                        <div class="title-row">
+                            <h1>"Users"</h1>
+                            <a class="button primary-link" href="/console/users/new">"Create user"</a>
+                        </div>
                         {body}
                     </main>
                 }

@@ -1,0 +1,51 @@
+//! A labelled text field that shows its own broken rules (the UI contract: `aria-invalid="true"`
+//! and an `aria-describedby` message next to the field; the form's alert lists them all too).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    /// The engine's field name whose errors belong here (`userName`, `path`).
+    #[prop(into)]
+    field: String,
+    error: Signal<Option<AppError>>,
+    /// What the field shows initially (kept from a failed no-JavaScript post).
+    value: Option<String>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
+    let msg_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (msg_id, hint_id, has_hint) = (msg_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if message.get().is_some() {
+                ids.push(msg_id.clone());
+            }
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                name=id
+                type="text"
+                value=value
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described
+                spellcheck="false"
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=msg_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+//! `/console/users/new`: create an IAM user (name and path; console access, tags and keys come
+//! with their issues). Every broken rule is shown next to its field and in the summary alert.
+
+use crate::api::{load_page_context, CreateUser};
+use crate::components::{follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, PageError, TextField};
+use crate::dto::Flash;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn CreateUserPage() -> impl IntoView {
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    view! {
+        <Title text="Create user · Lanyard"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) => match c.principal {
+                        Some(principal) => view! {
+                            <ConsoleHeader principal/>
+                            <CreateUserForm flash=c.flash/>
+                        }
+                        .into_any(),
+                        None => view! { <Redirect path="/signin"/> }.into_any(),
+                    },
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreateUserForm(flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<CreateUser>::new();
+    follow_navigation(action.value());
+    let typed = |f: &str| flash.as_ref().filter(|x| x.form == "create-user").and_then(|x| x.value(f));
+    let (name, path) = (typed("user_name"), typed("path"));
+    let error = form_error(action.value(), action.version(), flash, "create-user");
+    view! {
+        <main class="page narrow-form">
+            <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › Create user"</p>
+            <h1>"Create user"</h1>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="card">
+                <TextField id="user_name" label="User name" field="userName" error=error value=name
+                    hint="Up to 64 letters, digits and _+=,.@- ; unique in the account, ignoring case."/>
+                <TextField id="path" label="Path" field="path" error=error value=Some(path.unwrap_or_else(|| "/".into()))
+                    hint="Organises users, e.g. /engineering/ops/ — starts and ends with /."/>
+                <button type="submit" class="primary">"Create user"</button>
+            </ActionForm>
+        </main>
+    }
+}
