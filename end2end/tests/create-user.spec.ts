@@ -1,14 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
-import { ROOT_EMAIL, ROOT_PASSWORD } from './demo';
+import { rootSignIn } from './demo';
 
-async function rootSignIn(page: Page) {
-  await page.goto('/signin');
-  await page.getByRole('radio', { name: 'Root user' }).check();
-  await page.getByLabel('Email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('principal-arn')).toBeVisible();
-}
 
 async function createUser(page: Page, name: string, path: string) {
   await page.goto('/console/users/new');

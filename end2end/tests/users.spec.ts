@@ -1,14 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO_HOST, ROOT_EMAIL, ROOT_PASSWORD, USER, USER_PASSWORD } from './demo';
+import { DEMO_HOST, rootSignIn, USER, USER_PASSWORD } from './demo';
 
-async function rootSignIn(page: Page) {
-  await page.goto('/signin');
-  await page.getByRole('radio', { name: 'Root user' }).check();
-  await page.getByLabel('Email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('principal-arn')).toBeVisible();
-}
 
 test('root browses users by path tree and searches by name', async ({ page }) => {
   await rootSignIn(page);

@@ -2,7 +2,7 @@
 //! prints where and how to sign in. The credentials are for a local demo only.
 //! `lanyard dev seed-users`: synthetic users for load tests.
 
-use super::{engine, CommandError, CommandResult};
+use super::{engine, find_account, CommandResult};
 use crate::config::Config;
 use lanyard_iam::domain::{AccountRef, Password, Principal};
 use lanyard_iam::usecases::accounts::NewAccount;
@@ -58,12 +58,7 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
 
 pub async fn seed_users(config: &Config, account: &str, count: u64, paths: u64) -> CommandResult {
     let engine = engine(config).await?;
-    let account_ref = AccountRef::parse(account)
-        .ok_or_else(|| CommandError::Usage(format!("{account:?} is neither a 12-digit account ID nor an alias")))?;
-    let account = engine
-        .find_account(&account_ref)
-        .await?
-        .ok_or_else(|| CommandError::Usage(format!("no account {account:?}")))?;
+    let account = find_account(&engine, account).await?;
     let started = std::time::Instant::now();
     let n = engine.seed_users(&account.account_id, count, paths).await?;
     eprintln!(

@@ -63,6 +63,16 @@ pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
     Ok(Engine::new(pool, EngineConfig::default())?)
 }
 
+/// The account a command names by 12-digit ID or alias.
+pub async fn find_account(
+    engine: &Engine,
+    raw: &str,
+) -> Result<lanyard_iam::usecases::accounts::Account, CommandError> {
+    let account_ref = lanyard_iam::domain::AccountRef::parse(raw)
+        .ok_or_else(|| CommandError::Usage(format!("{raw:?} is neither a 12-digit account ID nor an alias")))?;
+    engine.find_account(&account_ref).await?.ok_or_else(|| CommandError::Usage(format!("no account {raw:?}")))
+}
+
 /// Reads a password from the first line of standard input (without its line ending).
 pub fn read_password_stdin() -> Result<lanyard_iam::domain::Password, CommandError> {
     let mut line = String::new();

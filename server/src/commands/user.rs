@@ -1,8 +1,8 @@
 //! `lanyard user create`: an IAM user, with a console password when one is given on stdin.
 
-use super::{engine, read_password_stdin, CommandError, CommandResult};
+use super::{engine, find_account, read_password_stdin, CommandResult};
 use crate::config::Config;
-use lanyard_iam::domain::{AccountRef, Principal};
+use lanyard_iam::domain::Principal;
 use lanyard_iam::usecases::users::NewUser;
 
 pub async fn create(
@@ -15,12 +15,7 @@ pub async fn create(
 ) -> CommandResult {
     let password = if password_stdin { Some(read_password_stdin()?) } else { None };
     let engine = engine(config).await?;
-    let account_ref = AccountRef::parse(account)
-        .ok_or_else(|| CommandError::Usage(format!("{account:?} is neither a 12-digit account ID nor an alias")))?;
-    let account = engine
-        .find_account(&account_ref)
-        .await?
-        .ok_or_else(|| CommandError::Usage(format!("no account {account:?}")))?;
+    let account = find_account(&engine, account).await?;
     // The operator acts with the account root's authority.
     let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
     let has_password = password.is_some();
