@@ -89,3 +89,15 @@ pub struct UsersPageDto {
     pub tree_direct_users: u64,
     pub tree_children: Vec<PathNodeDto>,
 }
+
+/// One user's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetailDto {
+    pub user_name: String,
+    pub user_id: String,
+    pub path: String,
+    pub arn: String,
+    pub created: String,
+    pub password_last_used: String,
+    pub console_access: bool,
+}

@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/console") view=pages::console_home::ConsoleHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users") view=pages::users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/new") view=pages::create_user::CreateUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/users/:name") view=pages::user_detail::UserDetailPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

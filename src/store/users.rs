@@ -95,3 +95,51 @@ pub async fn find_user_by_id(
     .fetch_optional(ex)
     .await
 }
+
+/// A user by name, ignoring case, with whether they have console access.
+pub struct UserDetailRow {
+    pub user_id: String,
+    pub user_name: String,
+    pub path: String,
+    pub created_at: OffsetDateTime,
+    pub password_last_used_at: Option<OffsetDateTime>,
+    pub has_login_profile: bool,
+}
+
+pub async fn find_user_detail(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    user_name: &str,
+) -> Result<Option<UserDetailRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserDetailRow,
+        r#"SELECT u.user_id, u.user_name, u.path, u.created_at, u.password_last_used_at,
+                  (lp.user_id IS NOT NULL) AS "has_login_profile!"
+             FROM users u LEFT JOIN login_profiles lp ON lp.user_id = u.user_id
+            WHERE u.account_id = $1 AND lower(u.user_name) = lower($2)"#,
+        account_id.as_str(),
+        user_name
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+/// IAM's UpdateUser: a new name and/or path; the user ID stays. `false` if no such user.
+pub async fn update_user_name_path(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    user_id: &str,
+    name: &UserName,
+    path: &IamPath,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE users SET user_name = $3, path = $4 WHERE account_id = $1 AND user_id = $2",
+        account_id.as_str(),
+        user_id,
+        name.as_str(),
+        path.as_str()
+    )
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -9,6 +9,17 @@ use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserDetail {
+    pub user: User,
+    pub password_last_used_at: Option<OffsetDateTime>,
+    pub console_access: bool,
+}
+
+fn no_such_user(name: &str) -> IamError {
+    IamError::NoSuchEntity(format!("The user with name {name} cannot be found."))
+}
+
 pub struct NewUser {
     pub user_name: String,
     pub path: Option<String>,
@@ -68,5 +79,76 @@ impl Engine {
         tx.commit().await?;
         tracing::info!(account_id = %account_id, user = %name, "user created");
         Ok(User { user_id, user_name: name, path, arn, created_at: row.created_at })
+    }
+}
+
+impl Engine {
+    /// IAM's GetUser, with the console's credential summary.
+    pub async fn get_user(&self, actor: &Principal, user_name: &str) -> Result<UserDetail, IamError> {
+        let account_id = actor.account_id().clone();
+        let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim())
+            .await?
+            .ok_or_else(|| no_such_user(user_name))?;
+        let (name, path) = (UserName::parse(&row.user_name)?, IamPath::parse(&row.path)?);
+        let arn = user_arn(&account_id, &path, &name);
+        self.authorize(actor, "iam:GetUser", &arn)?;
+        Ok(UserDetail {
+            user: User {
+                user_id: UniqueId::parse(&row.user_id)?,
+                user_name: name,
+                path,
+                arn,
+                created_at: row.created_at,
+            },
+            password_last_used_at: row.password_last_used_at,
+            console_access: row.has_login_profile,
+        })
+    }
+
+    /// IAM's UpdateUser: rename and/or move to another path; the UserId stays. Both new values
+    /// are validated together and nothing changes on any error.
+    pub async fn update_user(
+        &self,
+        actor: &Principal,
+        user_name: &str,
+        new_name: Option<&str>,
+        new_path: Option<&str>,
+    ) -> Result<User, IamError> {
+        let mut errors: Vec<FieldError> = Vec::new();
+        let name = new_name
+            .filter(|n| !n.is_empty())
+            .map(|n| UserName::parse(n).map_err(|e| errors.extend_from_slice(e.field_errors())).ok())
+            .unwrap_or(None);
+        let path = new_path
+            .filter(|p| !p.is_empty())
+            .map(|p| IamPath::parse(p).map_err(|e| errors.extend_from_slice(e.field_errors())).ok())
+            .unwrap_or(None);
+        if !errors.is_empty() {
+            for e in &mut errors {
+                e.field = match e.field.as_str() {
+                    "userName" => "newUserName".into(),
+                    "path" => "newPath".into(),
+                    other => other.into(),
+                };
+            }
+            return Err(IamError::Validation(errors));
+        }
+        let current = self.get_user(actor, user_name).await?.user;
+        self.authorize(actor, "iam:UpdateUser", &current.arn)?;
+        let name = name.unwrap_or(current.user_name.clone());
+        let path = path.unwrap_or(current.path.clone());
+        let account_id = actor.account_id();
+        match store::users::update_user_name_path(&self.pool, account_id, current.user_id.as_str(), &name, &path).await
+        {
+            Ok(true) => {}
+            Ok(false) => return Err(no_such_user(user_name)),
+            Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
+                return Err(IamError::EntityAlreadyExists(format!("User with name {name} already exists.")))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tracing::info!(account_id = %account_id, from = %current.user_name, to = %name, path = %path, "user updated");
+        let arn = user_arn(account_id, &path, &name);
+        Ok(User { user_id: current.user_id, user_name: name, path, arn, created_at: current.created_at })
     }
 }

@@ -4,9 +4,11 @@
 mod create_user;
 mod page_context;
 mod sign_in;
+mod user_detail;
 mod users;
 
 pub use create_user::*;
 pub use page_context::*;
 pub use sign_in::*;
+pub use user_detail::*;
 pub use users::*;

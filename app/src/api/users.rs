@@ -24,10 +24,7 @@ pub async fn list_users_page(
 
     let state = ConsoleState::get()?;
     let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
-    let fmt = |t: time::OffsetDateTime| {
-        let t = t.to_offset(time::UtcOffset::UTC);
-        format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
-    };
+    let fmt = super::user_detail::format_time;
     let input = ListUsersInput {
         path_prefix: path.clone(),
         search: q,

@@ -4,4 +4,5 @@ pub mod console_home;
 pub mod create_user;
 pub mod not_found;
 pub mod signin;
+pub mod user_detail;
 pub mod users;

@@ -1,0 +1,51 @@
+//! `load_user` (IAM's GetUser for the user's page) and `update_user` (rename and move).
+
+use crate::dto::{Navigate, UserDetailDto};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// `2026-11-22 14:03 UTC`
+#[cfg(feature = "ssr")]
+pub(crate) fn format_time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+}
+
+#[server(endpoint = "load_user")]
+pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
+    use crate::ssr::{current_principal, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let state = ConsoleState::get()?;
+    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let d = state.engine.get_user(&principal, &user_name).await?;
+    Ok(UserDetailDto {
+        user_name: d.user.user_name.to_string(),
+        user_id: d.user.user_id.to_string(),
+        path: d.user.path.to_string(),
+        arn: d.user.arn,
+        created: format_time(d.user.created_at),
+        password_last_used: d.password_last_used_at.map(format_time).unwrap_or_else(|| "Never".into()),
+        console_access: d.console_access,
+    })
+}
+
+/// Renames and/or moves `user_name`; the page then shows the user under the new name.
+#[server(endpoint = "update_user")]
+pub async fn update_user(user_name: String, new_user_name: String, new_path: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{current_principal, finish, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let typed = vec![
+        ("new_user_name".to_owned(), new_user_name.chars().take(256).collect()),
+        ("new_path".to_owned(), new_path.chars().take(600).collect()),
+    ];
+    let result = async {
+        let state = ConsoleState::get()?;
+        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let user = state.engine.update_user(&principal, &user_name, Some(&new_user_name), Some(&new_path)).await?;
+        Ok(Navigate { to: format!("/console/users/{}", user.user_name) })
+    }
+    .await;
+    finish("update-user", result, |n| n.to.clone(), typed).await
+}
