@@ -64,19 +64,6 @@ pub async fn find_account_by_alias(
     .await
 }
 
-pub async fn find_account_by_root_email(
-    ex: impl PgExecutor<'_>,
-    email: &str,
-) -> Result<Option<AccountRow>, sqlx::Error> {
-    sqlx::query_as!(
-        AccountRow,
-        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE lower(root_email) = lower($1)",
-        email
-    )
-    .fetch_optional(ex)
-    .await
-}
-
 pub async fn find_root_credentials(
     ex: impl PgExecutor<'_>,
     email: &str,

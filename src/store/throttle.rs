@@ -2,7 +2,6 @@
 //! before the password is checked (see the `signin_*` functions in the migrations).
 
 use sqlx::PgExecutor;
-use time::OffsetDateTime;
 
 /// How one kind of subject (a user, a source address) is throttled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,16 +68,4 @@ pub async fn update_attempt_succeeded(
         .fetch_one(ex)
         .await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThrottleRow {
-    pub failures: i32,
-    pub locked_until: Option<OffsetDateTime>,
-}
-
-pub async fn find_throttle(ex: impl PgExecutor<'_>, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error> {
-    sqlx::query_as!(ThrottleRow, "SELECT failures, locked_until FROM signin_throttle WHERE throttle_key = $1", key)
-        .fetch_optional(ex)
-        .await
 }

@@ -107,8 +107,4 @@ impl Engine {
         };
         row.map(Account::try_from).transpose()
     }
-
-    pub async fn find_account_by_root_email(&self, email: &str) -> Result<Option<Account>, IamError> {
-        store::accounts::find_account_by_root_email(&self.pool, email.trim()).await?.map(Account::try_from).transpose()
-    }
 }
