@@ -13,7 +13,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use axum::Router;
-use lanyard_app::ssr::ConsoleState;
+use lanyard_app::ssr::{ConsoleState, PrincipalMemo};
 use lanyard_app::{shell, App};
 use lanyard_iam::Engine;
 use leptos::prelude::*;
@@ -50,6 +50,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
     let state = ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone() };
     let context = move || {
         provide_context(console.clone());
+        provide_context(PrincipalMemo::default());
         set_page_csp();
     };
     let routes = generate_route_list(App);

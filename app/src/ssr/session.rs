@@ -53,9 +53,22 @@ fn now_secs() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// The principal of this request's session, reloaded from the database. A session past its
-/// absolute lifetime, or naming a principal that no longer exists, is ended here.
+/// The request's principal, resolved once: a page and the data server functions it calls while
+/// rendering each ask for it, and each answer costs a session read and a database lookup.
+/// Provided fresh for every request (see the server's router).
+#[derive(Clone, Debug, Default)]
+pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Option<Principal>>>);
+
+/// The principal of this request's session, reloaded from the database (once per request). A
+/// session past its absolute lifetime, or naming a principal that no longer exists, is ended here.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+    match use_context::<PrincipalMemo>() {
+        Some(memo) => memo.0.get_or_try_init(load_principal).await.cloned(),
+        None => load_principal().await,
+    }
+}
+
+async fn load_principal() -> Result<Option<Principal>, AppError> {
     let session = request_session()?;
     let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
     else {
@@ -115,6 +128,25 @@ pub async fn signin_page_of_session() -> Result<Option<String>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use leptos::prelude::{provide_context, Owner};
+    use leptos::reactive::computed::ScopedFuture;
+
+    /// Without a request (no session, no database) only the memo can answer: proof that a
+    /// second lookup in the same request does no work.
+    #[tokio::test]
+    async fn the_principal_is_resolved_once_per_request() {
+        let principal = Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
+        let memo = PrincipalMemo::default();
+        memo.0.set(Some(principal.clone())).unwrap();
+        let owner = Owner::new();
+        let with_memo = owner.with(|| {
+            provide_context(memo);
+            ScopedFuture::new(current_principal())
+        });
+        assert_eq!(with_memo.await.unwrap(), Some(principal));
+        let without = Owner::new().with(|| ScopedFuture::new(current_principal()));
+        assert!(without.await.is_err(), "without the memo it must go to the (absent) session");
+    }
 
     #[test]
     fn sessions_end_twelve_hours_after_sign_in() {
