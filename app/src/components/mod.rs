@@ -4,10 +4,12 @@ mod console_header;
 mod form_alert;
 mod navigation;
 mod password_input;
+mod signed_in;
 mod text_field;
 
 pub use console_header::ConsoleHeader;
 pub use form_alert::{form_error, FormAlert, Loading, PageError};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_input::PasswordInput;
+pub use signed_in::signed_in;
 pub use text_field::TextField;

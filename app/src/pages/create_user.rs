@@ -2,12 +2,11 @@
 //! with their issues). Every broken rule is shown next to its field and in the summary alert.
 
 use crate::api::{load_page_context, CreateUser};
-use crate::components::{follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, PageError, TextField};
+use crate::components::{follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TextField};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn CreateUserPage() -> impl IntoView {
@@ -16,16 +15,13 @@ pub fn CreateUserPage() -> impl IntoView {
         <Title text="Create user · Lanyard"/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match c.principal {
-                        Some(principal) => view! {
-                            <ConsoleHeader principal/>
-                            <CreateUserForm flash=c.flash/>
-                        }
-                        .into_any(),
-                        None => view! { <Redirect path="/signin"/> }.into_any(),
-                    },
-                    Err(error) => view! { <PageError error/> }.into_any(),
+                match signed_in(ctx.await) {
+                    Ok((principal, c)) => view! {
+                        <ConsoleHeader principal/>
+                        <CreateUserForm flash=c.flash/>
+                    }
+                    .into_any(),
+                    Err(instead) => instead,
                 }
             })}
         </Suspense>

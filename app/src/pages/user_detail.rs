@@ -2,12 +2,11 @@
 //! (IAM's UpdateUser: the UserId stays).
 
 use crate::api::{load_page_context, load_user, UpdateUser};
-use crate::components::{follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, PageError, TextField};
+use crate::components::{follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TextField};
 use crate::dto::{Flash, UserDetailDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -18,12 +17,9 @@ pub fn UserDetailPage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                let c = match ctx.await {
-                    Ok(c) => c,
-                    Err(error) => return view! { <PageError error/> }.into_any(),
-                };
-                let Some(principal) = c.principal else {
-                    return view! { <Redirect path="/signin"/> }.into_any();
+                let (principal, c) = match signed_in(ctx.await) {
+                    Ok(signed_in) => signed_in,
+                    Err(instead) => return instead,
                 };
                 let body = match user.await {
                     Ok(u) => view! { <UserDetail user=u flash=c.flash/> }.into_any(),

@@ -3,11 +3,10 @@
 //! JavaScript and every view has an address that can be shared.
 
 use crate::api::{list_users_page, load_page_context};
-use crate::components::{ConsoleHeader, FormAlert, Loading, PageError};
+use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading};
 use crate::dto::UsersPageDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 /// The listing's parameters, as in the address.
@@ -88,12 +87,9 @@ pub fn UsersPage() -> impl IntoView {
         <Title text="Users · Lanyard"/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                let c = match ctx.await {
-                    Ok(c) => c,
-                    Err(error) => return view! { <PageError error/> }.into_any(),
-                };
-                let Some(principal) = c.principal else {
-                    return view! { <Redirect path="/signin"/> }.into_any();
+                let (principal, _) = match signed_in(ctx.await) {
+                    Ok(signed_in) => signed_in,
+                    Err(instead) => return instead,
                 };
                 let body = match data.await {
                     Ok(d) => view! { <UsersView data=d params=params()/> }.into_any(),

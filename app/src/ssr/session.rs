@@ -135,7 +135,8 @@ mod tests {
     /// second lookup in the same request does no work.
     #[tokio::test]
     async fn the_principal_is_resolved_once_per_request() {
-        let principal = Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
+        let principal =
+            Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
         let memo = PrincipalMemo::default();
         memo.0.set(Some(principal.clone())).unwrap();
         let owner = Owner::new();
