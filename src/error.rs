@@ -31,6 +31,9 @@ pub enum IamError {
     NoSuchEntity(String),
     #[error("{0}")]
     LimitExceeded(String),
+    /// The entity still has dependents (IAM's strict deletes, e.g. a user with a login profile).
+    #[error("{0}")]
+    DeleteConflict(String),
     #[error("{0}")]
     InvalidInput(String),
     #[error("{0}")]
@@ -65,6 +68,7 @@ impl IamError {
             IamError::EntityAlreadyExists(_) => "EntityAlreadyExists",
             IamError::NoSuchEntity(_) => "NoSuchEntity",
             IamError::LimitExceeded(_) => "LimitExceeded",
+            IamError::DeleteConflict(_) => "DeleteConflict",
             IamError::InvalidInput(_) => "InvalidInput",
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
@@ -77,7 +81,7 @@ impl IamError {
     pub fn status(&self) -> u16 {
         match self {
             IamError::Validation(_) | IamError::InvalidInput(_) => 400,
-            IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) => 409,
+            IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) | IamError::DeleteConflict(_) => 409,
             IamError::NoSuchEntity(_) => 404,
             IamError::AccessDenied(_) => 403,
             IamError::SignInFailed | IamError::NotSignedIn => 401,

@@ -14,7 +14,13 @@ use std::collections::HashSet;
 async fn make(e: &Engine, root: &Principal, name: &str, path: &str) {
     e.create_user(
         root,
-        NewUser { user_name: name.into(), path: Some(path.into()), password: None, password_reset_required: false },
+        NewUser {
+            user_name: name.into(),
+            path: Some(path.into()),
+            password: None,
+            password_reset_required: false,
+            tags: Vec::new(),
+        },
     )
     .await
     .unwrap();

@@ -9,6 +9,7 @@ mod iam_path;
 mod newtype;
 mod password;
 mod principal;
+mod tag;
 mod unique_id;
 mod user_name;
 
@@ -19,5 +20,6 @@ pub use email::Email;
 pub use iam_path::IamPath;
 pub use password::{root_password_violations, Password, PasswordRule};
 pub use principal::{AccountRef, Principal, PrincipalKind};
+pub use tag::{Tag, MAX_TAGS_PER_USER};
 pub use unique_id::{UniqueId, UniqueIdKind};
 pub use user_name::UserName;

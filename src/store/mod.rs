@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod throttle;
 pub mod user_directory;
+pub mod user_tags;
 pub mod users;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

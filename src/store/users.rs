@@ -143,3 +143,42 @@ pub async fn update_user_name_path(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Locks a user's row (by name, ignoring case) for the rest of the transaction, so that quota
+/// checks and deletes of one user are serialised.
+pub async fn find_user_for_update(
+    ex: impl PgExecutor<'_>,
+    account_id: &AccountId,
+    user_name: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserRow,
+        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at
+           FROM users WHERE account_id = $1 AND lower(user_name) = lower($2) FOR UPDATE",
+        account_id.as_str(),
+        user_name
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+/// What a user still owns that IAM's strict DeleteUser refuses to remove implicitly.
+pub struct UserDependentsRow {
+    pub has_login_profile: bool,
+}
+
+pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
+    sqlx::query_as!(
+        UserDependentsRow,
+        r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!""#,
+        user_id
+    )
+    .fetch_one(ex)
+    .await
+}
+
+/// Deletes the user; everything the user owns goes with it (foreign keys cascade).
+pub async fn delete_user(ex: impl PgExecutor<'_>, user_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM users WHERE user_id = $1", user_id).execute(ex).await?;
+    Ok(done.rows_affected() == 1)
+}

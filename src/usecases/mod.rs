@@ -5,5 +5,8 @@ pub mod accounts;
 pub mod authorize;
 pub mod principals;
 pub mod sign_in;
+pub mod sign_in_locks;
+pub mod user_deletion;
 pub mod user_directory;
+pub mod user_tags;
 pub mod users;

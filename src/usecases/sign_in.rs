@@ -45,6 +45,12 @@ fn clip(s: &str) -> String {
     s.trim().chars().take(128).collect::<String>().to_lowercase()
 }
 
+/// The throttle counter of an IAM user: the account's ID and the name as IAM compares names,
+/// ignoring case (so `Bob` and `bob` share one counter).
+pub(crate) fn user_throttle_key(account_id: &AccountId, user_name: &str) -> String {
+    format!("user:{account_id}:{}", clip(user_name))
+}
+
 /// IPv6 clients usually own a whole /64, so that is what one address's counter covers.
 pub fn address_key(ip: IpAddr) -> String {
     match ip {
@@ -159,7 +165,7 @@ impl Engine {
                     });
                 };
                 let account_id = account_row.account_id;
-                let throttle_key = format!("user:{account_id}:{}", clip(user_name));
+                let throttle_key = user_throttle_key(&account_id, user_name);
                 let row = if UserName::parse(user_name.trim()).is_ok() {
                     store::users::find_user_credentials(&self.pool, &account_id, user_name.trim()).await?
                 } else {

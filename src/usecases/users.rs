@@ -1,12 +1,16 @@
-//! IAM users: creation with an optional console password (the full user management comes with
-//! the users issue and builds on this).
+//! IAM users: CreateUser (with tags and an optional console password), GetUser with the console's
+//! summary, UpdateUser (rename and move).
 
 use crate::domain::{
-    root_password_violations, user_arn, IamPath, Password, Principal, UniqueId, UniqueIdKind, UserName,
+    root_password_violations, user_arn, IamPath, Password, Principal, Tag, UniqueId, UniqueIdKind, UserName,
+    MAX_TAGS_PER_USER,
 };
 use crate::store;
+use crate::store::users::UserRow;
+use crate::usecases::sign_in_locks::SignInLock;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -14,17 +18,23 @@ pub struct UserDetail {
     pub user: User,
     pub password_last_used_at: Option<OffsetDateTime>,
     pub console_access: bool,
+    pub tags: Vec<Tag>,
+    /// Failed console sign-ins counted against the user, if any.
+    pub sign_in_lock: Option<SignInLock>,
 }
 
-fn no_such_user(name: &str) -> IamError {
+pub(crate) fn no_such_user(name: &str) -> IamError {
     IamError::NoSuchEntity(format!("The user with name {name} cannot be found."))
 }
 
+#[derive(Default)]
 pub struct NewUser {
     pub user_name: String,
     pub path: Option<String>,
     pub password: Option<Password>,
     pub password_reset_required: bool,
+    /// Key/value rows as a form sends them; blank rows are ignored.
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -47,6 +57,7 @@ impl Engine {
             Some(raw) => IamPath::parse(raw).map_err(|e| errors.extend_from_slice(e.field_errors())).ok(),
             None => Some(IamPath::root()),
         };
+        let tags = Tag::parse_set(&input.tags, MAX_TAGS_PER_USER).map_err(|e| errors.extend(e)).ok();
         if let Some(password) = &input.password {
             // Until the account password policy lands, AWS's default policy applies.
             let identities = [input.user_name.as_str()];
@@ -54,11 +65,14 @@ impl Engine {
                 errors.push(FieldError::new(Password::FIELD, rule.message()));
             }
         }
-        let (Some(name), Some(path), true) = (name, path, errors.is_empty()) else {
+        let (Some(name), Some(path), Some(tags), true) = (name, path, tags, errors.is_empty()) else {
             return Err(IamError::Validation(errors));
         };
         let arn = user_arn(&account_id, &path, &name);
         self.authorize(actor, "iam:CreateUser", &arn)?;
+        if !tags.is_empty() {
+            self.authorize(actor, "iam:TagUser", &arn)?;
+        }
 
         let hash = match &input.password {
             Some(p) => Some(self.hasher.hash(p).await?),
@@ -76,6 +90,9 @@ impl Engine {
         if let Some(hash) = &hash {
             store::users::insert_login_profile(&mut *tx, &user_id, hash, input.password_reset_required).await?;
         }
+        if !tags.is_empty() {
+            store::user_tags::insert_user_tags(&mut *tx, user_id.as_str(), &tags).await?;
+        }
         tx.commit().await?;
         tracing::info!(account_id = %account_id, user = %name, "user created");
         Ok(User { user_id, user_name: name, path, arn, created_at: row.created_at })
@@ -92,6 +109,8 @@ impl Engine {
         let (name, path) = (UserName::parse(&row.user_name)?, IamPath::parse(&row.path)?);
         let arn = user_arn(&account_id, &path, &name);
         self.authorize(actor, "iam:GetUser", &arn)?;
+        let tags = store::user_tags::list_user_tags(&self.pool, &row.user_id).await?;
+        let sign_in_lock = self.find_sign_in_lock(&account_id, &row.user_name).await?;
         Ok(UserDetail {
             user: User {
                 user_id: UniqueId::parse(&row.user_id)?,
@@ -102,6 +121,8 @@ impl Engine {
             },
             password_last_used_at: row.password_last_used_at,
             console_access: row.has_login_profile,
+            tags,
+            sign_in_lock,
         })
     }
 
@@ -150,5 +171,25 @@ impl Engine {
         tracing::info!(account_id = %account_id, from = %current.user_name, to = %name, path = %path, "user updated");
         let arn = user_arn(account_id, &path, &name);
         Ok(User { user_id: current.user_id, user_name: name, path, arn, created_at: current.created_at })
+    }
+}
+
+impl Engine {
+    /// Locks the user's row for the transaction and checks `actions` on the user's ARN (returned).
+    pub(crate) async fn lock_user_for(
+        &self,
+        tx: &mut PgConnection,
+        actor: &Principal,
+        user_name: &str,
+        actions: &[&str],
+    ) -> Result<(UserRow, String), IamError> {
+        let row = store::users::find_user_for_update(&mut *tx, actor.account_id(), user_name.trim())
+            .await?
+            .ok_or_else(|| no_such_user(user_name))?;
+        let arn = user_arn(actor.account_id(), &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
+        for action in actions {
+            self.authorize(actor, action, &arn)?;
+        }
+        Ok((row, arn))
     }
 }

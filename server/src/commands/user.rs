@@ -19,7 +19,9 @@ pub async fn create(
     // The operator acts with the account root's authority.
     let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
     let has_password = password.is_some();
-    let user = engine.create_user(&root, NewUser { user_name: name, path, password, password_reset_required }).await?;
+    let user = engine
+        .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, tags: Vec::new() })
+        .await?;
     let out = serde_json::json!({
         "user_id": user.user_id,
         "user_name": user.user_name,

@@ -1,0 +1,54 @@
+//! A user's sign-in lock as administrators see it on the user's page, and clearing it (for the
+//! person locked out by their own typos, or after an attack on their name has been dealt with).
+
+use crate::domain::{AccountId, Principal};
+use crate::store;
+use crate::usecases::sign_in::user_throttle_key;
+use crate::{Engine, IamError};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Failed sign-ins currently counted against a user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignInLock {
+    pub failures: i32,
+    /// Set while sign-ins are refused without checking the password.
+    pub locked_until: Option<OffsetDateTime>,
+    pub last_attempt_at: OffsetDateTime,
+}
+
+impl Engine {
+    pub(crate) async fn find_sign_in_lock(
+        &self,
+        account_id: &AccountId,
+        user_name: &str,
+    ) -> Result<Option<SignInLock>, IamError> {
+        let key = user_throttle_key(account_id, user_name);
+        let Some(row) = store::throttle::find_throttle(&self.pool, &key).await? else {
+            return Ok(None);
+        };
+        let now = OffsetDateTime::now_utc();
+        let forgotten =
+            row.last_attempt_at < now - time::Duration::seconds(i64::from(self.config.user_throttle.reset_after_secs));
+        // Attempts in flight are charged before their password check; a counter at zero is not a lock.
+        if forgotten || row.failures == 0 {
+            return Ok(None);
+        }
+        Ok(Some(SignInLock {
+            failures: row.failures,
+            locked_until: row.locked_until.filter(|t| *t > now),
+            last_attempt_at: row.last_attempt_at,
+        }))
+    }
+
+    /// Forgets the user's failed sign-ins, lifting any lock. Allowed to whoever may manage the
+    /// user's console password.
+    pub async fn clear_sign_in_lock(&self, actor: &Principal, user_name: &str) -> Result<(), IamError> {
+        let user = self.get_user(actor, user_name).await?.user;
+        self.authorize(actor, "iam:UpdateLoginProfile", &user.arn)?;
+        let key = user_throttle_key(actor.account_id(), user.user_name.as_str());
+        store::throttle::delete_throttle(&self.pool, &key).await?;
+        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "sign-in lock cleared");
+        Ok(())
+    }
+}

@@ -1,0 +1,60 @@
+//! Tags on users: IAM's TagUser (add or overwrite) and UntagUser, and the console's edit, which
+//! replaces the whole set. The 50-tag quota is checked under a lock on the user's row, so two
+//! concurrent TagUser calls cannot together exceed it.
+
+use crate::domain::{Principal, Tag, MAX_TAGS_PER_USER};
+use crate::store;
+use crate::{Engine, IamError};
+use std::collections::HashSet;
+
+fn quota_exceeded() -> IamError {
+    IamError::LimitExceeded(format!("Cannot exceed quota for TagsPerUser: {MAX_TAGS_PER_USER}."))
+}
+
+impl Engine {
+    /// IAM's TagUser: adds the tags, overwriting the values of keys the user already has.
+    pub async fn tag_user(
+        &self,
+        actor: &Principal,
+        user_name: &str,
+        rows: &[(String, String)],
+    ) -> Result<(), IamError> {
+        let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
+        let mut tx = self.pool.begin().await?;
+        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:TagUser"]).await?;
+        let existing = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;
+        let keys: HashSet<String> = existing.iter().chain(&tags).map(|t| t.key.to_lowercase()).collect();
+        if keys.len() > MAX_TAGS_PER_USER {
+            return Err(quota_exceeded());
+        }
+        store::user_tags::insert_user_tags(&mut *tx, &user.user_id, &tags).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// IAM's UntagUser: removes the keys (ignoring case); unknown keys are ignored.
+    pub async fn untag_user(&self, actor: &Principal, user_name: &str, keys: &[String]) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:UntagUser"]).await?;
+        store::user_tags::delete_user_tags(&mut *tx, &user.user_id, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The console's tag editor: the user's tags become exactly `rows`, in one transaction.
+    pub async fn replace_user_tags(
+        &self,
+        actor: &Principal,
+        user_name: &str,
+        rows: &[(String, String)],
+    ) -> Result<Vec<Tag>, IamError> {
+        let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
+        let mut tx = self.pool.begin().await?;
+        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:TagUser", "iam:UntagUser"]).await?;
+        store::user_tags::delete_all_user_tags(&mut *tx, &user.user_id).await?;
+        store::user_tags::insert_user_tags(&mut *tx, &user.user_id, &tags).await?;
+        let saved = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;
+        tx.commit().await?;
+        Ok(saved)
+    }
+}
