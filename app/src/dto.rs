@@ -100,4 +100,7 @@ pub struct UserDetailDto {
     pub created: String,
     pub password_last_used: String,
     pub console_access: bool,
+    pub tags: Vec<(String, String)>,
+    /// Failed sign-ins counted against the user, described for people; `None` when there are none.
+    pub sign_in_lock: Option<String>,
 }

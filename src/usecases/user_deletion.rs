@@ -2,24 +2,25 @@
 //! owns credentials or memberships. The console's `Delete user` removes the user together with
 //! everything they own, in one transaction, checking each implied action first.
 
-use crate::domain::Principal;
+use crate::domain::{IamPath, Principal, UniqueId, UserName};
 use crate::store;
 use crate::usecases::sign_in::user_throttle_key;
+use crate::usecases::users::User;
 use crate::{Engine, IamError};
 
 impl Engine {
     /// IAM's DeleteUser: refuses while a login profile (later: keys, MFA devices, policies,
     /// groups) remains.
-    pub async fn delete_user(&self, actor: &Principal, user_name: &str) -> Result<(), IamError> {
+    pub async fn delete_user(&self, actor: &Principal, user_name: &str) -> Result<User, IamError> {
         self.delete_user_inner(actor, user_name, true).await
     }
 
     /// The console's delete: the user and everything the user owns, or nothing.
-    pub async fn delete_user_with_credentials(&self, actor: &Principal, user_name: &str) -> Result<(), IamError> {
+    pub async fn delete_user_with_credentials(&self, actor: &Principal, user_name: &str) -> Result<User, IamError> {
         self.delete_user_inner(actor, user_name, false).await
     }
 
-    async fn delete_user_inner(&self, actor: &Principal, user_name: &str, strict: bool) -> Result<(), IamError> {
+    async fn delete_user_inner(&self, actor: &Principal, user_name: &str, strict: bool) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
         let (user, arn) = self.lock_user_for(&mut tx, actor, user_name, &["iam:DeleteUser"]).await?;
         let dependents = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
@@ -33,6 +34,12 @@ impl Engine {
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
         tx.commit().await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, strict, "user deleted");
-        Ok(())
+        Ok(User {
+            user_id: UniqueId::parse(&user.user_id)?,
+            user_name: UserName::parse(&user.user_name)?,
+            path: IamPath::parse(&user.path)?,
+            arn,
+            created_at: user.created_at,
+        })
     }
 }

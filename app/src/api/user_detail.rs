@@ -11,6 +11,13 @@ pub(crate) fn format_time(t: time::OffsetDateTime) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
 }
 
+/// `2026-11-22 14:03:07 UTC`, for locks that last seconds.
+#[cfg(feature = "ssr")]
+fn format_time_seconds(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02}:{:02} UTC", t.date(), t.hour(), t.minute(), t.second())
+}
+
 #[server(endpoint = "load_user")]
 pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
     use crate::ssr::{current_principal, ConsoleState};
@@ -27,6 +34,15 @@ pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
         created: format_time(d.user.created_at),
         password_last_used: d.password_last_used_at.map(format_time).unwrap_or_else(|| "Never".into()),
         console_access: d.console_access,
+        tags: d.tags.into_iter().map(|t| (t.key, t.value)).collect(),
+        sign_in_lock: d.sign_in_lock.map(|l| {
+            let n = l.failures;
+            let failed = if n == 1 { "1 failed sign-in".to_owned() } else { format!("{n} failed sign-ins") };
+            match l.locked_until {
+                Some(until) => format!("Locked until {} after {failed}", format_time_seconds(until)),
+                None => format!("Not locked; {failed}, the last at {}", format_time(l.last_attempt_at)),
+            }
+        }),
     })
 }
 

@@ -5,6 +5,7 @@ mod form_alert;
 mod navigation;
 mod password_input;
 mod signed_in;
+mod tag_editor;
 mod text_field;
 
 pub use console_header::ConsoleHeader;
@@ -12,4 +13,5 @@ pub use form_alert::{form_error, FormAlert, Loading, PageError};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_input::PasswordInput;
 pub use signed_in::signed_in;
+pub use tag_editor::{TagEditor, TagRow};
 pub use text_field::TextField;

@@ -167,7 +167,7 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
         .map(|u| {
             view! {
                 <tr>
-                    <td><a href=format!("/console/users/{}", u.user_name)>{u.user_name.clone()}</a></td>
+                    <td><a href=crate::api::user_page(&u.user_name)>{u.user_name.clone()}</a></td>
                     <td><code>{u.path.clone()}</code></td>
                     <td>{u.created.clone()}</td>
                     <td>{u.password_last_used.clone()}</td>
