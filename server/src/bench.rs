@@ -4,7 +4,10 @@
 //! 1. the raw argon2id verification rate of this machine (one thread per core, no server);
 //! 2. end-to-end password sign-ins per second over HTTP (`POST /api/sign_in`), compared with (1);
 //! 3. p50/p99 latency of a cheap signed-in page (`GET /console`, 20 per second, as people
-//!    clicking around would), idle and while (2) saturates the CPU.
+//!    clicking around would), idle and while (2) saturates the CPU;
+//! 4. with `--users N` (default 1,000,000) seeded into the account over `--paths` paths: the
+//!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
+//!    a name search, newest first) and of a path-tree level, one request at a time.
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
 
@@ -28,6 +31,15 @@ pub struct BenchArgs {
     /// Concurrent sign-in clients during the storm.
     #[arg(long, default_value_t = 8)]
     pub clients: usize,
+    /// Users seeded for the directory figures (0 skips them).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub users: u64,
+    /// Paths the seeded users are spread over.
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u64,
+    /// Requests per measured directory page.
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
 }
 
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -89,6 +101,90 @@ async fn page_latencies(
     }
     out.sort();
     Ok(out)
+}
+
+/// `n` GETs of `url` one after another (after a few to warm caches); returns the sorted latencies.
+async fn sequential_latencies(
+    client: &reqwest::Client,
+    url: &str,
+    cookie: &str,
+    n: usize,
+    must_contain: &str,
+) -> Result<Vec<Duration>, CommandError> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n + 5 {
+        let t = Instant::now();
+        let res = client
+            .get(url)
+            .header("cookie", cookie)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .map_err(|e| bench_err("page", e))?;
+        let status = res.status();
+        let body = res.text().await.map_err(|e| bench_err("page body", e))?;
+        if !status.is_success() || !body.contains(must_contain) {
+            return Err(bench_err("page", format!("{url}: unexpected response {status}")));
+        }
+        if i >= 5 {
+            out.push(t.elapsed());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Figures of the users pages with `args.users` users in the account.
+async fn directory_figures(
+    engine: &lanyard_iam::Engine,
+    root: &Principal,
+    client: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    args: &BenchArgs,
+) -> CommandResult {
+    let started = Instant::now();
+    let seeded = engine.seed_users(root.account_id(), args.users, args.paths).await?;
+    let seed_secs = started.elapsed().as_secs_f64();
+    // Fresh statistics, as autovacuum would gather them shortly after a bulk load.
+    sqlx::query("ANALYZE users").execute(engine.pool()).await.map_err(|e| bench_err("analyze", e))?;
+    sqlx::query("ANALYZE user_paths").execute(engine.pool()).await.map_err(|e| bench_err("analyze", e))?;
+    println!(
+        "  seeded {seeded} users over {} paths in {seed_secs:.1} s ({:.0} users/s)",
+        args.paths,
+        seeded as f64 / seed_secs
+    );
+    let pages = [
+        ("first page, all users (with the root tree level)", "/console/users", "user-0000000"),
+        ("path prefix /dept-07/", "/console/users?path=%2Fdept-07%2F", "/dept-07/team-"),
+        ("path prefix /dept-07/team-00107/", "/console/users?path=%2Fdept-07%2Fteam-00107%2F", "team-00107"),
+        ("name search 0042", "/console/users?q=0042", "0042"),
+        ("newest first", "/console/users?sort=created&order=desc", "user-"),
+    ];
+    for (what, path, must_contain) in pages {
+        let lat = sequential_latencies(client, &format!("{base}{path}"), cookie, args.requests, must_contain).await?;
+        println!(
+            "  GET {what:<50} p50 {}  p99 {}  (n={})",
+            ms(percentile(&lat, 0.5)),
+            ms(percentile(&lat, 0.99)),
+            lat.len()
+        );
+    }
+    let mut tree = Vec::with_capacity(args.requests);
+    for _ in 0..args.requests {
+        let t = Instant::now();
+        engine.list_path_level(root, "/").await?;
+        tree.push(t.elapsed());
+    }
+    tree.sort();
+    println!(
+        "  path tree level / (engine call, {} paths)                p50 {}  p99 {}  (n={})",
+        args.paths,
+        ms(percentile(&tree, 0.5)),
+        ms(percentile(&tree, 0.99)),
+        tree.len()
+    );
+    Ok(())
 }
 
 pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
@@ -248,5 +344,8 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
         ms(percentile(&busy, 0.99)),
         busy.len()
     );
+    if args.users > 0 {
+        directory_figures(&engine, &root, &client, &base, &cookie, &args).await?;
+    }
     Ok(())
 }

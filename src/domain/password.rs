@@ -36,13 +36,24 @@ pub const SYMBOLS: &str = "!@#$%^&*()_+-=[]{}|'";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PasswordRule {
     /// Length outside `min..=max` characters.
-    Length { min: u32, max: u32 },
+    Length {
+        min: u32,
+        max: u32,
+    },
     /// A character outside tab, newline, carriage return and U+0020–U+00FF.
     Charset,
     /// Fewer than `required` of: uppercase, lowercase, digit, symbol.
-    CharacterClasses { required: u32 },
+    CharacterClasses {
+        required: u32,
+    },
     /// Equal to the account's name or email, or the user's name.
     SameAsIdentity,
+    /// The account policy's "Require at least one uppercase letter" (A–Z).
+    Uppercase,
+    Lowercase,
+    Number,
+    /// At least one of [`SYMBOLS`].
+    Symbol,
 }
 
 impl PasswordRule {
@@ -56,11 +67,15 @@ impl PasswordRule {
                 "must contain at least {required} of: uppercase letters, lowercase letters, numbers, symbols ({SYMBOLS})"
             ),
             PasswordRule::SameAsIdentity => "must not be the same as your user name or email address".to_owned(),
+            PasswordRule::Uppercase => "must contain at least one uppercase letter (A–Z)".to_owned(),
+            PasswordRule::Lowercase => "must contain at least one lowercase letter (a–z)".to_owned(),
+            PasswordRule::Number => "must contain at least one number (0–9)".to_owned(),
+            PasswordRule::Symbol => format!("must contain at least one non-alphanumeric character ({SYMBOLS})"),
         }
     }
 }
 
-fn charset_ok(c: char) -> bool {
+pub(crate) fn charset_ok(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{FF}').contains(&c)
 }
 

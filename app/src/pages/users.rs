@@ -19,15 +19,6 @@ struct ListParams {
     size: Option<String>,
 }
 
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `20000` → `20,000`.
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -55,7 +46,7 @@ impl ListParams {
         ];
         let query: Vec<String> = pairs
             .iter()
-            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", percent_encode(v))))
+            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::api::encode(v))))
             .collect();
         if query.is_empty() {
             "/console/users".to_owned()
