@@ -31,6 +31,15 @@ pub enum IamError {
     NoSuchEntity(String),
     #[error("{0}")]
     LimitExceeded(String),
+    /// A new password breaks the account password policy; one field error per unmet rule.
+    #[error("Password does not conform to the account password policy.")]
+    PasswordPolicyViolation(Vec<FieldError>),
+    /// The password was right but has expired under HardExpiry: only an administrator can help.
+    #[error("Your password has expired. Contact your administrator to set a new one.")]
+    PasswordExpired,
+    /// The session must choose a new password before doing anything else.
+    #[error("You must change your password before you continue.")]
+    PasswordChangeRequired,
     /// The entity still has dependents (IAM's strict deletes, e.g. a user with a login profile).
     #[error("{0}")]
     DeleteConflict(String),
@@ -69,6 +78,9 @@ impl IamError {
             IamError::NoSuchEntity(_) => "NoSuchEntity",
             IamError::LimitExceeded(_) => "LimitExceeded",
             IamError::DeleteConflict(_) => "DeleteConflict",
+            IamError::PasswordPolicyViolation(_) => "PasswordPolicyViolation",
+            IamError::PasswordExpired => "PasswordExpired",
+            IamError::PasswordChangeRequired => "PasswordResetRequired",
             IamError::InvalidInput(_) => "InvalidInput",
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
@@ -80,7 +92,9 @@ impl IamError {
     /// The HTTP status IAM answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
-            IamError::Validation(_) | IamError::InvalidInput(_) => 400,
+            IamError::Validation(_) | IamError::InvalidInput(_) | IamError::PasswordPolicyViolation(_) => 400,
+            IamError::PasswordExpired => 401,
+            IamError::PasswordChangeRequired => 403,
             IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) | IamError::DeleteConflict(_) => 409,
             IamError::NoSuchEntity(_) => 404,
             IamError::AccessDenied(_) => 403,
@@ -99,7 +113,7 @@ impl IamError {
 
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            IamError::Validation(fields) => fields,
+            IamError::Validation(fields) | IamError::PasswordPolicyViolation(fields) => fields,
             _ => &[],
         }
     }

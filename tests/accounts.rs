@@ -103,7 +103,7 @@ async fn twenty_parallel_creates_of_one_name_in_different_cases_make_one_user(po
                         path: None,
                         password: None,
                         password_reset_required: false,
-                        tags: Vec::new(),
+                        ..Default::default()
                     },
                 )
                 .await

@@ -60,7 +60,7 @@ async fn every_failure_is_the_same_error_and_costs_the_same_hashing_work(pool: P
             path: None,
             password: None,
             password_reset_required: false,
-            tags: Vec::new(),
+            ..Default::default()
         },
     )
     .await

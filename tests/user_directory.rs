@@ -19,7 +19,7 @@ async fn make(e: &Engine, root: &Principal, name: &str, path: &str) {
             path: Some(path.into()),
             password: None,
             password_reset_required: false,
-            tags: Vec::new(),
+            ..Default::default()
         },
     )
     .await

@@ -219,7 +219,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
             path: None,
             password: Some(Password::new(PASSWORD)),
             password_reset_required: false,
-            tags: Vec::new(),
+            ..Default::default()
         };
         engine.create_user(&root, user).await?;
     }

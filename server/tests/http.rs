@@ -52,7 +52,7 @@ async fn seed(pool: &PgPool) -> String {
                 path: None,
                 password: Some(Password::new(USER_PASSWORD)),
                 password_reset_required: false,
-                tags: Vec::new(),
+                ..Default::default()
             },
         )
         .await

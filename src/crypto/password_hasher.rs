@@ -158,6 +158,22 @@ impl PasswordHasher {
         .await
     }
 
+    /// Whether a stored hash was made with other parameters than today's (an older algorithm,
+    /// version, memory, time or parallelism), so it should be replaced after the next successful
+    /// verification.
+    pub fn needs_rehash(&self, phc: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return true;
+        };
+        let current = &self.inner.params;
+        let same = parsed.algorithm == Algorithm::Argon2id.ident()
+            && parsed.version == Some(Version::V0x13.into())
+            && Params::try_from(&parsed).is_ok_and(|p| {
+                p.m_cost() == current.m_cost() && p.t_cost() == current.t_cost() && p.p_cost() == current.p_cost()
+            });
+        !same
+    }
+
     /// The number of password verifications run so far, real and dummy alike.
     pub fn verifications(&self) -> u64 {
         self.inner.verifications.load(Ordering::Relaxed)
@@ -258,5 +274,25 @@ mod tests {
         assert!(!h.verify(&pw, None).await.unwrap());
         assert!(!h.verify(&pw, Some("not a phc string")).await.unwrap());
         assert!(!h.verify(&pw, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$")).await.unwrap());
+    }
+}
+
+#[cfg(test)]
+mod upgrade_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_with_older_parameters_are_marked_for_upgrade() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let current = hasher.hash(&Password::new("Some-Passw0rd")).await.unwrap();
+        assert!(!hasher.needs_rehash(&current));
+        // The same password hashed with argon2's old defaults (m=4096, t=3) and with argon2i.
+        let weak = Params::new(4096, 3, 1, Some(32)).unwrap();
+        let old = hash_with(&weak, "Some-Passw0rd", &mut Vec::new()).unwrap();
+        assert!(hasher.needs_rehash(&old));
+        assert!(hasher.verify(&Password::new("Some-Passw0rd"), Some(&old)).await.unwrap());
+        let argon2i = current.replacen("$argon2id$", "$argon2i$", 1);
+        assert!(hasher.needs_rehash(&argon2i));
+        assert!(hasher.needs_rehash("not a hash"));
     }
 }

@@ -10,6 +10,7 @@ pub struct AccountRow {
     pub alias: Option<String>,
     pub root_email: String,
     pub created_at: OffsetDateTime,
+    pub root_session_epoch: i32,
 }
 
 /// The root user's stored credentials. `Debug` leaves the hash out.
@@ -17,6 +18,7 @@ pub struct RootCredentialsRow {
     pub account_id: String,
     pub root_email: String,
     pub root_password_hash: String,
+    pub root_session_epoch: i32,
 }
 
 pub async fn insert_account(
@@ -44,7 +46,7 @@ pub async fn find_account_by_id(
 ) -> Result<Option<AccountRow>, sqlx::Error> {
     sqlx::query_as!(
         AccountRow,
-        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE account_id = $1",
+        "SELECT account_id, alias, root_email, created_at, root_session_epoch FROM accounts WHERE account_id = $1",
         account_id.as_str()
     )
     .fetch_optional(ex)
@@ -57,7 +59,7 @@ pub async fn find_account_by_alias(
 ) -> Result<Option<AccountRow>, sqlx::Error> {
     sqlx::query_as!(
         AccountRow,
-        "SELECT account_id, alias, root_email, created_at FROM accounts WHERE alias = $1",
+        "SELECT account_id, alias, root_email, created_at, root_session_epoch FROM accounts WHERE alias = $1",
         alias.as_str()
     )
     .fetch_optional(ex)
@@ -70,7 +72,7 @@ pub async fn find_root_credentials(
 ) -> Result<Option<RootCredentialsRow>, sqlx::Error> {
     sqlx::query_as!(
         RootCredentialsRow,
-        "SELECT account_id, root_email, root_password_hash FROM accounts WHERE lower(root_email) = lower($1)",
+        "SELECT account_id, root_email, root_password_hash, root_session_epoch FROM accounts WHERE lower(root_email) = lower($1)",
         email
     )
     .fetch_optional(ex)
@@ -91,4 +93,39 @@ pub async fn update_account_alias(
     .execute(ex)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A new root password; ends the root user's sessions (the new epoch is returned).
+pub async fn update_root_password(
+    ex: impl PgExecutor<'_>,
+    account_id: &str,
+    password_hash: &str,
+) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE accounts SET root_password_hash = $2, root_password_changed_at = now(),
+                root_session_epoch = root_session_epoch + 1
+          WHERE account_id = $1 RETURNING root_session_epoch",
+        account_id,
+        password_hash
+    )
+    .fetch_optional(ex)
+    .await
+}
+
+/// Re-hashes root's password with current parameters, only if it is still the hash that was checked.
+pub async fn update_root_password_hash_upgrade(
+    ex: impl PgExecutor<'_>,
+    account_id: &str,
+    old_hash: &str,
+    new_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE accounts SET root_password_hash = $3 WHERE account_id = $1 AND root_password_hash = $2",
+        account_id,
+        old_hash,
+        new_hash
+    )
+    .execute(ex)
+    .await?;
+    Ok(())
 }

@@ -3,6 +3,9 @@
 //! Business rules live in the use cases, not here.
 
 pub mod accounts;
+pub mod login_profiles;
+pub mod password_policies;
+pub mod root_recovery;
 pub mod throttle;
 pub mod user_directory;
 pub mod user_tags;

@@ -1,4 +1,5 @@
-//! Rows of `users` and `login_profiles` needed for sign-in and the principal of a session.
+//! Rows of `users` (with what sign-in needs of `login_profiles`): lookups by name and ID, renames,
+//! locks and deletes.
 
 use crate::domain::{AccountId, IamPath, UniqueId, UserName};
 use sqlx::PgExecutor;
@@ -12,6 +13,7 @@ pub struct UserRow {
     pub path: String,
     pub created_at: OffsetDateTime,
     pub password_last_used_at: Option<OffsetDateTime>,
+    pub session_epoch: i32,
 }
 
 /// A user with their console password hash (if they have a login profile). No `Debug`: it holds a hash.
@@ -22,6 +24,8 @@ pub struct UserCredentialsRow {
     pub path: String,
     pub password_hash: Option<String>,
     pub password_reset_required: Option<bool>,
+    pub password_changed_at: Option<OffsetDateTime>,
+    pub session_epoch: i32,
 }
 
 pub async fn insert_user(
@@ -34,7 +38,7 @@ pub async fn insert_user(
     sqlx::query_as!(
         UserRow,
         "INSERT INTO users (user_id, account_id, user_name, path) VALUES ($1, $2, $3, $4)
-         RETURNING user_id, account_id, user_name, path, created_at, password_last_used_at",
+         RETURNING user_id, account_id, user_name, path, created_at, password_last_used_at, session_epoch",
         user_id.as_str(),
         account_id.as_str(),
         name.as_str(),
@@ -42,23 +46,6 @@ pub async fn insert_user(
     )
     .fetch_one(ex)
     .await
-}
-
-pub async fn insert_login_profile(
-    ex: impl PgExecutor<'_>,
-    user_id: &UniqueId,
-    password_hash: &str,
-    reset_required: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO login_profiles (user_id, password_hash, password_reset_required) VALUES ($1, $2, $3)",
-        user_id.as_str(),
-        password_hash,
-        reset_required
-    )
-    .execute(ex)
-    .await?;
-    Ok(())
 }
 
 /// Looks a user up by name, ignoring case as IAM does, with their console password if any.
@@ -70,7 +57,8 @@ pub async fn find_user_credentials(
     sqlx::query_as!(
         UserCredentialsRow,
         r#"SELECT u.user_id, u.account_id, u.user_name, u.path,
-                  lp.password_hash AS "password_hash?", lp.password_reset_required AS "password_reset_required?"
+                  lp.password_hash AS "password_hash?", lp.password_reset_required AS "password_reset_required?",
+                  lp.password_changed_at AS "password_changed_at?", u.session_epoch
              FROM users u LEFT JOIN login_profiles lp ON lp.user_id = u.user_id
             WHERE u.account_id = $1 AND lower(u.user_name) = lower($2)"#,
         account_id.as_str(),
@@ -87,7 +75,7 @@ pub async fn find_user_by_id(
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at
+        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at, session_epoch
            FROM users WHERE account_id = $1 AND user_id = $2",
         account_id.as_str(),
         user_id
@@ -153,7 +141,7 @@ pub async fn find_user_for_update(
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
-        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at
+        "SELECT user_id, account_id, user_name, path, created_at, password_last_used_at, session_epoch
            FROM users WHERE account_id = $1 AND lower(user_name) = lower($2) FOR UPDATE",
         account_id.as_str(),
         user_name

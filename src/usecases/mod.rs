@@ -3,7 +3,11 @@
 
 pub mod accounts;
 pub mod authorize;
+pub mod login_profiles;
+pub mod password_change;
+pub mod password_policy;
 pub mod principals;
+pub mod root_recovery;
 pub mod sign_in;
 pub mod sign_in_locks;
 pub mod user_deletion;

@@ -7,8 +7,10 @@
 use crate::domain::{AccountId, AccountRef, IamPath, Password, Principal, UniqueId, UserName};
 use crate::store;
 use crate::store::throttle::Charge;
+use crate::usecases::password_change::password_expires_at;
 use crate::{Engine, IamError};
 use std::net::IpAddr;
+use time::OffsetDateTime;
 
 /// Whom a sign-in form names.
 #[derive(Clone, Debug)]
@@ -27,8 +29,13 @@ pub struct SignInRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedIn {
     pub principal: Principal,
-    /// The user must choose a new password before anything else (login profile's flag).
-    pub password_reset_required: bool,
+    /// The user must choose a new password before anything else: the login profile's
+    /// PasswordResetRequired, or a password expired under a policy without HardExpiry.
+    pub must_change_password: bool,
+    /// When the password expires under the account's MaxPasswordAge, if it does.
+    pub password_expires_at: Option<OffsetDateTime>,
+    /// The principal's session epoch; sessions of older epochs have been ended.
+    pub session_epoch: i32,
 }
 
 /// Why a sign-in was refused; only tests and logs see the difference.
@@ -51,6 +58,11 @@ pub(crate) fn user_throttle_key(account_id: &AccountId, user_name: &str) -> Stri
     format!("user:{account_id}:{}", clip(user_name))
 }
 
+/// The throttle counter of a root user, by email ignoring case.
+pub(crate) fn root_throttle_key(email: &str) -> String {
+    format!("root:{}", clip(email))
+}
+
 /// IPv6 clients usually own a whole /64, so that is what one address's counter covers.
 pub fn address_key(ip: IpAddr) -> String {
     match ip {
@@ -71,6 +83,21 @@ struct Candidate {
     password_hash: Option<String>,
     principal: Option<Principal>,
     password_reset_required: bool,
+    password_changed_at: Option<OffsetDateTime>,
+    session_epoch: i32,
+}
+
+impl Candidate {
+    fn nobody(throttle_key: String) -> Self {
+        Candidate {
+            throttle_key,
+            password_hash: None,
+            principal: None,
+            password_reset_required: false,
+            password_changed_at: None,
+            session_epoch: 0,
+        }
+    }
 }
 
 impl Engine {
@@ -120,8 +147,28 @@ impl Engine {
                     user_id,
                 )
                 .await?;
+                if let Some(hash) = &candidate.password_hash {
+                    self.upgrade_hash(&principal, &req.password, hash).await;
+                }
+                let (policy, changed_at) = match (&principal, candidate.password_changed_at) {
+                    (Principal::User { account_id, .. }, Some(changed_at)) => {
+                        (self.find_policy(account_id).await?, Some(changed_at))
+                    }
+                    _ => (None, None),
+                };
+                let expires_at = changed_at.and_then(|c| password_expires_at(policy.as_ref(), c));
+                let expired = expires_at.is_some_and(|t| t <= OffsetDateTime::now_utc());
+                if expired && policy.as_ref().is_some_and(|p| p.hard_expiry) {
+                    tracing::info!(principal = %principal.arn(), "sign-in refused: password expired (hard expiry)");
+                    return Err(IamError::PasswordExpired);
+                }
                 tracing::info!(principal = %principal.arn(), "signed in");
-                Ok(Ok(SignedIn { principal, password_reset_required: candidate.password_reset_required }))
+                Ok(Ok(SignedIn {
+                    principal,
+                    must_change_password: candidate.password_reset_required || expired,
+                    password_expires_at: expires_at,
+                    session_epoch: candidate.session_epoch,
+                }))
             }
             _ => {
                 tracing::info!(subject = %candidate.throttle_key, source = %req.source, "sign-in refused: bad credentials");
@@ -130,24 +177,48 @@ impl Engine {
         }
     }
 
+    /// Replaces a hash made with older parameters, now that the password is known to be right.
+    /// Best effort: a failure is logged and the sign-in goes on.
+    async fn upgrade_hash(&self, principal: &Principal, password: &Password, old: &str) {
+        if !self.hasher.needs_rehash(old) {
+            return;
+        }
+        let result = async {
+            let new = self.hasher.hash(password).await?;
+            match principal {
+                Principal::User { user_id, .. } => {
+                    store::login_profiles::update_password_hash_upgrade(&self.pool, user_id.as_str(), old, &new).await?
+                }
+                Principal::Root { account_id, .. } => {
+                    store::accounts::update_root_password_hash_upgrade(&self.pool, account_id.as_str(), old, &new)
+                        .await?
+                }
+            }
+            Ok::<_, IamError>(())
+        }
+        .await;
+        match result {
+            Ok(()) => tracing::info!(principal = %principal.arn(), "password hash upgraded to current parameters"),
+            Err(e) => tracing::warn!(principal = %principal.arn(), error = %e, "password hash upgrade failed"),
+        }
+    }
+
     async fn resolve_candidate(&self, target: &SignInTarget) -> Result<Candidate, IamError> {
         match target {
             SignInTarget::Root { email } => {
-                let throttle_key = format!("root:{}", clip(email));
+                let throttle_key = root_throttle_key(email);
                 let row = store::accounts::find_root_credentials(&self.pool, email.trim()).await?;
                 Ok(match row {
                     Some(r) => Candidate {
-                        throttle_key,
                         principal: Some(Principal::Root {
                             account_id: AccountId::parse(&r.account_id)?,
                             email: r.root_email,
                         }),
                         password_hash: Some(r.root_password_hash),
-                        password_reset_required: false,
+                        session_epoch: r.root_session_epoch,
+                        ..Candidate::nobody(throttle_key)
                     },
-                    None => {
-                        Candidate { throttle_key, principal: None, password_hash: None, password_reset_required: false }
-                    }
+                    None => Candidate::nobody(throttle_key),
                 })
             }
             SignInTarget::User { account, user_name } => {
@@ -156,13 +227,7 @@ impl Engine {
                     None => None,
                 };
                 let Some(account_row) = account_row else {
-                    let throttle_key = format!("user:?{}:{}", clip(account), clip(user_name));
-                    return Ok(Candidate {
-                        throttle_key,
-                        principal: None,
-                        password_hash: None,
-                        password_reset_required: false,
-                    });
+                    return Ok(Candidate::nobody(format!("user:?{}:{}", clip(account), clip(user_name))));
                 };
                 let account_id = account_row.account_id;
                 let throttle_key = user_throttle_key(&account_id, user_name);
@@ -173,7 +238,6 @@ impl Engine {
                 };
                 Ok(match row {
                     Some(u) if u.password_hash.is_some() => Candidate {
-                        throttle_key,
                         principal: Some(Principal::User {
                             account_id,
                             user_id: UniqueId::parse(&u.user_id)?,
@@ -182,11 +246,12 @@ impl Engine {
                         }),
                         password_hash: u.password_hash,
                         password_reset_required: u.password_reset_required.unwrap_or(false),
+                        password_changed_at: u.password_changed_at,
+                        session_epoch: u.session_epoch,
+                        throttle_key,
                     },
                     // No such user, or a user without console access: the same dummy work.
-                    _ => {
-                        Candidate { throttle_key, principal: None, password_hash: None, password_reset_required: false }
-                    }
+                    _ => Candidate::nobody(throttle_key),
                 })
             }
         }

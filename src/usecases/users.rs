@@ -2,9 +2,10 @@
 //! summary, UpdateUser (rename and move).
 
 use crate::domain::{
-    root_password_violations, user_arn, IamPath, Password, Principal, Tag, UniqueId, UniqueIdKind, UserName,
+    password_violations, user_arn, IamPath, Password, Principal, Tag, UniqueId, UniqueIdKind, UserName,
     MAX_TAGS_PER_USER,
 };
+use crate::crypto::secrets::generate_password;
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::sign_in_locks::SignInLock;
@@ -33,6 +34,8 @@ pub struct NewUser {
     pub path: Option<String>,
     pub password: Option<Password>,
     pub password_reset_required: bool,
+    /// Generate a console password that meets the policy (when `password` is `None`).
+    pub autogenerate_password: bool,
     /// Key/value rows as a form sends them; blank rows are ignored.
     pub tags: Vec<(String, String)>,
 }
@@ -50,7 +53,24 @@ pub struct User {
 impl Engine {
     /// IAM's CreateUser (plus CreateLoginProfile when a password is given), in one transaction.
     pub async fn create_user(&self, actor: &Principal, input: NewUser) -> Result<User, IamError> {
+        Ok(self.create_user_with_console_access(actor, input).await?.0)
+    }
+
+    /// The console's create: like [`Engine::create_user`], and also returns the generated console
+    /// password when `autogenerate_password` asked for one (to be shown exactly once).
+    pub async fn create_user_with_console_access(
+        &self,
+        actor: &Principal,
+        mut input: NewUser,
+    ) -> Result<(User, Option<Password>), IamError> {
         let account_id = actor.account_id().clone();
+        let policy = self.find_policy(&account_id).await?;
+        let mut generated = None;
+        if input.autogenerate_password && input.password.is_none() {
+            let password = generate_password(policy.as_ref());
+            generated = Some(password.clone());
+            input.password = Some(password);
+        }
         let mut errors: Vec<FieldError> = Vec::new();
         let name = UserName::parse(&input.user_name).map_err(|e| errors.extend_from_slice(e.field_errors())).ok();
         let path = match input.path.as_deref().filter(|p| !p.is_empty()) {
@@ -59,9 +79,8 @@ impl Engine {
         };
         let tags = Tag::parse_set(&input.tags, MAX_TAGS_PER_USER).map_err(|e| errors.extend(e)).ok();
         if let Some(password) = &input.password {
-            // Until the account password policy lands, AWS's default policy applies.
             let identities = [input.user_name.as_str()];
-            for rule in root_password_violations(password.expose(), &identities) {
+            for rule in password_violations(policy.as_ref(), password.expose(), &identities) {
                 errors.push(FieldError::new(Password::FIELD, rule.message()));
             }
         }
@@ -72,6 +91,9 @@ impl Engine {
         self.authorize(actor, "iam:CreateUser", &arn)?;
         if !tags.is_empty() {
             self.authorize(actor, "iam:TagUser", &arn)?;
+        }
+        if input.password.is_some() {
+            self.authorize(actor, "iam:CreateLoginProfile", &arn)?;
         }
 
         let hash = match &input.password {
@@ -88,14 +110,14 @@ impl Engine {
             Err(e) => return Err(e.into()),
         };
         if let Some(hash) = &hash {
-            store::users::insert_login_profile(&mut *tx, &user_id, hash, input.password_reset_required).await?;
+            store::login_profiles::insert_login_profile(&mut *tx, user_id.as_str(), hash, input.password_reset_required).await?;
         }
         if !tags.is_empty() {
             store::user_tags::insert_user_tags(&mut *tx, user_id.as_str(), &tags).await?;
         }
         tx.commit().await?;
         tracing::info!(account_id = %account_id, user = %name, "user created");
-        Ok(User { user_id, user_name: name, path, arn, created_at: row.created_at })
+        Ok((User { user_id, user_name: name, path, arn, created_at: row.created_at }, generated))
     }
 }
 

@@ -39,7 +39,7 @@ pub async fn user(engine: &Engine, account_id: &AccountId, email: &str, name: &s
                 path: None,
                 password: Some(Password::new(USER_PASSWORD)),
                 password_reset_required: false,
-                tags: Vec::new(),
+                ..Default::default()
             },
         )
         .await

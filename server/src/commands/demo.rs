@@ -39,7 +39,7 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
                 path: Some("/demo/".into()),
                 password: Some(Password::new(DEMO_USER_PASSWORD)),
                 password_reset_required: false,
-                tags: Vec::new(),
+                ..Default::default()
             },
         )
         .await;

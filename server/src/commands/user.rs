@@ -20,7 +20,7 @@ pub async fn create(
     let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
     let has_password = password.is_some();
     let user = engine
-        .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, tags: Vec::new() })
+        .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, ..Default::default() })
         .await?;
     let out = serde_json::json!({
         "user_id": user.user_id,

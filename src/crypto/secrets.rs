@@ -1,0 +1,83 @@
+//! Random secrets: generated console passwords and single-use tokens (stored only as hashes).
+
+use crate::domain::{password_violations, Password, PasswordPolicy, SYMBOLS};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+const DIGITS: &[u8] = b"23456789";
+
+/// A password that meets `policy` (AWS's defaults when `None`): at least 20 characters (more if
+/// the policy asks), with every character class, from the OS's random source. Look-alike
+/// characters (I, l, O, 0, 1) are left out because people copy these by eye.
+pub fn generate_password(policy: Option<&PasswordPolicy>) -> Password {
+    let len = policy.map(|p| p.minimum_password_length as usize).unwrap_or(0).max(20);
+    let symbols = SYMBOLS.as_bytes();
+    let all: Vec<u8> = [UPPER, LOWER, DIGITS, symbols].concat();
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let mut chars: Vec<u8> = [UPPER, LOWER, DIGITS, symbols]
+            .iter()
+            .filter_map(|set| set.choose(&mut rng).copied())
+            .collect();
+        while chars.len() < len {
+            chars.push(all[rng.gen_range(0..all.len())]);
+        }
+        chars.shuffle(&mut rng);
+        let candidate: String = chars.into_iter().map(char::from).collect();
+        if password_violations(policy, &candidate, &[]).is_empty() {
+            return Password::new(candidate);
+        }
+    }
+}
+
+/// A URL-safe token with 256 bits of entropy.
+pub fn generate_token() -> String {
+    let bytes: [u8; 32] = rand::rngs::OsRng.gen();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What is stored of a token: its SHA-256, hex. (The token is random and long, so a fast hash is
+/// enough: there is nothing to brute-force.)
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_meet_the_strictest_policy() {
+        let strict = PasswordPolicy {
+            minimum_password_length: 32,
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: false,
+            max_password_age: None,
+            password_reuse_prevention: None,
+            hard_expiry: false,
+        };
+        for _ in 0..200 {
+            let p = generate_password(Some(&strict));
+            assert!(password_violations(Some(&strict), p.expose(), &[]).is_empty());
+            assert_eq!(p.expose().chars().count(), 32);
+            assert!(password_violations(None, generate_password(None).expose(), &[]).is_empty());
+        }
+        assert_ne!(generate_password(None), generate_password(None));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let t = generate_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, generate_token());
+        assert_eq!(token_hash(&t).len(), 64);
+        assert_ne!(token_hash(&t), t);
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

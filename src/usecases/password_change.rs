@@ -1,0 +1,147 @@
+//! Changing one's own password (IAM's ChangePassword, and root's own): the current password is
+//! checked like a sign-in (throttled, so a stolen session cannot guess it), the new one against the
+//! rules and the remembered history, and every other session of the principal ends.
+
+use crate::domain::{root_password_violations, Password, PasswordPolicy, Principal};
+use crate::store;
+use crate::usecases::password_policy::check_user_password;
+use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
+use crate::{Engine, FieldError, IamError};
+use std::net::IpAddr;
+use time::OffsetDateTime;
+
+pub const CURRENT_FIELD: &str = "currentPassword";
+pub const NEW_FIELD: &str = "newPassword";
+pub const CONFIRM_FIELD: &str = "confirmNewPassword";
+
+#[derive(Clone, Debug)]
+pub struct PasswordChange {
+    pub current: Password,
+    pub new: Password,
+    pub confirm: Password,
+    pub source: IpAddr,
+}
+
+/// After a change: the principal's new session epoch, which the current session adopts so that
+/// it alone survives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordChanged {
+    pub session_epoch: i32,
+}
+
+/// When a password set at `changed_at` expires under `policy`, if it does.
+pub fn password_expires_at(policy: Option<&PasswordPolicy>, changed_at: OffsetDateTime) -> Option<OffsetDateTime> {
+    policy.and_then(|p| p.max_password_age).map(|days| changed_at + time::Duration::days(i64::from(days)))
+}
+
+fn shape_errors(change: &PasswordChange) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if change.current.expose().is_empty() {
+        errors.push(FieldError::new(CURRENT_FIELD, "is required"));
+    }
+    if change.new.expose() != change.confirm.expose() {
+        errors.push(FieldError::new(CONFIRM_FIELD, "must match the new password"));
+    }
+    errors
+}
+
+impl Engine {
+    /// Checks the current password under the sign-in throttle of `throttle_key`.
+    async fn verify_current(&self, change: &PasswordChange, throttle_key: &str, hash: &str) -> Result<(), IamError> {
+        let cfg = &self.config;
+        let addr = address_key(change.source);
+        let charge = store::throttle::update_begin_attempt(
+            &self.pool,
+            &addr,
+            &cfg.address_throttle,
+            throttle_key,
+            &cfg.user_throttle,
+        )
+        .await?;
+        let refused = || IamError::field(CURRENT_FIELD, "is incorrect, or too many attempts were made; try again later");
+        if charge != store::throttle::Charge::Proceed {
+            return Err(refused());
+        }
+        if !self.hasher.verify(&change.current, Some(hash)).await? {
+            return Err(refused());
+        }
+        store::throttle::update_attempt_succeeded(&self.pool, &addr, &cfg.address_throttle, throttle_key, None).await?;
+        Ok(())
+    }
+
+    /// The signed-in principal changes their own password.
+    pub async fn change_own_password(
+        &self,
+        actor: &Principal,
+        change: PasswordChange,
+    ) -> Result<PasswordChanged, IamError> {
+        match actor {
+            Principal::Root { account_id, email } => {
+                let mut errors = shape_errors(&change);
+                for rule in root_password_violations(change.new.expose(), &[email]) {
+                    errors.push(FieldError::new(NEW_FIELD, rule.message()));
+                }
+                if !errors.is_empty() {
+                    return Err(IamError::Validation(errors));
+                }
+                let creds = store::accounts::find_root_credentials(&self.pool, email)
+                    .await?
+                    .ok_or(IamError::NotSignedIn)?;
+                self.verify_current(&change, &root_throttle_key(email), &creds.root_password_hash)
+                    .await?;
+                let hash = self.hasher.hash(&change.new).await?;
+                let epoch = store::accounts::update_root_password(&self.pool, account_id.as_str(), &hash)
+                    .await?
+                    .ok_or(IamError::NotSignedIn)?;
+                tracing::info!(account_id = %account_id, "root password changed");
+                Ok(PasswordChanged { session_epoch: epoch })
+            }
+            Principal::User { account_id, user_id, user_name, .. } => {
+                let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str())
+                    .await?
+                    .ok_or_else(|| IamError::NoSuchEntity(format!("Login profile for {user_name} cannot be found.")))?;
+                let policy = self.find_policy(account_id).await?;
+                let expired = password_expires_at(policy.as_ref(), profile.password_changed_at)
+                    .is_some_and(|t| t <= OffsetDateTime::now_utc());
+                let allowed = profile.password_reset_required
+                    || expired
+                    || policy.as_ref().is_some_and(|p| p.allow_users_to_change_password);
+                if !allowed {
+                    self.authorize(actor, "iam:ChangePassword", &actor.arn())?;
+                }
+                let errors = shape_errors(&change);
+                if !errors.is_empty() {
+                    return Err(IamError::Validation(errors));
+                }
+                check_user_password(policy.as_ref(), NEW_FIELD, change.new.expose(), &[user_name.as_str()])?;
+                let key = user_throttle_key(account_id, user_name.as_str());
+                self.verify_current(&change, &key, &profile.password_hash).await?;
+                // The new password differs from the current one, and from the last N under the policy.
+                let remembered = policy.as_ref().and_then(|p| p.password_reuse_prevention).unwrap_or(1).max(1);
+                let history =
+                    store::login_profiles::list_password_history(&self.pool, user_id.as_str(), i64::from(remembered))
+                        .await?;
+                let mut hashes = vec![profile.password_hash.clone()];
+                hashes.extend(history.into_iter().filter(|h| *h != profile.password_hash));
+                for old in hashes.iter().take(remembered as usize) {
+                    if self.hasher.verify(&change.new, Some(old)).await? {
+                        let rule = if remembered == 1 {
+                            "must differ from your current password".to_owned()
+                        } else {
+                            format!("must not be one of your last {remembered} passwords")
+                        };
+                        return Err(IamError::PasswordPolicyViolation(vec![FieldError::new(NEW_FIELD, rule)]));
+                    }
+                }
+                let hash = self.hasher.hash(&change.new).await?;
+                let mut tx = self.pool.begin().await?;
+                store::login_profiles::update_login_profile_password(&mut *tx, user_id.as_str(), &hash, false).await?;
+                let epoch = store::login_profiles::update_user_session_epoch(&mut *tx, user_id.as_str()).await?;
+                tx.commit().await?;
+                tracing::info!(account_id = %account_id, user = %user_name, "password changed by its user");
+                Ok(PasswordChanged { session_epoch: epoch })
+            }
+        }
+    }
+}
+
