@@ -10,6 +10,9 @@ pub struct PrincipalDto {
     /// The email for root, the user name for IAM users.
     pub display_name: String,
     pub account_id: String,
+    /// Days until the console password expires, shown as a banner in the last 15 days.
+    #[serde(default)]
+    pub password_expires_in_days: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +53,9 @@ pub struct PageContext {
     pub signin_account: Option<String>,
     pub root_signin_url: String,
     pub flash: Option<Flash>,
+    /// Signed in, but a new password must be chosen before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,4 +109,13 @@ pub struct UserDetailDto {
     pub tags: Vec<(String, String)>,
     /// Failed sign-ins counted against the user, described for people; `None` when there are none.
     pub sign_in_lock: Option<String>,
+}
+
+/// What the page for changing one's own password needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnPasswordDto {
+    pub may_change: bool,
+    pub rules: Vec<lanyard_iam::domain::PasswordRule>,
+    /// The user name (IAM users), which the default rules forbid as a password.
+    pub identities: Vec<String>,
 }

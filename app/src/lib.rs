@@ -44,9 +44,14 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/console"/> }/>
                 <Route path=path!("/signin") view=pages::signin::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/forgot") view=pages::root_recovery::ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/reset") view=pages::root_recovery::ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/:account") view=pages::signin::AccountSignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/console") view=pages::console_home::ConsoleHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users") view=pages::users::UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/account") view=pages::account_settings::AccountSettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/change-password") view=pages::own_password::ChangePasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/security-credentials") view=pages::own_password::SecurityCredentialsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/new") view=pages::create_user::CreateUserPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/:name") view=pages::user_detail::UserDetailPage ssr=SsrMode::Async/>
             </Routes>

@@ -98,6 +98,11 @@ pub enum Command {
     },
     /// Measure sign-in throughput and page latency; prints figures.
     Bench(crate::bench::BenchArgs),
+    /// Print the newest mail kept locally (root password reset links) when no SMTP server is set.
+    Outbox {
+        #[arg(long, default_value_t = 10)]
+        limit: i64,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,7 +2,7 @@
 //! checked like a sign-in (throttled, so a stolen session cannot guess it), the new one against the
 //! rules and the remembered history, and every other session of the principal ends.
 
-use crate::domain::{root_password_violations, Password, PasswordPolicy, Principal};
+use crate::domain::{password_rules, root_password_violations, Password, PasswordPolicy, PasswordRule, Principal};
 use crate::store;
 use crate::usecases::password_policy::check_user_password;
 use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
@@ -27,6 +27,15 @@ pub struct PasswordChange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PasswordChanged {
     pub session_epoch: i32,
+    /// When the new password expires under the account's policy, if it does.
+    pub password_expires_at: Option<OffsetDateTime>,
+}
+
+/// What a principal's own password must look like, and whether they may change it now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnPasswordRules {
+    pub may_change: bool,
+    pub rules: Vec<PasswordRule>,
 }
 
 /// When a password set at `changed_at` expires under `policy`, if it does.
@@ -69,6 +78,38 @@ impl Engine {
         Ok(())
     }
 
+    /// The rules the principal's next own password must meet, and whether they may change it now
+    /// (root always; IAM users with a login profile when the policy allows it, or a change is due).
+    pub async fn own_password_rules(&self, actor: &Principal) -> Result<OwnPasswordRules, IamError> {
+        match actor {
+            Principal::Root { .. } => Ok(OwnPasswordRules {
+                may_change: true,
+                rules: vec![
+                    PasswordRule::Length { min: 8, max: 128 },
+                    PasswordRule::Charset,
+                    PasswordRule::CharacterClasses { required: 3 },
+                    PasswordRule::SameAsIdentity,
+                ],
+            }),
+            Principal::User { account_id, user_id, .. } => {
+                let policy = self.find_policy(account_id).await?;
+                let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str()).await?;
+                let may_change = profile.is_some_and(|p| {
+                    p.password_reset_required
+                        || policy.as_ref().is_some_and(|x| x.allow_users_to_change_password)
+                        || password_expires_at(policy.as_ref(), p.password_changed_at)
+                            .is_some_and(|t| t <= OffsetDateTime::now_utc())
+                });
+                Ok(OwnPasswordRules { may_change, rules: password_rules(policy.as_ref()) })
+            }
+        }
+    }
+
+    /// The rules an administrator's password for a user must meet (the account policy's).
+    pub async fn user_password_rules(&self, actor: &Principal) -> Result<Vec<PasswordRule>, IamError> {
+        Ok(password_rules(self.find_policy(actor.account_id()).await?.as_ref()))
+    }
+
     /// The signed-in principal changes their own password.
     pub async fn change_own_password(
         &self,
@@ -94,7 +135,7 @@ impl Engine {
                     .await?
                     .ok_or(IamError::NotSignedIn)?;
                 tracing::info!(account_id = %account_id, "root password changed");
-                Ok(PasswordChanged { session_epoch: epoch })
+                Ok(PasswordChanged { session_epoch: epoch, password_expires_at: None })
             }
             Principal::User { account_id, user_id, user_name, .. } => {
                 let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str())
@@ -139,7 +180,8 @@ impl Engine {
                 let epoch = store::login_profiles::update_user_session_epoch(&mut *tx, user_id.as_str()).await?;
                 tx.commit().await?;
                 tracing::info!(account_id = %account_id, user = %user_name, "password changed by its user");
-                Ok(PasswordChanged { session_epoch: epoch })
+                let expires = password_expires_at(policy.as_ref(), OffsetDateTime::now_utc());
+                Ok(PasswordChanged { session_epoch: epoch, password_expires_at: expires })
             }
         }
     }

@@ -1,15 +1,21 @@
 //! Server functions, each with a stable endpoint under `/api/`. They stay thin: read the session,
 //! make one engine call, return a DTO.
 
+mod account_settings;
+mod console_access;
 mod create_user;
 mod page_context;
+mod passwords;
 mod sign_in;
 mod user_actions;
 mod user_detail;
 mod users;
 
+pub use account_settings::*;
+pub use console_access::*;
 pub use create_user::*;
 pub use page_context::*;
+pub use passwords::*;
 pub use sign_in::*;
 pub use user_actions::*;
 pub use user_detail::*;

@@ -8,11 +8,17 @@ use leptos::prelude::*;
 #[server(endpoint = "page_context")]
 pub async fn load_page_context(account: Option<String>) -> Result<PageContext, AppError> {
     use crate::dto::{AccountDto, PrincipalDto};
-    use crate::ssr::{current_principal, request_host, take_flash, ConsoleState};
+    use crate::ssr::{current_session, request_host, take_flash, ConsoleState};
     use lanyard_iam::domain::AccountRef;
 
     let state = ConsoleState::get()?;
-    let principal = current_principal().await?;
+    let session = current_session().await?;
+    let must_change_password = session.as_ref().is_some_and(|s| s.must_change_password);
+    let expires_in_days = session.as_ref().and_then(|s| s.password_expires_at).and_then(|t| {
+        let days = (t - time::OffsetDateTime::now_utc().unix_timestamp()).div_euclid(86_400);
+        (days <= 15).then_some(days.max(0))
+    });
+    let principal = session.map(|s| s.principal);
     let account_dto = match &principal {
         Some(p) => state.engine.find_account(&AccountRef::Id(p.account_id().clone())).await?.map(|a| {
             let label = a.alias.as_ref().map(|x| x.to_string()).unwrap_or_else(|| a.account_id.to_string());
@@ -34,10 +40,12 @@ pub async fn load_page_context(account: Option<String>) -> Result<PageContext, A
             is_root: matches!(p, lanyard_iam::domain::Principal::Root { .. }),
             display_name: p.display_name().to_owned(),
             account_id: p.account_id().to_string(),
+            password_expires_in_days: expires_in_days,
         }),
         account: account_dto,
         signin_account,
         root_signin_url: state.hosts.root_signin_url(),
         flash: take_flash().await,
+        must_change_password,
     })
 }

@@ -15,10 +15,9 @@ pub async fn sign_in(
     password: String,
     from: Option<String>,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{finish, sign_in_session, ClientAddr, ConsoleState};
+    use crate::ssr::{client_addr, finish, sign_in_session, ConsoleState};
     use lanyard_iam::domain::Password;
     use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
-    use lanyard_iam::IamError;
 
     // Kept for the form if a plain (no-JavaScript) post fails; the password never is.
     let typed: Vec<(String, String)> = [
@@ -32,13 +31,7 @@ pub async fn sign_in(
     .collect();
     let result = async {
         let state = ConsoleState::get()?;
-        let parts =
-            use_context::<axum::http::request::Parts>().ok_or_else(|| IamError::Internal("no request parts".into()))?;
-        let ClientAddr(source) = parts
-            .extensions
-            .get::<ClientAddr>()
-            .copied()
-            .ok_or_else(|| IamError::Internal("client address not determined".into()))?;
+        let source = client_addr()?;
         let target = match kind.as_str() {
             "root" => SignInTarget::Root { email: email.unwrap_or_default() },
             _ => SignInTarget::User { account: account.unwrap_or_default(), user_name: user_name.unwrap_or_default() },
@@ -46,7 +39,7 @@ pub async fn sign_in(
         let signed_in =
             state.engine.sign_in(SignInRequest { target, password: Password::new(password), source }).await?;
         let from = from.filter(|f| f.starts_with('/') && !f.starts_with("//")).unwrap_or_else(|| "/signin".into());
-        sign_in_session(&signed_in.principal, &from).await?;
+        sign_in_session(&signed_in, &from).await?;
         Ok(Navigate { to: "/console".into() })
     }
     .await;

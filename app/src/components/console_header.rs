@@ -11,9 +11,27 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     follow_navigation(sign_out.value());
     let kind = if principal.is_root { "Root user" } else { "IAM user" };
+    let banner = principal.password_expires_in_days.map(|days| {
+        let when = match days {
+            0 => "today".to_owned(),
+            1 => "in 1 day".to_owned(),
+            n => format!("in {n} days"),
+        };
+        view! {
+            <div class="banner" role="status" data-testid="password-expiry">
+                {format!("Your password expires {when}. ")}
+                <a href="/console/security-credentials">"Change it now"</a>
+            </div>
+        }
+    });
     view! {
         <header class="topbar">
             <a class="brand" href="/console">"Lanyard"</a>
+            <nav class="topnav">
+                <a href="/console/users">"Users"</a>
+                <a href="/console/account">"Account"</a>
+                <a href="/console/security-credentials">"My security credentials"</a>
+            </nav>
             <div class="who">
                 <span class="who-name">{principal.display_name.clone()}</span>
                 <span class="who-kind">{kind}</span>
@@ -23,5 +41,6 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
         </header>
+        {banner}
     }
 }

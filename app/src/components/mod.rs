@@ -1,16 +1,20 @@
 //! Reusable pieces of the console's pages.
 
 mod console_header;
+mod copy_button;
 mod form_alert;
 mod navigation;
+mod password_checklist;
 mod password_input;
 mod signed_in;
 mod tag_editor;
 mod text_field;
 
 pub use console_header::ConsoleHeader;
+pub use copy_button::CopyButton;
 pub use form_alert::{form_error, FormAlert, Loading, PageError};
 pub use navigation::{follow_navigation, full_page_load};
+pub use password_checklist::PasswordChecklist;
 pub use password_input::PasswordInput;
 pub use signed_in::signed_in;
 pub use tag_editor::{TagEditor, TagRow};

@@ -17,6 +17,9 @@ pub fn ConsoleHomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) => match (c.principal, c.signin_account) {
+                        (Some(_), _) if c.must_change_password => {
+                            view! { <Redirect path="/console/change-password"/> }.into_any()
+                        }
                         (Some(principal), _) => view! { <ConsoleHome principal account=c.account/> }.into_any(),
                         (None, Some(account)) => view! {
                             <Title text="Sign in · Lanyard"/>

@@ -1,8 +1,11 @@
 //! One module per page (or family of pages) of the console.
 
+pub mod account_settings;
 pub mod console_home;
 pub mod create_user;
 pub mod not_found;
+pub mod own_password;
+pub mod root_recovery;
 pub mod signin;
 pub mod user_detail;
 pub mod users;

@@ -69,6 +69,7 @@ fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
                 </div>
                 <PasswordInput id="password" name="password" label="Password"/>
                 <button type="submit" class="primary">"Sign in"</button>
+                <p class="alt-link root-only"><a href="/signin/forgot">"Forgot password?"</a></p>
             </ActionForm>
         </main>
     }

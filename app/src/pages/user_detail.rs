@@ -2,10 +2,15 @@
 //! lock, rename/move (IAM's UpdateUser: the UserId stays) and `Delete user` (confirmed by typing
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
-use crate::api::{load_page_context, load_user, typed_tags, ClearSignInLock, DeleteUser, UpdateUser, UpdateUserTags};
-use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TagEditor, TextField,
+use crate::api::{
+    load_page_context, load_user, load_user_password_rules, take_generated_password, typed_tags, ClearSignInLock,
+    DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
+use crate::components::{
+    follow_navigation, form_error, signed_in, ConsoleHeader, CopyButton, FormAlert, Loading, PasswordChecklist,
+    PasswordInput, TagEditor, TextField,
+};
+use lanyard_iam::domain::PasswordRule;
 use crate::dto::{Flash, UserDetailDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -18,6 +23,9 @@ pub fn UserDetailPage() -> impl IntoView {
     let query = use_query_map();
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let user = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), load_user);
+    let generated =
+        Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), take_generated_password);
+    let rules = Resource::new_blocking(|| (), |_| load_user_password_rules());
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -26,8 +34,14 @@ pub fn UserDetailPage() -> impl IntoView {
                     Err(instead) => return instead,
                 };
                 let confirm_delete = query.read_untracked().get("delete").is_some();
+                let manage_console = query.read_untracked().get("console").as_deref() == Some("manage");
+                let generated = generated.await.ok().flatten();
+                let rules = rules.await.unwrap_or_default();
                 let body = match user.await {
-                    Ok(u) => view! { <UserDetail user=u flash=c.flash confirm_delete/> }.into_any(),
+                    Ok(u) => view! {
+                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules/>
+                    }
+                    .into_any(),
                     Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! {
@@ -41,13 +55,22 @@ pub fn UserDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn UserDetail(user: UserDetailDto, flash: Option<Flash>, confirm_delete: bool) -> impl IntoView {
+fn UserDetail(
+    user: UserDetailDto,
+    flash: Option<Flash>,
+    confirm_delete: bool,
+    manage_console: bool,
+    generated: Option<String>,
+    rules: Vec<PasswordRule>,
+) -> impl IntoView {
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     view! {
         <Title text=format!("{} · Users · Lanyard", user.user_name)/>
         <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › "{user.user_name.clone()}</p>
         <h1>{user.user_name.clone()}</h1>
         <Summary user=user.clone()/>
+        <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
+            generated rules flash=flash_for("console-access")/>
         <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
         <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/>
         <RenameMove user=user.clone() flash=flash_for("update-user")/>
@@ -68,6 +91,77 @@ fn Summary(user: UserDetailDto) -> impl IntoView {
                 <dt>"Console access"</dt><dd>{if user.console_access { "Enabled" } else { "Disabled" }}</dd>
                 <dt>"Console password last used"</dt><dd>{user.password_last_used}</dd>
             </dl>
+        </section>
+    }
+}
+
+/// `Manage console access`: the form opens at `?console=manage` (a GET, so no script is needed).
+#[component]
+fn ConsoleAccess(
+    user_name: String,
+    enabled: bool,
+    open: bool,
+    generated: Option<String>,
+    rules: Vec<PasswordRule>,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let apply = ServerAction::<SetConsoleAccess>::new();
+    let disable = ServerAction::<DisableConsoleAccess>::new();
+    follow_navigation(apply.value());
+    follow_navigation(disable.value());
+    let open = open || flash.is_some();
+    let error = form_error(apply.value(), apply.version(), flash, "console-access");
+    let typed = RwSignal::new(String::new());
+    let page = crate::api::user_page(&user_name);
+    let who = user_name.clone();
+    let (for_rules, for_disable) = (user_name.clone(), user_name.clone());
+    let shown_once = generated.map(move |password| {
+        view! {
+            <div class="once" role="status">
+                <p>"Console password for " <strong>{who}</strong> " — shown only this once:"</p>
+                <p><code data-testid="generated-password">{password.clone()}</code>" "<CopyButton value=password/></p>
+            </div>
+        }
+    });
+    view! {
+        <section class="card narrow-form" id="console-access">
+            <h2>"Console access"</h2>
+            {shown_once}
+            <p data-testid="console-access">{if enabled { "Enabled: the user can sign in to the console with a password." } else { "Disabled: the user cannot sign in to the console." }}</p>
+            {if open {
+                view! {
+                    <FormAlert error=error/>
+                    <ActionForm action=apply>
+                        <input type="hidden" name="user_name" value=user_name.clone()/>
+                        <fieldset class="plain">
+                            <legend>"Console password"</legend>
+                            <label class="choice"><input type="radio" name="password_kind" value="autogenerated" checked=true/>" Autogenerated password"</label>
+                            <label class="choice"><input type="radio" name="password_kind" value="custom"/>" Custom password"</label>
+                        </fieldset>
+                        <PasswordInput id="custom_password" name="custom_password" label="Custom password"
+                            autocomplete="new-password" field="password" error=error typed=typed/>
+                        <PasswordChecklist rules=rules typed=typed identities=vec![for_rules]/>
+                        <label class="choice"><input type="checkbox" name="reset_required" value="on" checked=true/>" User must create a new password at next sign-in"</label>
+                        <button type="submit" class="primary">"Apply"</button>
+                    </ActionForm>
+                    {enabled.then(|| view! {
+                        <ActionForm action=disable attr:class="inline">
+                            <input type="hidden" name="user_name" value=for_disable/>
+                            <button type="submit" class="secondary">"Disable console access"</button>
+                        </ActionForm>
+                    })}
+                    <p><a href=page.clone()>"Cancel"</a></p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <form method="get" action=format!("{page}#console-access")>
+                        <input type="hidden" name="console" value="manage"/>
+                        <button type="submit" class="secondary">"Manage console access"</button>
+                    </form>
+                }
+                .into_any()
+            }}
         </section>
     }
 }

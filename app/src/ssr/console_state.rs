@@ -22,3 +22,16 @@ impl ConsoleState {
 /// The client's address as the server determined it (request extension set by the server).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
+
+/// The client address of the request being served (see the server's client-address middleware).
+pub fn client_addr() -> Result<IpAddr, crate::error::AppError> {
+    use lanyard_iam::IamError;
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .ok_or_else(|| IamError::Internal("no request parts".into()))?;
+    let ClientAddr(addr) = parts
+        .extensions
+        .get::<ClientAddr>()
+        .copied()
+        .ok_or_else(|| IamError::Internal("client address not determined".into()))?;
+    Ok(addr)
+}

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use axum::http::request::Parts;
 use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
+use lanyard_iam::usecases::sign_in::SignedIn;
 use lanyard_iam::IamError;
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,23 @@ pub struct SessionPrincipal {
     pub touched_at: i64,
     /// The page to return to after signing out (the sign-in page used).
     pub signin_page: String,
+    /// The principal's session epoch at sign-in; a password change elsewhere bumps it, ending this session.
+    #[serde(default)]
+    pub epoch: i32,
+    /// Signed in with a password that must be replaced before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
+    /// Unix seconds when the password expires under the account's policy.
+    #[serde(default)]
+    pub password_expires_at: Option<i64>,
+}
+
+/// A session's principal with what the session knows about its password.
+#[derive(Clone, Debug)]
+pub struct SessionState {
+    pub principal: Principal,
+    pub must_change_password: bool,
+    pub password_expires_at: Option<i64>,
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
@@ -57,18 +75,28 @@ fn now_secs() -> i64 {
 /// rendering each ask for it, and each answer costs a session read and a database lookup.
 /// Provided fresh for every request (see the server's router).
 #[derive(Clone, Debug, Default)]
-pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Option<Principal>>>);
+pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Option<SessionState>>>);
 
 /// The principal of this request's session, reloaded from the database (once per request). A
 /// session past its absolute lifetime, or naming a principal that no longer exists, is ended here.
+/// A session that must change its password first gets [`IamError::PasswordChangeRequired`]: only
+/// the password change itself (see [`current_session`]) and signing out work for it.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+    match current_session().await? {
+        Some(s) if s.must_change_password => Err(IamError::PasswordChangeRequired.into()),
+        other => Ok(other.map(|s| s.principal)),
+    }
+}
+
+/// The session's principal and password state, also while a password change is pending.
+pub async fn current_session() -> Result<Option<SessionState>, AppError> {
     match use_context::<PrincipalMemo>() {
         Some(memo) => memo.0.get_or_try_init(load_principal).await.cloned(),
         None => load_principal().await,
     }
 }
 
-async fn load_principal() -> Result<Option<Principal>, AppError> {
+async fn load_principal() -> Result<Option<SessionState>, AppError> {
     let session = request_session()?;
     let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
     else {
@@ -81,15 +109,35 @@ async fn load_principal() -> Result<Option<Principal>, AppError> {
     }
     let state = super::ConsoleState::get()?;
     let account_id = AccountId::parse(&stored.account_id)?;
-    let principal = state.engine.find_principal(stored.kind, &account_id, stored.user_id.as_deref()).await?;
-    if principal.is_none() {
+    let principal =
+        state.engine.find_principal(stored.kind, &account_id, stored.user_id.as_deref(), stored.epoch).await?;
+    let Some(principal) = principal else {
         session.flush().await.map_err(|e| internal("session flush", e))?;
-    } else if now - stored.touched_at >= TOUCH_EVERY_SECS {
+        return Ok(None);
+    };
+    let result = SessionState {
+        principal,
+        must_change_password: stored.must_change_password,
+        password_expires_at: stored.password_expires_at,
+    };
+    if now - stored.touched_at >= TOUCH_EVERY_SECS {
         // Marks the session modified, so the layer saves it and its idle expiry restarts.
         let touched = SessionPrincipal { touched_at: now, ..stored };
         session.insert(PRINCIPAL_KEY, touched).await.map_err(|e| internal("session write", e))?;
     }
-    Ok(principal)
+    Ok(Some(result))
+}
+
+/// After this session changed its password: it adopts the new epoch (every other session of the
+/// principal has ended) and may go on; the password's expiry restarts.
+pub async fn password_changed_in_session(epoch: i32, password_expires_at: Option<i64>) -> Result<(), AppError> {
+    let session = request_session()?;
+    let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
+    else {
+        return Err(IamError::NotSignedIn.into());
+    };
+    let updated = SessionPrincipal { epoch, must_change_password: false, password_expires_at, ..stored };
+    session.insert(PRINCIPAL_KEY, updated).await.map_err(|e| internal("session write", e))
 }
 
 /// Whether a session signed in at `signed_in_at` is past its absolute lifetime at `now`.
@@ -98,7 +146,8 @@ pub fn session_expired(signed_in_at: i64, now: i64) -> bool {
 }
 
 /// Starts a signed-in session: a new session ID (so a planted one is useless), then the principal.
-pub async fn sign_in_session(principal: &Principal, signin_page: &str) -> Result<(), AppError> {
+pub async fn sign_in_session(signed_in: &SignedIn, signin_page: &str) -> Result<(), AppError> {
+    let principal = &signed_in.principal;
     let session = request_session()?;
     session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
     let stored = SessionPrincipal {
@@ -111,6 +160,9 @@ pub async fn sign_in_session(principal: &Principal, signin_page: &str) -> Result
         signed_in_at: now_secs(),
         touched_at: now_secs(),
         signin_page: signin_page.to_owned(),
+        epoch: signed_in.session_epoch,
+        must_change_password: signed_in.must_change_password,
+        password_expires_at: signed_in.password_expires_at.map(|t| t.unix_timestamp()),
     };
     session.insert(PRINCIPAL_KEY, stored).await.map_err(|e| internal("session write", e))
 }
@@ -138,7 +190,8 @@ mod tests {
         let principal =
             Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
         let memo = PrincipalMemo::default();
-        memo.0.set(Some(principal.clone())).unwrap();
+        let state = SessionState { principal: principal.clone(), must_change_password: false, password_expires_at: None };
+        memo.0.set(Some(state)).unwrap();
         let owner = Owner::new();
         let with_memo = owner.with(|| {
             provide_context(memo);

@@ -46,6 +46,13 @@ pub async fn run(cli: Cli) -> CommandResult {
             demo::seed_users(&config, &account, count, paths).await
         }
         Command::Bench(args) => crate::bench::run(&config, args).await,
+        Command::Outbox { limit } => {
+            let engine = engine(&config).await?;
+            for mail in engine.list_outbox(limit).await?.into_iter().rev() {
+                println!("--- #{} {} to {}\nSubject: {}\n\n{}", mail.id, mail.created_at, mail.recipient, mail.subject, mail.body);
+            }
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,22 @@
+//! A `Copy` button for values shown once (needs the hydrated app; the value stays selectable).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn CopyButton(value: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.navigator().clipboard().write_text(&value);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &value;
+        copied.set(true);
+    };
+    view! {
+        <button type="button" class="secondary small" on:click=copy>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}
