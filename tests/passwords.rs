@@ -78,6 +78,8 @@ async fn a_password_breaking_the_policy_is_refused_with_every_unmet_rule(pool: P
     assert_eq!(e.get_password_policy(&root).await.unwrap(), None);
 }
 
+/// Attack: a session stolen before the victim changes their password keeps working afterwards.
+/// A change bumps the user's session epoch, so every other session ends at its next request.
 #[sqlx::test]
 async fn reset_required_forces_a_change_that_ends_other_sessions(pool: PgPool) {
     let e = engine(pool);
@@ -197,7 +199,8 @@ async fn root_reset_links_are_single_use_expire_and_end_root_sessions(pool: PgPo
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].recipient, "owner@example.com");
     let token = mail[0].body.split(link).nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM root_password_resets").fetch_all(&pool).await.unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM root_password_resets").fetch_all(&pool).await.unwrap();
     assert!(!stored.contains(&token), "the token itself is stored");
 
     let new = Password::new("Brand-New-Root-1");
@@ -221,7 +224,10 @@ async fn root_reset_links_are_single_use_expire_and_end_root_sessions(pool: PgPo
     e.request_root_password_reset("owner@example.com", link).await.unwrap();
     let mail = e.list_outbox(1).await.unwrap();
     let token = mail[0].body.split(link).nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
-    sqlx::query("UPDATE root_password_resets SET expires_at = now() - interval '1 second'").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE root_password_resets SET expires_at = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
     assert!(!e.root_reset_link_usable(&token).await.unwrap());
     assert_eq!(e.reset_root_password(&token, &new, &new).await.unwrap_err().code(), "InvalidInput");
     let _ = a;
@@ -245,4 +251,31 @@ async fn hashes_with_old_parameters_are_upgraded_at_the_next_sign_in(pool: PgPoo
     let now: String = sqlx::query_scalar("SELECT password_hash FROM login_profiles").fetch_one(&pool).await.unwrap();
     assert!(now.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{now}");
     assert!(sign_in(&e, "eve", USER_PASSWORD).await.is_ok());
+}
+
+/// Attack: with a stolen session, guessing the current password through the change form (which
+/// would let the thief lock the owner out). Wrong guesses count against the user's sign-in
+/// throttle, so after five even the right password is refused for a while.
+#[sqlx::test]
+async fn guessing_the_current_password_is_throttled_like_sign_in(pool: PgPool) {
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    let root = root_of(&a);
+    user(&e, &a.account_id, "owner@example.com", "fay").await;
+    let policy = PasswordPolicyInput {
+        minimum_password_length: "8".into(),
+        allow_users_to_change_password: true,
+        ..PasswordPolicyInput::default()
+    };
+    e.update_password_policy(&root, &policy).await.unwrap();
+    let fay = sign_in(&e, "fay", USER_PASSWORD).await.unwrap().principal;
+    for i in 0..5 {
+        let err = e.change_own_password(&fay, change(&format!("guess-{i}"), "Fay-New-Passw0rd")).await.unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "currentPassword");
+    }
+    let err = e.change_own_password(&fay, change(USER_PASSWORD, "Fay-New-Passw0rd")).await.unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "currentPassword", "the right password got through the lock");
+    assert!(sign_in(&e, "fay", USER_PASSWORD).await.is_err(), "sign-in is locked too");
+    e.clear_sign_in_lock(&root, "fay").await.unwrap();
+    e.change_own_password(&fay, change(USER_PASSWORD, "Fay-New-Passw0rd")).await.unwrap();
 }

@@ -136,6 +136,8 @@ async fn iam_users_cannot_delete_or_tag_until_policies_allow_it(pool: PgPool) {
     assert!(e.get_user(&root, "gina").await.unwrap().tags.is_empty());
 }
 
+/// Attack: spreading guesses over letter-case variants of a name (`hank`, `HANK`, …) to get five
+/// free guesses per variant. IAM names ignore case, and so does the user's one counter.
 #[sqlx::test]
 async fn the_sign_in_lock_is_shown_on_the_user_and_an_administrator_can_clear_it(pool: PgPool) {
     let e = engine(pool);

@@ -4,7 +4,7 @@ import { DEMO_HOST, rootSignIn, USER, USER_PASSWORD } from './demo';
 
 test('root browses users by path tree and searches by name', async ({ page }) => {
   await rootSignIn(page);
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('main').getByRole('link', { name: 'Users' }).click();
   await expect(page).toHaveURL(/\/console\/users$/);
   // Other tests add users too: the whole account has at least the demo user.
   await expect(page.getByTestId('users-total')).toHaveText(/^\d+ users?$/);

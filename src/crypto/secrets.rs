@@ -18,10 +18,8 @@ pub fn generate_password(policy: Option<&PasswordPolicy>) -> Password {
     let all: Vec<u8> = [UPPER, LOWER, DIGITS, symbols].concat();
     let mut rng = rand::rngs::OsRng;
     loop {
-        let mut chars: Vec<u8> = [UPPER, LOWER, DIGITS, symbols]
-            .iter()
-            .filter_map(|set| set.choose(&mut rng).copied())
-            .collect();
+        let mut chars: Vec<u8> =
+            [UPPER, LOWER, DIGITS, symbols].iter().filter_map(|set| set.choose(&mut rng).copied()).collect();
         while chars.len() < len {
             chars.push(all[rng.gen_range(0..all.len())]);
         }

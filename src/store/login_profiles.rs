@@ -12,7 +12,10 @@ pub struct LoginProfileRow {
     pub password_changed_at: OffsetDateTime,
 }
 
-pub async fn find_login_profile(ex: impl PgExecutor<'_>, user_id: &str) -> Result<Option<LoginProfileRow>, sqlx::Error> {
+pub async fn find_login_profile(
+    ex: impl PgExecutor<'_>,
+    user_id: &str,
+) -> Result<Option<LoginProfileRow>, sqlx::Error> {
     sqlx::query_as!(
         LoginProfileRow,
         "SELECT password_hash, password_reset_required, created_at, password_changed_at

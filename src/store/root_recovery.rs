@@ -22,7 +22,10 @@ pub async fn insert_reset_token(
 
 /// Marks the token used and returns its account, if it exists, is unused and has not expired —
 /// in one statement, so two uses of one token cannot both succeed.
-pub async fn update_consume_reset_token(ex: impl PgExecutor<'_>, token_hash: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn update_consume_reset_token(
+    ex: impl PgExecutor<'_>,
+    token_hash: &str,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
         "UPDATE root_password_resets SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
@@ -62,7 +65,12 @@ pub struct OutboxRow {
     pub created_at: OffsetDateTime,
 }
 
-pub async fn insert_outbox(ex: impl PgExecutor<'_>, recipient: &str, subject: &str, body: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_outbox(
+    ex: impl PgExecutor<'_>,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)", recipient, subject, body)
         .execute(ex)
         .await?;

@@ -57,7 +57,8 @@ impl Engine {
         let exists = store::login_profiles::find_login_profile(&mut *tx, &user.user_id).await?.is_some();
         if exists {
             self.authorize(actor, "iam:UpdateLoginProfile", &arn)?;
-            store::login_profiles::update_login_profile_password(&mut *tx, &user.user_id, &hash, reset_required).await?;
+            store::login_profiles::update_login_profile_password(&mut *tx, &user.user_id, &hash, reset_required)
+                .await?;
             store::login_profiles::update_user_session_epoch(&mut *tx, &user.user_id).await?;
         } else {
             self.authorize(actor, "iam:CreateLoginProfile", &arn)?;

@@ -67,7 +67,8 @@ impl Engine {
             &cfg.user_throttle,
         )
         .await?;
-        let refused = || IamError::field(CURRENT_FIELD, "is incorrect, or too many attempts were made; try again later");
+        let refused =
+            || IamError::field(CURRENT_FIELD, "is incorrect, or too many attempts were made; try again later");
         if charge != store::throttle::Charge::Proceed {
             return Err(refused());
         }
@@ -125,11 +126,9 @@ impl Engine {
                 if !errors.is_empty() {
                     return Err(IamError::Validation(errors));
                 }
-                let creds = store::accounts::find_root_credentials(&self.pool, email)
-                    .await?
-                    .ok_or(IamError::NotSignedIn)?;
-                self.verify_current(&change, &root_throttle_key(email), &creds.root_password_hash)
-                    .await?;
+                let creds =
+                    store::accounts::find_root_credentials(&self.pool, email).await?.ok_or(IamError::NotSignedIn)?;
+                self.verify_current(&change, &root_throttle_key(email), &creds.root_password_hash).await?;
                 let hash = self.hasher.hash(&change.new).await?;
                 let epoch = store::accounts::update_root_password(&self.pool, account_id.as_str(), &hash)
                     .await?
@@ -186,4 +185,3 @@ impl Engine {
         }
     }
 }
-

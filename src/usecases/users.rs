@@ -1,11 +1,11 @@
 //! IAM users: CreateUser (with tags and an optional console password), GetUser with the console's
 //! summary, UpdateUser (rename and move).
 
+use crate::crypto::secrets::generate_password;
 use crate::domain::{
     password_violations, user_arn, IamPath, Password, Principal, Tag, UniqueId, UniqueIdKind, UserName,
     MAX_TAGS_PER_USER,
 };
-use crate::crypto::secrets::generate_password;
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::sign_in_locks::SignInLock;
@@ -110,7 +110,13 @@ impl Engine {
             Err(e) => return Err(e.into()),
         };
         if let Some(hash) = &hash {
-            store::login_profiles::insert_login_profile(&mut *tx, user_id.as_str(), hash, input.password_reset_required).await?;
+            store::login_profiles::insert_login_profile(
+                &mut *tx,
+                user_id.as_str(),
+                hash,
+                input.password_reset_required,
+            )
+            .await?;
         }
         if !tags.is_empty() {
             store::user_tags::insert_user_tags(&mut *tx, user_id.as_str(), &tags).await?;

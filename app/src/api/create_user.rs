@@ -10,9 +10,14 @@ pub async fn create_user(
     user_name: String,
     path: Option<String>,
     tags: Option<Vec<TagRow>>,
+    console_access: Option<String>,
+    password_kind: Option<String>,
+    custom_password: Option<String>,
+    reset_required: Option<String>,
 ) -> Result<Navigate, AppError> {
-    use super::{encode, keep_tags};
+    use super::{encode, keep_generated_password, keep_tags, user_page};
     use crate::ssr::{current_principal, finish, ConsoleState};
+    use lanyard_iam::domain::Password;
     use lanyard_iam::usecases::users::NewUser;
     use lanyard_iam::IamError;
 
@@ -25,8 +30,21 @@ pub async fn create_user(
     let result = async {
         let state = ConsoleState::get()?;
         let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
-        let input = NewUser { user_name, path, tags, ..NewUser::default() };
-        let user = state.engine.create_user(&principal, input).await?;
+        let console = console_access.is_some();
+        let custom = password_kind.as_deref() == Some("custom");
+        let input = NewUser {
+            user_name,
+            path,
+            tags,
+            password: (console && custom).then(|| Password::new(custom_password.unwrap_or_default())),
+            autogenerate_password: console && !custom,
+            password_reset_required: console && reset_required.is_some(),
+        };
+        let (user, generated) = state.engine.create_user_with_console_access(&principal, input).await?;
+        if let Some(generated) = generated {
+            keep_generated_password(user.user_name.as_str(), &generated).await?;
+            return Ok(Navigate { to: user_page(user.user_name.as_str()) });
+        }
         Ok(Navigate { to: format!("/console/users?path={}", encode(user.path.as_str())) })
     }
     .await;

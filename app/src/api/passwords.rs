@@ -65,8 +65,7 @@ pub async fn forgot_password(email: String) -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/signin/forgot?sent".into() })
     }
     .await;
-    finish("forgot-password", result, |n| n.to.clone(), vec![("email".into(), email.chars().take(256).collect())])
-        .await
+    finish("forgot-password", result, |n| n.to.clone(), vec![("email".into(), email.chars().take(256).collect())]).await
 }
 
 /// Whether a reset link still works (the reset page shows its form only then).

@@ -28,8 +28,11 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/console">"Lanyard"</a>
             <nav class="topnav">
-                <a href="/console/users">"Users"</a>
-                <a href="/console/account">"Account"</a>
+                // Administration links only for whom it is allowed (root until policies land).
+                {principal.is_root.then(|| view! {
+                    <a href="/console/users">"Users"</a>
+                    <a href="/console/account">"Account"</a>
+                })}
                 <a href="/console/security-credentials">"My security credentials"</a>
             </nav>
             <div class="who">

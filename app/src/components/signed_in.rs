@@ -12,9 +12,7 @@ use leptos_router::components::Redirect;
 pub fn signed_in(ctx: Result<PageContext, AppError>) -> Result<(PrincipalDto, PageContext), AnyView> {
     match ctx {
         Err(error) => Err(view! { <PageError error/> }.into_any()),
-        Ok(ctx) if ctx.must_change_password => {
-            Err(view! { <Redirect path="/console/change-password"/> }.into_any())
-        }
+        Ok(ctx) if ctx.must_change_password => Err(view! { <Redirect path="/console/change-password"/> }.into_any()),
         Ok(ctx) => match ctx.principal.clone() {
             Some(principal) => Ok((principal, ctx)),
             None => Err(view! { <Redirect path="/signin"/> }.into_any()),

@@ -1,8 +1,12 @@
 //! `/console/account`: the account alias (`Account alias`, `Save alias`) and the password policy,
 //! worded as the AWS console words it (`Save changes`; `Reset to default` for AWS's defaults).
 
-use crate::api::{load_account_settings, load_page_context, AccountSettingsDto, ResetPasswordPolicy, SaveAlias, SavePasswordPolicy};
-use crate::components::{follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, PageError, TextField};
+use crate::api::{
+    load_account_settings, load_page_context, AccountSettingsDto, ResetPasswordPolicy, SaveAlias, SavePasswordPolicy,
+};
+use crate::components::{
+    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, PageError, TextField,
+};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -2,7 +2,9 @@
 //! `/signin/reset?token=…` sets a new password with the mailed link.
 
 use crate::api::{reset_link_usable, ForgotPassword, ResetPassword};
-use crate::components::{follow_navigation, form_error, FormAlert, Loading, PageError, PasswordChecklist, PasswordInput};
+use crate::components::{
+    follow_navigation, form_error, FormAlert, Loading, PageError, PasswordChecklist, PasswordInput,
+};
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -10,8 +10,8 @@ use crate::components::{
     follow_navigation, form_error, signed_in, ConsoleHeader, CopyButton, FormAlert, Loading, PasswordChecklist,
     PasswordInput, TagEditor, TextField,
 };
-use lanyard_iam::domain::PasswordRule;
 use crate::dto::{Flash, UserDetailDto};
+use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -190,7 +190,8 @@ mod tests {
         let principal =
             Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
         let memo = PrincipalMemo::default();
-        let state = SessionState { principal: principal.clone(), must_change_password: false, password_expires_at: None };
+        let state =
+            SessionState { principal: principal.clone(), must_change_password: false, password_expires_at: None };
         memo.0.set(Some(state)).unwrap();
         let owner = Owner::new();
         let with_memo = owner.with(|| {

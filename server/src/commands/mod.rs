@@ -49,7 +49,10 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Outbox { limit } => {
             let engine = engine(&config).await?;
             for mail in engine.list_outbox(limit).await?.into_iter().rev() {
-                println!("--- #{} {} to {}\nSubject: {}\n\n{}", mail.id, mail.created_at, mail.recipient, mail.subject, mail.body);
+                println!(
+                    "--- #{} {} to {}\nSubject: {}\n\n{}",
+                    mail.id, mail.created_at, mail.recipient, mail.subject, mail.body
+                );
             }
             Ok(())
         }
