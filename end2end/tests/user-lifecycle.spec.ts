@@ -89,3 +89,18 @@ test('an administrator sees a user locked by failed sign-ins and clears the lock
   await page.getByRole('button', { name: 'Clear sign-in lock' }).click();
   await expect(page.getByTestId('sign-in-lock')).toHaveText('No failed sign-ins.');
 });
+
+test('a user literally named "new" has a page of their own, apart from the create form', async ({ page }) => {
+  await rootSignIn(page);
+  await page.goto('/console/users/new');
+  await page.getByLabel('User name').fill('new');
+  await page.getByLabel('Path').fill('/named-new/');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page).toHaveURL(/\/console\/users\?path=%2Fnamed-new%2F$/);
+  await expect(page.getByRole('link', { name: 'new', exact: true })).toHaveAttribute('href', '/console/users/new/user');
+  await page.getByRole('link', { name: 'new', exact: true }).click();
+  await expect(page).toHaveURL(/\/console\/users\/new\/user$/);
+  await expect(page.getByTestId('user-arn')).toHaveText(/:user\/named-new\/new$/);
+  await page.goto('/console/users/new');
+  await expect(page.getByRole('button', { name: 'Create user' })).toBeVisible();
+});

@@ -6,9 +6,15 @@ use crate::dto::Navigate;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Where a user's page is, with the name percent-encoded for a URL path.
+/// Where a user's page is, with the name percent-encoded for a URL path. A user literally named
+/// `new` would be shadowed by the create form at `/console/users/new`, so that one name gets its
+/// page at `/console/users/new/user` (user names never contain `/`, so nothing else can collide).
 pub fn user_page(user_name: &str) -> String {
-    format!("/console/users/{}", encode(user_name))
+    if user_name == "new" {
+        "/console/users/new/user".to_owned()
+    } else {
+        format!("/console/users/{}", encode(user_name))
+    }
 }
 
 /// Percent-encodes everything but unreserved characters (names and paths into URLs).

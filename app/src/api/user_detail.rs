@@ -60,7 +60,7 @@ pub async fn update_user(user_name: String, new_user_name: String, new_path: Str
         let state = ConsoleState::get()?;
         let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
         let user = state.engine.update_user(&principal, &user_name, Some(&new_user_name), Some(&new_path)).await?;
-        Ok(Navigate { to: format!("/console/users/{}", user.user_name) })
+        Ok(Navigate { to: super::user_page(user.user_name.as_str()) })
     }
     .await;
     finish("update-user", result, |n| n.to.clone(), typed).await

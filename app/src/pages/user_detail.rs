@@ -17,14 +17,25 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// `/console/users/<user-name>`.
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
     let params = use_params_map();
+    view! { <UserPage name=Signal::derive(move || params.read().get("name").unwrap_or_default())/> }
+}
+
+/// The page of a user literally named `new` (see `api::user_page`).
+#[component]
+pub fn NamedNewUserPage() -> impl IntoView {
+    view! { <UserPage name=Signal::derive(|| "new".to_owned())/> }
+}
+
+#[component]
+fn UserPage(name: Signal<String>) -> impl IntoView {
     let query = use_query_map();
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
-    let user = Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), load_user);
-    let generated =
-        Resource::new_blocking(move || params.read().get("name").unwrap_or_default(), take_generated_password);
+    let user = Resource::new_blocking(move || name.get(), load_user);
+    let generated = Resource::new_blocking(move || name.get(), take_generated_password);
     let rules = Resource::new_blocking(|| (), |_| load_user_password_rules());
     view! {
         <Suspense fallback=Loading>
