@@ -45,6 +45,45 @@ pub struct Config {
     /// Largest number of database connections the server opens.
     #[arg(long, env = "LANYARD_DB_MAX_CONNECTIONS", default_value_t = 20, global = true)]
     pub db_max_connections: u32,
+
+    #[command(flatten)]
+    pub smtp: SmtpConfig,
+}
+
+/// Mail delivery. Without `--smtp-host` mail stays in the database's outbox (`lanyard outbox`).
+#[derive(Args, Clone, Debug, Default)]
+pub struct SmtpConfig {
+    /// SMTP relay that delivers mail (root password reset links).
+    #[arg(long, env = "LANYARD_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port; the default follows `--smtp-tls` (587, 465, or 25).
+    #[arg(long, env = "LANYARD_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+
+    /// `starttls` (required, never falls back to plain text), `tls` (implicit TLS), or `none` (a relay on a trusted network).
+    #[arg(long, env = "LANYARD_SMTP_TLS", value_enum, default_value = "starttls", global = true)]
+    pub smtp_tls: SmtpTls,
+
+    /// SMTP user name, if the relay wants authentication.
+    #[arg(long, env = "LANYARD_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+
+    /// File whose first line is the SMTP password (kept out of the environment and the command line).
+    #[arg(long, env = "LANYARD_SMTP_PASSWORD_FILE", global = true)]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+
+    /// The From address of Lanyard's mail.
+    #[arg(long, env = "LANYARD_MAIL_FROM", default_value = "Lanyard <lanyard@localhost>", global = true)]
+    pub mail_from: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SmtpTls {
+    #[default]
+    Starttls,
+    Tls,
+    None,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod commands;
 pub mod config;
 pub mod health;
+pub mod mailer;
 pub mod middleware;
 pub mod router;
 pub mod sessions;

@@ -1,4 +1,4 @@
-//! Rows of `root_password_resets` (single-use tokens, stored as SHA-256 hashes) and `outbox`.
+//! Rows of `root_password_resets`: single-use tokens, stored as SHA-256 hashes.
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
@@ -54,35 +54,4 @@ pub async fn delete_reset_tokens(ex: impl PgExecutor<'_>, account_id: &str) -> R
         .execute(ex)
         .await?;
     Ok(())
-}
-
-#[derive(Clone, Debug)]
-pub struct OutboxRow {
-    pub id: i64,
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-    pub created_at: OffsetDateTime,
-}
-
-pub async fn insert_outbox(
-    ex: impl PgExecutor<'_>,
-    recipient: &str,
-    subject: &str,
-    body: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO outbox (recipient, subject, body) VALUES ($1, $2, $3)", recipient, subject, body)
-        .execute(ex)
-        .await?;
-    Ok(())
-}
-
-pub async fn list_outbox(ex: impl PgExecutor<'_>, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    sqlx::query_as!(
-        OutboxRow,
-        "SELECT id, recipient, subject, body, created_at FROM outbox ORDER BY id DESC LIMIT $1",
-        limit
-    )
-    .fetch_all(ex)
-    .await
 }

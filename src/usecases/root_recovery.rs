@@ -4,7 +4,6 @@
 use crate::crypto::secrets::{generate_token, token_hash};
 use crate::domain::{root_password_violations, Password};
 use crate::store;
-use crate::store::root_recovery::OutboxRow;
 use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
 use crate::usecases::sign_in::root_throttle_key;
 use crate::{Engine, FieldError, IamError};
@@ -40,8 +39,7 @@ impl Engine {
              If you did not ask for this, ignore this message; your password stays as it is.\n",
             root.account_id
         );
-        store::root_recovery::insert_outbox(&mut *tx, &root.root_email, "Reset your Lanyard root password", &body)
-            .await?;
+        store::outbox::insert_outbox(&mut *tx, &root.root_email, "Reset your Lanyard root password", &body).await?;
         tx.commit().await?;
         tracing::info!(account_id = %root.account_id, "root password reset link issued");
         Ok(())
@@ -80,10 +78,5 @@ impl Engine {
         tx.commit().await?;
         tracing::info!(account_id = %account_id, "root password reset with a link");
         Ok(())
-    }
-
-    /// The newest mail kept locally (for `lanyard outbox`).
-    pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, IamError> {
-        Ok(store::root_recovery::list_outbox(&self.pool, limit).await?)
     }
 }

@@ -49,8 +49,13 @@ pub async fn run(cli: Cli) -> CommandResult {
         Command::Outbox { limit } => {
             let engine = engine(&config).await?;
             for mail in engine.list_outbox(limit).await?.into_iter().rev() {
+                let state = match mail.sent_at {
+                    Some(at) => format!("sent {at}"),
+                    None if mail.attempts > 0 => format!("not sent yet, {} attempts", mail.attempts),
+                    None => "not sent".to_owned(),
+                };
                 println!(
-                    "--- #{} {} to {}\nSubject: {}\n\n{}",
+                    "--- #{} {} to {} ({state})\nSubject: {}\n\n{}",
                     mail.id, mail.created_at, mail.recipient, mail.subject, mail.body
                 );
             }

@@ -1,12 +1,16 @@
 //! `lanyard serve`: migrates, then serves the console until Ctrl-C or SIGTERM.
 
-use super::{engine, CommandResult};
+use super::{engine, CommandError, CommandResult};
 use crate::config::Config;
 use crate::{router, sessions};
 use std::net::SocketAddr;
 
 pub async fn serve(config: &Config) -> CommandResult {
     let engine = engine(config).await?;
+    match crate::mailer::Mailer::from_config(&config.smtp).map_err(CommandError::Usage)? {
+        Some(mailer) => crate::mailer::spawn_delivery(engine.clone(), mailer),
+        None => tracing::info!("no SMTP host set: mail stays in the outbox (`lanyard outbox` prints it)"),
+    }
     let store = sessions::store(engine.pool());
     sessions::spawn_expired_cleanup(store.clone());
     let app = router::build(config, engine, store);

@@ -1,0 +1,31 @@
+//! Outgoing mail: what `lanyard outbox` prints, and the claim/ack steps the SMTP worker uses.
+//! The engine does not speak SMTP; the server owns the transport.
+
+use crate::store;
+use crate::store::outbox::OutboxRow;
+use crate::{Engine, IamError};
+
+/// A mail that failed this many times is left alone (and stays visible in `lanyard outbox`).
+pub const MAX_DELIVERY_ATTEMPTS: i32 = 8;
+
+impl Engine {
+    /// The newest mail, sent or not.
+    pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, IamError> {
+        Ok(store::outbox::list_outbox(&self.pool, limit.clamp(1, 1000)).await?)
+    }
+
+    /// Takes up to `limit` due mails for delivery; each is leased for `retry_after_seconds` times
+    /// its attempt number, so a crashed or failing delivery is retried later with back-off.
+    pub async fn claim_due_mail(&self, limit: i64, retry_after_seconds: f64) -> Result<Vec<OutboxRow>, IamError> {
+        Ok(store::outbox::update_claim_due_mail(&self.pool, limit, retry_after_seconds, MAX_DELIVERY_ATTEMPTS).await?)
+    }
+
+    pub async fn mark_mail_sent(&self, id: i64) -> Result<(), IamError> {
+        Ok(store::outbox::update_mail_sent(&self.pool, id).await?)
+    }
+
+    pub async fn mark_mail_failed(&self, id: i64, error: &str) -> Result<(), IamError> {
+        let error: String = error.chars().take(1000).collect();
+        Ok(store::outbox::update_mail_failed(&self.pool, id, &error).await?)
+    }
+}
