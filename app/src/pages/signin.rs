@@ -9,7 +9,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -36,9 +36,14 @@ fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
     let iam = typed("kind").as_deref() == Some("iam");
     let (email, account, user_name) = (typed("email"), typed("account"), typed("user_name"));
     let error = form_error(action.value(), action.version(), flash, "signin");
+    let query = use_query_map();
+    let was_reset = move || query.read().get("reset").is_some();
     view! {
         <main class="narrow signin">
             <h1>"Sign in"</h1>
+            <Show when=was_reset>
+                <p class="once" role="status">"Your root password has been reset. Sign in with the new password."</p>
+            </Show>
             <FormAlert error=error/>
             <ActionForm action=action attr:class="card signin-form">
                 <input type="hidden" name="from" value="/signin"/>
