@@ -1,5 +1,6 @@
 //! The engine handle every front end holds: the pool, the password hasher and the policies.
 
+use crate::crypto::sealing::MasterKey;
 use crate::crypto::PasswordHasher;
 use crate::store::throttle::ThrottlePolicy;
 use crate::IamError;
@@ -14,6 +15,9 @@ pub struct EngineConfig {
     pub address_throttle: ThrottlePolicy,
     /// Password hashes allowed to run at once; the number of cores.
     pub hash_concurrency: usize,
+    /// Seals secrets at rest (TOTP seeds). The default is a random key that lives as long as the
+    /// process, which suits tests; the server loads its persistent key (see `lanyard --help`).
+    pub master_key: MasterKey,
 }
 
 impl Default for EngineConfig {
@@ -32,6 +36,7 @@ impl Default for EngineConfig {
                 reset_after_secs: 3600,
             },
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            master_key: MasterKey::generate(),
         }
     }
 }

@@ -45,6 +45,9 @@ pub enum IamError {
     DeleteConflict(String),
     #[error("{0}")]
     InvalidInput(String),
+    /// MFA codes that do not prove possession of the device (wrong, reused or not consecutive).
+    #[error("{0}")]
+    InvalidAuthenticationCode(String),
     #[error("{0}")]
     AccessDenied(String),
     /// Any failed sign-in: wrong password, unknown user or account, locked, no console access.
@@ -82,6 +85,7 @@ impl IamError {
             IamError::PasswordExpired => "PasswordExpired",
             IamError::PasswordChangeRequired => "PasswordResetRequired",
             IamError::InvalidInput(_) => "InvalidInput",
+            IamError::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
             IamError::NotSignedIn => "NotSignedIn",
@@ -97,7 +101,7 @@ impl IamError {
             IamError::PasswordChangeRequired => 403,
             IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) | IamError::DeleteConflict(_) => 409,
             IamError::NoSuchEntity(_) => 404,
-            IamError::AccessDenied(_) => 403,
+            IamError::AccessDenied(_) | IamError::InvalidAuthenticationCode(_) => 403,
             IamError::SignInFailed | IamError::NotSignedIn => 401,
             IamError::Internal(_) => 500,
         }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod login_profiles;
+pub mod mfa_devices;
 pub mod outbox;
 pub mod password_policies;
 pub mod root_recovery;

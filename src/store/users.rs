@@ -153,12 +153,14 @@ pub async fn find_user_for_update(
 /// What a user still owns that IAM's strict DeleteUser refuses to remove implicitly.
 pub struct UserDependentsRow {
     pub has_login_profile: bool,
+    pub has_mfa_device: bool,
 }
 
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
     sqlx::query_as!(
         UserDependentsRow,
-        r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!""#,
+        r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!",
+                  EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!""#,
         user_id
     )
     .fetch_one(ex)

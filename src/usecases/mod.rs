@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod authorize;
 pub mod login_profiles;
+pub mod mfa;
 pub mod outbox;
 pub mod password_change;
 pub mod password_policy;

@@ -36,6 +36,9 @@ pub struct SignedIn {
     pub password_expires_at: Option<OffsetDateTime>,
     /// The principal's session epoch; sessions of older epochs have been ended.
     pub session_epoch: i32,
+    /// The password was right and the principal has an MFA device: the sign-in is complete only
+    /// after [`Engine::complete_mfa_sign_in`]. Until then the attempt stays counted.
+    pub mfa_required: bool,
 }
 
 /// Why a sign-in was refused; only tests and logs see the difference.
@@ -139,14 +142,21 @@ impl Engine {
                     Principal::User { user_id, .. } => Some(user_id.as_str()),
                     Principal::Root { .. } => None,
                 };
-                store::throttle::update_attempt_succeeded(
-                    &self.pool,
-                    &address_key,
-                    &cfg.address_throttle,
-                    &candidate.throttle_key,
-                    user_id,
-                )
-                .await?;
+                let mfa_required =
+                    store::mfa_devices::find_any_mfa_device(&self.pool, principal.account_id().as_str(), user_id)
+                        .await?;
+                // With MFA the attempt is cleared only by a right code; otherwise someone who knows
+                // the password could guess codes forever, each right password resetting the count.
+                if !mfa_required {
+                    store::throttle::update_attempt_succeeded(
+                        &self.pool,
+                        &address_key,
+                        &cfg.address_throttle,
+                        &candidate.throttle_key,
+                        user_id,
+                    )
+                    .await?;
+                }
                 if let Some(hash) = &candidate.password_hash {
                     self.upgrade_hash(&principal, &req.password, hash).await;
                 }
@@ -162,12 +172,13 @@ impl Engine {
                     tracing::info!(principal = %principal.arn(), "sign-in refused: password expired (hard expiry)");
                     return Err(IamError::PasswordExpired);
                 }
-                tracing::info!(principal = %principal.arn(), "signed in");
+                tracing::info!(principal = %principal.arn(), mfa_required, "password accepted");
                 Ok(Ok(SignedIn {
                     principal,
                     must_change_password: candidate.password_reset_required || expired,
                     password_expires_at: expires_at,
                     session_epoch: candidate.session_epoch,
+                    mfa_required,
                 }))
             }
             _ => {
@@ -175,6 +186,55 @@ impl Engine {
                 Ok(Err(SignInRefusal::BadCredentials))
             }
         }
+    }
+
+    /// The second step of a sign-in with MFA: `code` must be a current, unused code of one of the
+    /// principal's devices. Charged to the same throttle counters as passwords; any failure is the
+    /// generic [`IamError::SignInFailed`].
+    pub async fn complete_mfa_sign_in(
+        &self,
+        principal: &Principal,
+        code: &str,
+        source: IpAddr,
+    ) -> Result<(), IamError> {
+        let (throttle_key, user_id) = match principal {
+            Principal::User { account_id, user_id, user_name, .. } => {
+                (user_throttle_key(account_id, user_name.as_str()), Some(user_id.as_str()))
+            }
+            Principal::Root { email, .. } => (root_throttle_key(email), None),
+        };
+        let address_key = address_key(source);
+        let cfg = &self.config;
+        let charge = store::throttle::update_begin_attempt(
+            &self.pool,
+            &address_key,
+            &cfg.address_throttle,
+            &throttle_key,
+            &cfg.user_throttle,
+        )
+        .await?;
+        if charge != Charge::Proceed {
+            tracing::info!(subject = %throttle_key, "MFA sign-in refused: throttled");
+            return Err(IamError::SignInFailed);
+        }
+        let accepted = match crate::domain::MfaCode::parse("mfaCode", code) {
+            Ok(code) => self.accept_mfa_code(principal.account_id(), user_id, &code).await?,
+            Err(_) => false,
+        };
+        if !accepted {
+            tracing::info!(subject = %throttle_key, source = %source, "MFA sign-in refused: wrong or reused code");
+            return Err(IamError::SignInFailed);
+        }
+        store::throttle::update_attempt_succeeded(
+            &self.pool,
+            &address_key,
+            &cfg.address_throttle,
+            &throttle_key,
+            user_id,
+        )
+        .await?;
+        tracing::info!(principal = %principal.arn(), "signed in with MFA");
+        Ok(())
     }
 
     /// Replaces a hash made with older parameters, now that the password is known to be right.

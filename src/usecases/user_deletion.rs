@@ -30,6 +30,12 @@ impl Engine {
             }
             self.authorize(actor, "iam:DeleteLoginProfile", &arn)?;
         }
+        if dependents.has_mfa_device {
+            if strict {
+                return Err(IamError::DeleteConflict("Cannot delete entity, must remove MFA device first.".into()));
+            }
+            self.authorize(actor, "iam:DeactivateMFADevice", &arn)?;
+        }
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
         tx.commit().await?;

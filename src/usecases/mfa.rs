@@ -1,0 +1,438 @@
+//! Virtual MFA devices: enrolment with two consecutive codes, listing, removal, resync, and the
+//! code check sign-in uses. A code is accepted at most once per device: the newest accepted time
+//! step is moved forward with a compare-and-set in the database.
+//!
+//! Owners are the root user (only root manages root's devices) or an IAM user; a principal always
+//! manages their own devices, administrators those of users they are authorized for.
+
+use crate::crypto::sealing::MasterKey;
+use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
+use crate::domain::{mfa_arn, root_arn, AccountId, IamPath, MfaCode, MfaDeviceName, Password, Principal, UserName};
+use crate::domain::{user_arn, MAX_MFA_DEVICES};
+use crate::store;
+use crate::store::mfa_devices::MfaSecretRow;
+use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
+use crate::{Engine, FieldError, IamError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Serialize;
+use sqlx::PgConnection;
+use std::net::IpAddr;
+use time::{Duration, OffsetDateTime};
+
+pub const CODE1_FIELD: &str = "authenticationCode1";
+pub const CODE2_FIELD: &str = "authenticationCode2";
+/// How long an enrolment (the QR code on screen) may take before it must start again.
+pub const ENROLMENT_LIFETIME: Duration = Duration::minutes(15);
+/// A resync looks this many steps (of 30 s) either way for the device's clock.
+const RESYNC_RADIUS: i64 = 20;
+
+/// Whose MFA devices: the signed-in principal's own, or an IAM user's by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MfaOwnerRef {
+    Me,
+    User(String),
+}
+
+/// A device as it may be shown; never its seed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MfaDevice {
+    pub name: String,
+    pub serial_number: String,
+    pub enabled_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// What the enrolment screen shows: the seed as QR code and Base32, and a sealed ticket that
+/// carries the seed to `enable_mfa_device` without storing it anywhere on the server.
+pub struct MfaEnrolment {
+    pub secret_base32: String,
+    pub otpauth_uri: String,
+    pub qr_data_uri: String,
+    pub ticket: String,
+}
+
+impl std::fmt::Debug for MfaEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaEnrolment([redacted])")
+    }
+}
+
+/// The enrolment form's input.
+#[derive(Clone, Debug)]
+pub struct EnableMfa {
+    pub ticket: String,
+    pub device_name: String,
+    pub code1: String,
+    pub code2: String,
+}
+
+/// An owner resolved in the actor's account.
+struct Owner {
+    account_id: AccountId,
+    user_id: Option<String>,
+    /// The user name, or the root email, for labels and throttle keys.
+    name: String,
+    arn: String,
+    is_self: bool,
+}
+
+impl Owner {
+    fn throttle_key(&self) -> String {
+        match &self.user_id {
+            Some(_) => user_throttle_key(&self.account_id, &self.name),
+            None => root_throttle_key(&self.name),
+        }
+    }
+
+    fn binding(&self) -> String {
+        format!("mfa-enrolment:{}:{}", self.account_id, self.user_id.as_deref().unwrap_or("root"))
+    }
+}
+
+fn device_binding(id: i64) -> String {
+    format!("mfa-device:{id}")
+}
+
+fn bad_codes() -> IamError {
+    IamError::InvalidAuthenticationCode(
+        "The MFA codes are not valid for this device. Enter two consecutive codes, the second after the first changes."
+            .into(),
+    )
+}
+
+fn no_such_device(name: &str) -> IamError {
+    IamError::NoSuchEntity(format!("MFA device with name {name} cannot be found."))
+}
+
+/// Checks two codes' shape, returning every problem with its field.
+fn parse_codes(code1: &str, code2: &str) -> Result<(MfaCode, MfaCode), Vec<FieldError>> {
+    let c1 = MfaCode::parse(CODE1_FIELD, code1);
+    let c2 = MfaCode::parse(CODE2_FIELD, code2);
+    match (c1, c2) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (a, b) => Err([a.err(), b.err()].into_iter().flatten().flat_map(|e| e.field_errors().to_vec()).collect()),
+    }
+}
+
+/// The step `s` in `from..=to` at which `code1` and `code2` are the codes of `s` and `s + 1`.
+fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode, from: i64, to: i64) -> Option<i64> {
+    (from..=to).find(|&s| {
+        seed.find_step(code1.expose(), s, s).is_some() && seed.find_step(code2.expose(), s + 1, s + 1).is_some()
+    })
+}
+
+fn open_seed(key: &MasterKey, row: &MfaSecretRow) -> Result<TotpSeed, IamError> {
+    Ok(TotpSeed::from_bytes(key.open(&row.sealed_seed, device_binding(row.id).as_bytes())?))
+}
+
+impl Engine {
+    async fn resolve_mfa_owner(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Principal,
+        owner: &MfaOwnerRef,
+        lock: bool,
+        action: &str,
+    ) -> Result<Owner, IamError> {
+        let account_id = actor.account_id().clone();
+        let me = match (owner, actor) {
+            (MfaOwnerRef::Me, _) => true,
+            (MfaOwnerRef::User(name), Principal::User { user_name, .. }) => name.trim() == user_name.as_str(),
+            _ => false,
+        };
+        match (me, actor, owner) {
+            (true, Principal::Root { email, .. }, _) => {
+                if lock {
+                    store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
+                }
+                Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
+            }
+            (true, Principal::User { user_id, user_name, path, .. }, _) => {
+                if lock {
+                    store::users::find_user_for_update(&mut *conn, &account_id, user_name.as_str()).await?;
+                }
+                Ok(Owner {
+                    arn: user_arn(&account_id, path, user_name),
+                    user_id: Some(user_id.to_string()),
+                    name: user_name.to_string(),
+                    account_id,
+                    is_self: true,
+                })
+            }
+            (false, _, MfaOwnerRef::User(name)) => {
+                let name = name.trim();
+                // Outside a transaction the row lock ends with the statement.
+                let row = store::users::find_user_for_update(&mut *conn, &account_id, name).await?;
+                let row =
+                    row.ok_or_else(|| IamError::NoSuchEntity(format!("The user with name {name} cannot be found.")))?;
+                let arn = user_arn(&account_id, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
+                self.authorize(actor, action, &arn)?;
+                Ok(Owner { arn, account_id, user_id: Some(row.user_id), name: row.user_name, is_self: false })
+            }
+            (false, _, MfaOwnerRef::Me) => Err(IamError::Internal("unreachable owner".into())),
+        }
+    }
+
+    /// The owner's devices (name, serial, enabled and last used).
+    pub async fn list_mfa_devices(&self, actor: &Principal, owner: &MfaOwnerRef) -> Result<Vec<MfaDevice>, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:ListMFADevices").await?;
+        let rows =
+            store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
+                .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(MfaDevice {
+                    serial_number: mfa_arn(&owner.account_id, &MfaDeviceName::parse(&r.name)?),
+                    name: r.name,
+                    enabled_at: r.enabled_at,
+                    last_used_at: r.last_used_at,
+                })
+            })
+            .collect()
+    }
+
+    /// A fresh seed for `Assign MFA device`. Nothing is stored until two codes prove the device.
+    pub async fn start_mfa_enrolment(&self, actor: &Principal, owner: &MfaOwnerRef) -> Result<MfaEnrolment, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:CreateVirtualMFADevice").await?;
+        let account = store::accounts::find_account_by_id(&mut *conn, &owner.account_id).await?;
+        let issuer = account.and_then(|a| a.alias).unwrap_or_else(|| owner.account_id.to_string());
+        let label = match owner.user_id {
+            Some(_) => format!("{}@{issuer}", owner.name),
+            None => format!("root@{issuer}"),
+        };
+        let seed = TotpSeed::generate();
+        let expires = (OffsetDateTime::now_utc() + ENROLMENT_LIFETIME).unix_timestamp();
+        let mut plain = expires.to_be_bytes().to_vec();
+        plain.extend_from_slice(seed.as_bytes());
+        let ticket = URL_SAFE_NO_PAD.encode(self.config.master_key.seal(&plain, owner.binding().as_bytes()));
+        let otpauth_uri = seed.otpauth_uri(&issuer, &label);
+        let qr = qr_data_uri(&otpauth_uri).ok_or_else(|| IamError::Internal("QR code rendering failed".into()))?;
+        Ok(MfaEnrolment { secret_base32: seed.to_base32(), otpauth_uri, qr_data_uri: qr, ticket })
+    }
+
+    /// `Add MFA`: two consecutive codes from the device prove it; then the device is stored with
+    /// its seed sealed. Wrong, equal or non-consecutive codes store nothing.
+    pub async fn enable_mfa_device(
+        &self,
+        actor: &Principal,
+        owner: &MfaOwnerRef,
+        input: EnableMfa,
+    ) -> Result<MfaDevice, IamError> {
+        let mut errors = Vec::new();
+        let name = MfaDeviceName::parse(input.device_name.trim()).map_err(|e| errors.extend(e.field_errors().to_vec()));
+        let codes = parse_codes(&input.code1, &input.code2).map_err(|e| errors.extend(e));
+        let (Ok(name), Ok((code1, code2))) = (name, codes) else {
+            return Err(IamError::Validation(errors));
+        };
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_mfa_owner(&mut tx, actor, owner, true, "iam:EnableMFADevice").await?;
+        let expired = || {
+            IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
+        };
+        let sealed = URL_SAFE_NO_PAD.decode(input.ticket.trim()).map_err(|_| expired())?;
+        let plain = self.config.master_key.open(&sealed, owner.binding().as_bytes()).map_err(|_| expired())?;
+        if plain.len() < 8 {
+            return Err(expired());
+        }
+        let (expiry, seed) = plain.split_at(8);
+        let expiry = i64::from_be_bytes(expiry.try_into().map_err(|_| expired())?);
+        if expiry < OffsetDateTime::now_utc().unix_timestamp() {
+            return Err(expired());
+        }
+        let seed = TotpSeed::from_bytes(seed.to_vec());
+        if code1 == code2 {
+            return Err(IamError::InvalidAuthenticationCode(
+                "MFA code 1 and MFA code 2 must be two consecutive codes: wait for the code to change before typing the second."
+                    .into(),
+            ));
+        }
+        // The second code may be the current one, or one step either side of it.
+        let now = step_at(OffsetDateTime::now_utc());
+        let start = consecutive_step(&seed, &code1, &code2, now - 2, now).ok_or_else(bad_codes)?;
+
+        let existing =
+            store::mfa_devices::list_mfa_devices(&mut *tx, owner.account_id.as_str(), owner.user_id.as_deref()).await?;
+        if existing.len() >= MAX_MFA_DEVICES {
+            return Err(IamError::LimitExceeded(format!(
+                "Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES}"
+            )));
+        }
+        let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
+        let sealed_seed = self.config.master_key.seal(seed.as_bytes(), device_binding(id).as_bytes());
+        let row = store::mfa_devices::insert_mfa_device(
+            &mut *tx,
+            id,
+            owner.account_id.as_str(),
+            owner.user_id.as_deref(),
+            name.as_str(),
+            &sealed_seed,
+            start + 1,
+        )
+        .await
+        .map_err(|e| match store::unique_violation(&e) {
+            Some("mfa_devices_account_name_key") => {
+                IamError::EntityAlreadyExists("MFADevice entity at the same path and name already exists.".into())
+            }
+            _ => e.into(),
+        })?;
+        tx.commit().await?;
+        tracing::info!(owner = %owner.arn, device = %name, "MFA device enabled");
+        Ok(MfaDevice {
+            serial_number: mfa_arn(&owner.account_id, &name),
+            name: row.name,
+            enabled_at: row.enabled_at,
+            last_used_at: row.last_used_at,
+        })
+    }
+
+    /// Whether `code` is a current code of one of the owner's devices that was not used before;
+    /// if so it is used up.
+    pub(crate) async fn accept_mfa_code(
+        &self,
+        account_id: &AccountId,
+        user_id: Option<&str>,
+        code: &MfaCode,
+    ) -> Result<bool, IamError> {
+        let now = step_at(OffsetDateTime::now_utc());
+        for row in store::mfa_devices::list_mfa_secrets(&self.pool, account_id.as_str(), user_id).await? {
+            let seed = open_seed(&self.config.master_key, &row)?;
+            let center = now + i64::from(row.drift_steps);
+            let from = (center - 1).max(row.last_used_step + 1);
+            if let Some(step) = seed.find_step(code.expose(), from, center + 1) {
+                if store::mfa_devices::update_mfa_step_used(&self.pool, row.id, step).await? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// `Remove`: administrators remove any user's device; a principal removing their own proves
+    /// it is them with their current password or a current code (`proof`).
+    pub async fn remove_mfa_device(
+        &self,
+        actor: &Principal,
+        owner: &MfaOwnerRef,
+        device_name: &str,
+        proof: Option<&str>,
+        source: IpAddr,
+    ) -> Result<(), IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:DeactivateMFADevice").await?;
+        drop(conn);
+        if owner.is_self {
+            self.check_mfa_removal_proof(&owner, proof.unwrap_or_default(), source).await?;
+        }
+        let deleted = store::mfa_devices::delete_mfa_device(
+            &self.pool,
+            owner.account_id.as_str(),
+            owner.user_id.as_deref(),
+            device_name.trim(),
+        )
+        .await?;
+        if !deleted {
+            return Err(no_such_device(device_name.trim()));
+        }
+        tracing::info!(owner = %owner.arn, device = %device_name.trim(), "MFA device removed");
+        Ok(())
+    }
+
+    async fn check_mfa_removal_proof(&self, owner: &Owner, proof: &str, source: IpAddr) -> Result<(), IamError> {
+        const FIELD: &str = "currentPasswordOrCode";
+        let refused = || {
+            IamError::field(FIELD, "is not your current password or a current MFA code, or too many attempts were made")
+        };
+        if proof.is_empty() {
+            return Err(IamError::field(
+                FIELD,
+                "is required: your current password or a code from one of your devices",
+            ));
+        }
+        let cfg = &self.config;
+        let (addr, key) = (address_key(source), owner.throttle_key());
+        let charge =
+            store::throttle::update_begin_attempt(&self.pool, &addr, &cfg.address_throttle, &key, &cfg.user_throttle)
+                .await?;
+        if charge != store::throttle::Charge::Proceed {
+            return Err(refused());
+        }
+        let by_code = match MfaCode::parse(FIELD, proof) {
+            Ok(code) => self.accept_mfa_code(&owner.account_id, owner.user_id.as_deref(), &code).await?,
+            Err(_) => false,
+        };
+        let ok = by_code || {
+            let hash = match &owner.user_id {
+                Some(user_id) => {
+                    store::login_profiles::find_login_profile(&self.pool, user_id).await?.map(|p| p.password_hash)
+                }
+                None => {
+                    store::accounts::find_root_credentials(&self.pool, &owner.name).await?.map(|r| r.root_password_hash)
+                }
+            };
+            self.hasher.verify(&Password::new(proof), hash.as_deref()).await?
+        };
+        if !ok {
+            return Err(refused());
+        }
+        store::throttle::update_attempt_succeeded(&self.pool, &addr, &cfg.address_throttle, &key, None).await?;
+        Ok(())
+    }
+
+    /// Resync: two consecutive codes within ten minutes either way teach Lanyard the device's
+    /// clock offset.
+    pub async fn resync_mfa_device(
+        &self,
+        actor: &Principal,
+        owner: &MfaOwnerRef,
+        device_name: &str,
+        code1: &str,
+        code2: &str,
+    ) -> Result<(), IamError> {
+        let (code1, code2) = parse_codes(code1, code2).map_err(IamError::Validation)?;
+        let mut conn = self.pool.acquire().await?;
+        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:ResyncMFADevice").await?;
+        let rows =
+            store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
+                .await?;
+        let row = rows
+            .into_iter()
+            .find(|r| r.name.eq_ignore_ascii_case(device_name.trim()))
+            .ok_or_else(|| no_such_device(device_name.trim()))?;
+        let seed = open_seed(&self.config.master_key, &row)?;
+        let now = step_at(OffsetDateTime::now_utc());
+        let start = consecutive_step(&seed, &code1, &code2, now - RESYNC_RADIUS, now + RESYNC_RADIUS)
+            .filter(|s| *s > row.last_used_step)
+            .ok_or_else(bad_codes)?;
+        let drift = i32::try_from(start + 1 - now).unwrap_or(0);
+        if !store::mfa_devices::update_mfa_resync(&mut *conn, row.id, start + 1, drift).await? {
+            return Err(bad_codes());
+        }
+        tracing::info!(owner = %owner.arn, device = %row.name, drift, "MFA device resynchronized");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_codes_are_found_only_in_order() {
+        let seed = TotpSeed::generate();
+        let now = 1_800_000_000 / 30;
+        let c = |s| MfaCode::parse("c", &seed.code_at(s)).unwrap();
+        assert_eq!(consecutive_step(&seed, &c(now - 1), &c(now), now - 2, now), Some(now - 1));
+        assert_eq!(consecutive_step(&seed, &c(now), &c(now - 1), now - 2, now), None, "reversed");
+        assert_eq!(consecutive_step(&seed, &c(now - 2), &c(now), now - 2, now), None, "a step skipped");
+    }
+
+    #[test]
+    fn both_code_fields_are_reported() {
+        let errors = parse_codes("12", "abc").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, [CODE1_FIELD, CODE2_FIELD]);
+    }
+}
