@@ -82,3 +82,15 @@ wait_ready() {
   echo "error: the console at $url did not become ready" >&2
   return 1
 }
+
+# The master key that seals MFA seeds: one file in the data directory, shared by the server and
+# every `lanyard` command the scripts (and the browser tests) run. Created once, mode 0600.
+ensure_master_key() {
+  local dir="${LANYARD_DATA_DIR:-$PWD/.lanyard}"
+  export LANYARD_MASTER_KEY_FILE="${LANYARD_MASTER_KEY_FILE:-$dir/master.key}"
+  if [ ! -f "$LANYARD_MASTER_KEY_FILE" ]; then
+    mkdir -p "$(dirname "$LANYARD_MASTER_KEY_FILE")"
+    (umask 077 && head -c 32 /dev/urandom | base64 > "$LANYARD_MASTER_KEY_FILE")
+    echo "generated the master key $LANYARD_MASTER_KEY_FILE (seals MFA seeds; back it up)"
+  fi
+}

@@ -74,6 +74,8 @@ pub struct UserRowDto {
     pub created: String,
     /// `Never` before the first console sign-in.
     pub password_last_used: String,
+    /// `None`, or `Virtual` with the number of devices when more than one.
+    pub mfa: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,4 +120,28 @@ pub struct OwnPasswordDto {
     pub rules: Vec<lanyard_iam::domain::PasswordRule>,
     /// The user name (IAM users), which the default rules forbid as a password.
     pub identities: Vec<String>,
+}
+
+/// A virtual MFA device as pages show it (never its seed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaDeviceDto {
+    pub name: String,
+    pub serial_number: String,
+    pub enabled: String,
+    pub last_used: String,
+}
+
+/// The enrolment screen: the QR code, the Base32 secret behind `Show secret key`, and the sealed
+/// ticket the form sends back (the server stores nothing until the codes prove the device).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaEnrolmentDto {
+    pub qr_data_uri: String,
+    pub secret: String,
+    pub ticket: String,
+}
+
+impl std::fmt::Debug for MfaEnrolmentDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaEnrolmentDto([redacted])")
+    }
 }

@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=pages::signin::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/forgot") view=pages::root_recovery::ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/reset") view=pages::root_recovery::ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/mfa") view=pages::signin::MfaStepPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/:account") view=pages::signin::AccountSignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/console") view=pages::console_home::ConsoleHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users") view=pages::users::UsersPage ssr=SsrMode::Async/>

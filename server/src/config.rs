@@ -46,6 +46,11 @@ pub struct Config {
     #[arg(long, env = "LANYARD_DB_MAX_CONNECTIONS", default_value_t = 20, global = true)]
     pub db_max_connections: u32,
 
+    /// File holding the master key that seals MFA seeds (32 bytes, base64). When the default file
+    /// is missing it is generated; back it up, since sealed secrets are useless without it.
+    #[arg(long, env = "LANYARD_MASTER_KEY_FILE", default_value = ".lanyard/master.key", global = true)]
+    pub master_key_file: std::path::PathBuf,
+
     #[command(flatten)]
     pub smtp: SmtpConfig,
 }

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod health;
 pub mod mailer;
+pub mod master_key;
 pub mod middleware;
 pub mod router;
 pub mod sessions;

@@ -31,6 +31,8 @@ pub struct UserListRow {
     pub path: String,
     pub created_at: OffsetDateTime,
     pub password_last_used_at: Option<OffsetDateTime>,
+    /// How many MFA devices the user has (the list shows who has none).
+    pub mfa_devices: i64,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
@@ -42,6 +44,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
             path: row.try_get("path")?,
             created_at: row.try_get("created_at")?,
             password_last_used_at: row.try_get("password_last_used_at")?,
+            mfa_devices: row.try_get("mfa_devices")?,
         })
     }
 }
@@ -98,8 +101,14 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &UserListQuery<'a>) 
 
 /// One page of users (up to `limit` rows).
 pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Result<Vec<UserListRow>, sqlx::Error> {
-    let mut qb =
-        QueryBuilder::<Postgres>::new("SELECT user_id, user_name, path, created_at, password_last_used_at FROM users");
+    // The page is chosen first (inner query, index order and LIMIT); devices are counted only
+    // for the rows on it.
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "SELECT p.user_id, p.user_name, p.path, p.created_at, p.password_last_used_at,
+                (SELECT count(*) FROM mfa_devices m
+                  WHERE m.account_id = p.account_id AND coalesce(m.user_id, '') = p.user_id) AS mfa_devices
+           FROM (SELECT user_id, account_id, user_name, path, created_at, password_last_used_at FROM users",
+    );
     push_filters(&mut qb, q);
     let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
     match (&q.order, &q.after) {
@@ -120,6 +129,10 @@ pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Resul
         UserOrder::Created => qb.push(format!(" ORDER BY created_at {dir}, user_id {dir}")),
     };
     qb.push(" LIMIT ").push_bind(q.limit);
+    match q.order {
+        UserOrder::Name => qb.push(format!(") p ORDER BY lower(p.user_name) {dir}")),
+        UserOrder::Created => qb.push(format!(") p ORDER BY p.created_at {dir}, p.user_id {dir}")),
+    };
     qb.build_query_as::<UserListRow>().fetch_all(ex).await
 }
 

@@ -37,6 +37,7 @@ pub struct UserSummary {
     pub arn: String,
     pub created_at: OffsetDateTime,
     pub password_last_used_at: Option<OffsetDateTime>,
+    pub mfa_devices: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,6 +188,7 @@ impl Engine {
                     path: r.path,
                     created_at: r.created_at,
                     password_last_used_at: r.password_last_used_at,
+                    mfa_devices: r.mfa_devices,
                 }
             })
             .collect();

@@ -4,16 +4,18 @@
 mod account_settings;
 mod console_access;
 mod create_user;
+mod mfa;
 mod page_context;
 mod passwords;
 mod sign_in;
 mod user_actions;
-mod user_detail;
+pub(crate) mod user_detail;
 mod users;
 
 pub use account_settings::*;
 pub use console_access::*;
 pub use create_user::*;
+pub use mfa::*;
 pub use page_context::*;
 pub use passwords::*;
 pub use sign_in::*;

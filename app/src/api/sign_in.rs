@@ -15,7 +15,7 @@ pub async fn sign_in(
     password: String,
     from: Option<String>,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{client_addr, finish, sign_in_session, ConsoleState};
+    use crate::ssr::{begin_mfa_session, client_addr, finish, sign_in_session, ConsoleState};
     use lanyard_iam::domain::Password;
     use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
 
@@ -39,11 +39,58 @@ pub async fn sign_in(
         let signed_in =
             state.engine.sign_in(SignInRequest { target, password: Password::new(password), source }).await?;
         let from = from.filter(|f| f.starts_with('/') && !f.starts_with("//")).unwrap_or_else(|| "/signin".into());
-        sign_in_session(&signed_in, &from).await?;
+        if signed_in.mfa_required {
+            begin_mfa_session(&signed_in, &from).await?;
+            return Ok(Navigate { to: "/signin/mfa".into() });
+        }
+        sign_in_session(&signed_in, &from, false).await?;
         Ok(Navigate { to: "/console".into() })
     }
     .await;
     finish("signin", result, |n| n.to.clone(), typed).await
+}
+
+/// The MFA step: a current code from one of the principal's devices completes the sign-in.
+#[server(endpoint = "sign_in_mfa")]
+pub async fn sign_in_mfa(mfa_code: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{client_addr, finish, pending_mfa, sign_in_session, ConsoleState};
+    use lanyard_iam::domain::AccountId;
+    use lanyard_iam::usecases::sign_in::SignedIn;
+    use lanyard_iam::IamError;
+
+    let result = async {
+        let state = ConsoleState::get()?;
+        let source = client_addr()?;
+        let Some(pending) = pending_mfa().await? else {
+            return Err(IamError::InvalidInput("Your sign-in has timed out. Please sign in again.".into()).into());
+        };
+        let account_id = AccountId::parse(&pending.account_id)?;
+        let principal = state
+            .engine
+            .find_principal(pending.kind, &account_id, pending.user_id.as_deref(), pending.epoch)
+            .await?
+            .ok_or(IamError::SignInFailed)?;
+        state.engine.complete_mfa_sign_in(&principal, &mfa_code, source).await?;
+        let signed_in = SignedIn {
+            principal,
+            must_change_password: pending.must_change_password,
+            password_expires_at: pending
+                .password_expires_at
+                .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok()),
+            session_epoch: pending.epoch,
+            mfa_required: false,
+        };
+        sign_in_session(&signed_in, &pending.signin_page, true).await?;
+        Ok(Navigate { to: "/console".into() })
+    }
+    .await;
+    finish("signin-mfa", result, |n| n.to.clone(), Vec::new()).await
+}
+
+/// Whether a sign-in is waiting for its MFA code (the MFA step page shows its form only then).
+#[server(endpoint = "mfa_step_pending")]
+pub async fn mfa_step_pending() -> Result<bool, AppError> {
+    Ok(crate::ssr::pending_mfa().await?.is_some())
 }
 
 /// Signs out: the server-side session is deleted, then the browser returns to its sign-in page.

@@ -44,6 +44,11 @@ pub async fn list_users_page(
             .map(|u| UserRowDto {
                 created: fmt(u.created_at),
                 password_last_used: u.password_last_used_at.map(fmt).unwrap_or_else(|| "Never".into()),
+                mfa: match u.mfa_devices {
+                    0 => "None".into(),
+                    1 => "Virtual".into(),
+                    n => format!("Virtual ({n})"),
+                },
                 user_name: u.user_name,
                 path: u.path,
                 arn: u.arn,

@@ -3,6 +3,7 @@
 mod console_header;
 mod copy_button;
 mod form_alert;
+mod mfa_devices;
 mod navigation;
 mod password_checklist;
 mod password_input;
@@ -13,6 +14,7 @@ mod text_field;
 pub use console_header::ConsoleHeader;
 pub use copy_button::CopyButton;
 pub use form_alert::{form_error, FormAlert, Loading, PageError};
+pub use mfa_devices::{MfaDevices, MfaStep};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_checklist::PasswordChecklist;
 pub use password_input::PasswordInput;

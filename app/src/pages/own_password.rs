@@ -1,9 +1,10 @@
 //! Changing one's own password: `/console/change-password` (forced right after sign-in, when the
 //! password must be reset or has expired) and the form on `/console/security-credentials`.
 
-use crate::api::{load_own_password_rules, load_page_context, ChangePassword};
+use crate::api::{load_mfa_devices, load_own_password_rules, load_page_context, start_mfa_enrolment, ChangePassword};
 use crate::components::{
-    follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, PageError, PasswordChecklist, PasswordInput,
+    follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, MfaDevices, MfaStep, PageError,
+    PasswordChecklist, PasswordInput,
 };
 use crate::dto::{Flash, OwnPasswordDto};
 use leptos::form::ActionForm;
@@ -77,6 +78,9 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
     let query = use_query_map();
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let rules = Resource::new_blocking(|| (), |_| load_own_password_rules());
+    let devices = Resource::new_blocking(|| None, load_mfa_devices);
+    let assign = move || query.read().get("mfa").as_deref() == Some("assign");
+    let enrolment = Resource::new_blocking(assign, |a| start_mfa_enrolment(None, a));
     view! {
         <Title text="My security credentials · Lanyard"/>
         <Suspense fallback=Loading>
@@ -85,7 +89,18 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                     Ok(signed_in) => signed_in,
                     Err(instead) => return instead,
                 };
-                let changed = query.read_untracked().get("changed").is_some();
+                let (changed, step, note) = {
+                    let q = query.read_untracked();
+                    (q.get("changed").is_some(), MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"))
+                };
+                let mfa_flash = c.flash.clone().filter(|f| f.form.starts_with("mfa-"));
+                let mfa = match (devices.await, enrolment.await) {
+                    (Ok(devices), Ok(enrolment)) => view! {
+                        <MfaDevices user_name=None devices step enrolment note flash=mfa_flash/>
+                    }
+                    .into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
+                };
                 let password = match rules.await {
                     Ok(r) if r.may_change => view! { <ChangePasswordForm rules=r flash=c.flash/> }.into_any(),
                     Ok(_) => view! {
@@ -105,6 +120,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                             <p class="hint">{format!("Signed in as {}", principal.arn)}</p>
                             {password}
                         </section>
+                        {mfa}
                     </main>
                 }
                 .into_any()

@@ -2,7 +2,7 @@
 //! account ID or alias) and the account's own page (`/signin/<account>` or `/console` on the
 //! account host), which asks only user name and password and links to root sign-in.
 
-use crate::api::{load_page_context, SignIn};
+use crate::api::{load_page_context, mfa_step_pending, SignIn, SignInMfa};
 use crate::components::{follow_navigation, form_error, FormAlert, Loading, PageError, PasswordInput};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
@@ -133,6 +133,56 @@ pub fn AccountSignInForm(
                 <button type="submit" class="primary">"Sign in"</button>
             </ActionForm>
             <p class="alt-link"><a href=root_signin_url>"Sign in using root user email"</a></p>
+        </main>
+    }
+}
+
+/// `/signin/mfa`: the second step for principals with an MFA device (`MFA code`, `Submit`).
+#[component]
+pub fn MfaStepPage() -> impl IntoView {
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    let pending = Resource::new_blocking(|| (), |_| mfa_step_pending());
+    view! {
+        <Title text="MFA code · Lanyard"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match (ctx.await, pending.await) {
+                    (Ok(c), _) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
+                    (Ok(c), Ok(true)) => view! { <MfaStepForm flash=c.flash/> }.into_any(),
+                    (Ok(_), Ok(false)) => view! {
+                        <main class="narrow signin">
+                            <h1>"Multi-factor authentication"</h1>
+                            <div class="alert alert-error" role="alert"><p>"Your sign-in has timed out. Please sign in again."</p></div>
+                            <p><a href="/signin">"Sign in"</a></p>
+                        </main>
+                    }
+                    .into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MfaStepForm(flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<SignInMfa>::new();
+    follow_navigation(action.value());
+    let error = form_error(action.value(), action.version(), flash, "signin-mfa");
+    view! {
+        <main class="narrow signin">
+            <h1>"Multi-factor authentication"</h1>
+            <p>"Enter the code your authenticator app shows for this account."</p>
+            <FormAlert error=error/>
+            <ActionForm action=action attr:class="card">
+                <div class="field">
+                    <label for="mfa_code">"MFA code"</label>
+                    <input id="mfa_code" name="mfa_code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        maxlength="7" required autofocus/>
+                </div>
+                <button type="submit" class="primary">"Submit"</button>
+            </ActionForm>
+            <p class="alt-link"><a href="/signin">"Cancel and sign in again"</a></p>
         </main>
     }
 }

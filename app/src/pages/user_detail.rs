@@ -3,14 +3,15 @@
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_page_context, load_user, load_user_password_rules, take_generated_password, typed_tags, ClearSignInLock,
-    DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
+    load_mfa_devices, load_page_context, load_user, load_user_password_rules, start_mfa_enrolment,
+    take_generated_password, typed_tags, ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess,
+    UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, CopyButton, FormAlert, Loading, PasswordChecklist,
-    PasswordInput, TagEditor, TextField,
+    follow_navigation, form_error, signed_in, ConsoleHeader, CopyButton, FormAlert, Loading, MfaDevices, MfaStep,
+    PasswordChecklist, PasswordInput, TagEditor, TextField,
 };
-use crate::dto::{Flash, UserDetailDto};
+use crate::dto::{Flash, MfaDeviceDto, MfaEnrolmentDto, UserDetailDto};
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -37,6 +38,9 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let user = Resource::new_blocking(move || name.get(), load_user);
     let generated = Resource::new_blocking(move || name.get(), take_generated_password);
     let rules = Resource::new_blocking(|| (), |_| load_user_password_rules());
+    let devices = Resource::new_blocking(move || Some(name.get()), load_mfa_devices);
+    let assign = move || query.read().get("mfa").as_deref() == Some("assign");
+    let enrolment = Resource::new_blocking(move || (Some(name.get()), assign()), |(n, a)| start_mfa_enrolment(n, a));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -48,12 +52,20 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                 let manage_console = query.read_untracked().get("console").as_deref() == Some("manage");
                 let generated = generated.await.ok().flatten();
                 let rules = rules.await.unwrap_or_default();
-                let body = match user.await {
-                    Ok(u) => view! {
-                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules/>
+                let (step, note) = {
+                    let q = query.read_untracked();
+                    (MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"))
+                };
+                let mfa = match (devices.await, enrolment.await) {
+                    (Ok(devices), Ok(enrolment)) => Ok(MfaCard { devices, enrolment, step, note }),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                let body = match (user.await, mfa) {
+                    (Ok(u), Ok(mfa)) => view! {
+                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa/>
                     }
                     .into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! {
                     <ConsoleHeader principal/>
@@ -65,6 +77,14 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     }
 }
 
+/// What the MFA card of a user's page needs, loaded with the page.
+struct MfaCard {
+    devices: Vec<MfaDeviceDto>,
+    enrolment: Option<MfaEnrolmentDto>,
+    step: MfaStep,
+    note: Option<String>,
+}
+
 #[component]
 fn UserDetail(
     user: UserDetailDto,
@@ -73,8 +93,10 @@ fn UserDetail(
     manage_console: bool,
     generated: Option<String>,
     rules: Vec<PasswordRule>,
+    mfa: MfaCard,
 ) -> impl IntoView {
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
+    let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
     view! {
         <Title text=format!("{} · Users · Lanyard", user.user_name)/>
         <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › "{user.user_name.clone()}</p>
@@ -82,6 +104,8 @@ fn UserDetail(
         <Summary user=user.clone()/>
         <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
             generated rules flash=flash_for("console-access")/>
+        <MfaDevices user_name=Some(user.user_name.clone()) devices=mfa.devices step=mfa.step
+            enrolment=mfa.enrolment note=mfa.note flash=mfa_flash/>
         <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
         <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/>
         <RenameMove user=user.clone() flash=flash_for("update-user")/>

@@ -162,6 +162,7 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
                     <td><code>{u.path.clone()}</code></td>
                     <td>{u.created.clone()}</td>
                     <td>{u.password_last_used.clone()}</td>
+                    <td class=if u.mfa == "None" { "warn" } else { "" }>{u.mfa.clone()}</td>
                 </tr>
             }
         })
@@ -212,7 +213,7 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
                 <p class="total" data-testid="users-total">{total}{scope}</p>
                 <table class="users">
                     <thead>
-                        <tr><th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th></tr>
+                        <tr><th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th><th>"MFA"</th></tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>

@@ -18,6 +18,10 @@ pub const ABSOLUTE_SESSION_SECS: i64 = 12 * 3600;
 pub const TOUCH_EVERY_SECS: i64 = 60;
 
 const PRINCIPAL_KEY: &str = "principal";
+const PENDING_MFA_KEY: &str = "pending_mfa";
+
+/// How long the MFA step may take after the password was accepted.
+pub const MFA_STEP_SECS: i64 = 5 * 60;
 
 /// What the session stores: references only, re-checked against the database on every request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +44,24 @@ pub struct SessionPrincipal {
     /// Unix seconds when the password expires under the account's policy.
     #[serde(default)]
     pub password_expires_at: Option<i64>,
+    /// Signed in with an MFA code (what `aws:MultiFactorAuthPresent` will test).
+    #[serde(default)]
+    pub mfa: bool,
+}
+
+/// A sign-in whose password was right, waiting for its MFA code. Not a signed-in session: nothing
+/// but the MFA step reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingMfa {
+    pub kind: PrincipalKind,
+    pub account_id: String,
+    pub user_id: Option<String>,
+    pub epoch: i32,
+    pub must_change_password: bool,
+    pub password_expires_at: Option<i64>,
+    pub signin_page: String,
+    /// Unix seconds when the password was accepted.
+    pub started_at: i64,
 }
 
 /// A session's principal with what the session knows about its password.
@@ -146,25 +168,57 @@ pub fn session_expired(signed_in_at: i64, now: i64) -> bool {
 }
 
 /// Starts a signed-in session: a new session ID (so a planted one is useless), then the principal.
-pub async fn sign_in_session(signed_in: &SignedIn, signin_page: &str) -> Result<(), AppError> {
+pub async fn sign_in_session(signed_in: &SignedIn, signin_page: &str, mfa: bool) -> Result<(), AppError> {
     let principal = &signed_in.principal;
     let session = request_session()?;
     session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
+    let _ = session.remove_value(PENDING_MFA_KEY).await.map_err(|e| internal("session write", e))?;
     let stored = SessionPrincipal {
         kind: principal.kind(),
         account_id: principal.account_id().to_string(),
-        user_id: match principal {
-            Principal::User { user_id, .. } => Some(user_id.to_string()),
-            Principal::Root { .. } => None,
-        },
+        user_id: user_id_of(principal),
         signed_in_at: now_secs(),
         touched_at: now_secs(),
         signin_page: signin_page.to_owned(),
         epoch: signed_in.session_epoch,
         must_change_password: signed_in.must_change_password,
         password_expires_at: signed_in.password_expires_at.map(|t| t.unix_timestamp()),
+        mfa,
     };
     session.insert(PRINCIPAL_KEY, stored).await.map_err(|e| internal("session write", e))
+}
+
+fn user_id_of(principal: &Principal) -> Option<String> {
+    match principal {
+        Principal::User { user_id, .. } => Some(user_id.to_string()),
+        Principal::Root { .. } => None,
+    }
+}
+
+/// After a right password for a principal with MFA: a new session ID, no principal yet, and the
+/// pending sign-in for the MFA step.
+pub async fn begin_mfa_session(signed_in: &SignedIn, signin_page: &str) -> Result<(), AppError> {
+    let session = request_session()?;
+    session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
+    let _ = session.remove_value(PRINCIPAL_KEY).await.map_err(|e| internal("session write", e))?;
+    let pending = PendingMfa {
+        kind: signed_in.principal.kind(),
+        account_id: signed_in.principal.account_id().to_string(),
+        user_id: user_id_of(&signed_in.principal),
+        epoch: signed_in.session_epoch,
+        must_change_password: signed_in.must_change_password,
+        password_expires_at: signed_in.password_expires_at.map(|t| t.unix_timestamp()),
+        signin_page: signin_page.to_owned(),
+        started_at: now_secs(),
+    };
+    session.insert(PENDING_MFA_KEY, pending).await.map_err(|e| internal("session write", e))
+}
+
+/// The sign-in waiting for its MFA code, if there is one and it has not timed out.
+pub async fn pending_mfa() -> Result<Option<PendingMfa>, AppError> {
+    let session = request_session()?;
+    let pending: Option<PendingMfa> = session.get(PENDING_MFA_KEY).await.map_err(|e| internal("session read", e))?;
+    Ok(pending.filter(|p| now_secs() - p.started_at < MFA_STEP_SECS))
 }
 
 /// The sign-in page this session came from, for the redirect after signing out.

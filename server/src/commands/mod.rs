@@ -75,7 +75,8 @@ pub async fn connect(config: &Config) -> Result<PgPool, CommandError> {
 pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
     let pool = connect(config).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
-    Ok(Engine::new(pool, EngineConfig::default())?)
+    let master_key = crate::master_key::load(config)?;
+    Ok(Engine::new(pool, EngineConfig { master_key, ..EngineConfig::default() })?)
 }
 
 /// The account a command names by 12-digit ID or alias.

@@ -1,0 +1,121 @@
+//! Virtual MFA devices on a user's page (`user_name` set) and on My security credentials
+//! (`user_name` absent: the signed-in principal's own, root included).
+
+use crate::dto::{MfaDeviceDto, MfaEnrolmentDto, Navigate};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The page that shows these devices.
+pub fn mfa_page(user_name: &Option<String>) -> String {
+    match user_name {
+        Some(name) => crate::api::user_page(name),
+        None => "/console/security-credentials".to_owned(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn owner(user_name: Option<String>) -> lanyard_iam::usecases::mfa::MfaOwnerRef {
+    use lanyard_iam::usecases::mfa::MfaOwnerRef;
+    user_name.filter(|n| !n.trim().is_empty()).map(MfaOwnerRef::User).unwrap_or(MfaOwnerRef::Me)
+}
+
+#[server(endpoint = "load_mfa_devices")]
+pub async fn load_mfa_devices(user_name: Option<String>) -> Result<Vec<MfaDeviceDto>, AppError> {
+    use crate::api::user_detail::format_time;
+    use crate::ssr::{current_principal, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let devices = ConsoleState::get()?.engine.list_mfa_devices(&principal, &owner(user_name)).await?;
+    Ok(devices
+        .into_iter()
+        .map(|d| MfaDeviceDto {
+            name: d.name,
+            serial_number: d.serial_number,
+            enabled: format_time(d.enabled_at),
+            last_used: d.last_used_at.map(format_time).unwrap_or_else(|| "Never".into()),
+        })
+        .collect())
+}
+
+/// A fresh secret for `Assign MFA device`, or nothing when the page is not enrolling.
+#[server(endpoint = "start_mfa_enrolment")]
+pub async fn start_mfa_enrolment(user_name: Option<String>, assign: bool) -> Result<Option<MfaEnrolmentDto>, AppError> {
+    use crate::ssr::{current_principal, ConsoleState};
+    use lanyard_iam::IamError;
+
+    if !assign {
+        return Ok(None);
+    }
+    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let e = ConsoleState::get()?.engine.start_mfa_enrolment(&principal, &owner(user_name)).await?;
+    Ok(Some(MfaEnrolmentDto { qr_data_uri: e.qr_data_uri, secret: e.secret_base32, ticket: e.ticket }))
+}
+
+#[server(endpoint = "enable_mfa_device")]
+pub async fn enable_mfa_device(
+    user_name: Option<String>,
+    ticket: String,
+    device_name: String,
+    code1: String,
+    code2: String,
+) -> Result<Navigate, AppError> {
+    use crate::ssr::{current_principal, finish, ConsoleState};
+    use lanyard_iam::usecases::mfa::EnableMfa;
+    use lanyard_iam::IamError;
+
+    let typed = vec![("device_name".to_owned(), device_name.chars().take(200).collect())];
+    let page = mfa_page(&user_name);
+    let result = async {
+        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let input = EnableMfa { ticket, device_name, code1, code2 };
+        ConsoleState::get()?.engine.enable_mfa_device(&principal, &owner(user_name), input).await?;
+        Ok(Navigate { to: format!("{page}?mfa=added#mfa") })
+    }
+    .await;
+    finish("mfa-assign", result, |n| n.to.clone(), typed).await
+}
+
+/// `Remove`: `proof` (current password or a current code) is needed for one's own device.
+#[server(endpoint = "remove_mfa_device")]
+pub async fn remove_mfa_device(
+    user_name: Option<String>,
+    device: String,
+    proof: Option<String>,
+) -> Result<Navigate, AppError> {
+    use crate::ssr::{client_addr, current_principal, finish, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let page = mfa_page(&user_name);
+    let result = async {
+        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let source = client_addr()?;
+        ConsoleState::get()?
+            .engine
+            .remove_mfa_device(&principal, &owner(user_name), &device, proof.as_deref(), source)
+            .await?;
+        Ok(Navigate { to: format!("{page}?mfa=removed#mfa") })
+    }
+    .await;
+    finish("mfa-remove", result, |n| n.to.clone(), Vec::new()).await
+}
+
+#[server(endpoint = "resync_mfa_device")]
+pub async fn resync_mfa_device(
+    user_name: Option<String>,
+    device: String,
+    code1: String,
+    code2: String,
+) -> Result<Navigate, AppError> {
+    use crate::ssr::{current_principal, finish, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let page = mfa_page(&user_name);
+    let result = async {
+        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        ConsoleState::get()?.engine.resync_mfa_device(&principal, &owner(user_name), &device, &code1, &code2).await?;
+        Ok(Navigate { to: format!("{page}?mfa=resynced#mfa") })
+    }
+    .await;
+    finish("mfa-resync", result, |n| n.to.clone(), Vec::new()).await
+}
