@@ -1,19 +1,13 @@
 import { test, expect, Page, Browser } from '@playwright/test';
-import { GENERIC_FAILURE } from './demo';
+import { GENERIC_FAILURE, accountHost, rootSignIn } from './demo';
 import { createAccount, lanyard, uniqueEmail } from './cli';
 import { stepNow, totp } from './totp';
 
 const ROOT_PASSWORD = 'Mfa-Root-Passw0rd!';
 const USER_PASSWORD = 'Mfa-User-Passw0rd!';
 
-function accountHost(page: Page, alias: string): string {
-  const base = new URL(page.url() === 'about:blank' ? 'http://localhost:3100' : page.url());
-  const port = new URL(process.env.LANYARD_BASE_URL ?? 'http://localhost:3100').port || base.port;
-  return `http://${alias}.signin.localhost:${port}`;
-}
-
 async function userSignIn(page: Page, alias: string, name: string) {
-  await page.goto(`${accountHost(page, alias)}/console`);
+  await page.goto(`${accountHost(alias)}/console`);
   await page.getByLabel('IAM user name').fill(name);
   await page.getByLabel('Password', { exact: true }).fill(USER_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -54,10 +48,12 @@ test('a user enrols a device, then signs in with a fresh code; a replayed code i
 
   await userSignIn(page, alias, 'bob');
   await expect(page.getByTestId('principal-arn')).toContainText(':user/bob');
-  await page.goto(`${accountHost(page, alias)}/console/security-credentials`);
+  await page.goto(`${accountHost(alias)}/console/security-credentials`);
   await expect(page.getByTestId('mfa-state')).toContainText('No MFA device assigned');
   const secret = await assignDevice(page, 'bob-phone');
   await page.getByRole('button', { name: 'Sign out' }).click();
+  // Signing out returns to the account's sign-in page; let that navigation finish first.
+  await expect(page.getByLabel('IAM user name')).toBeVisible();
 
   // The password alone no longer signs in: the code comes next.
   await userSignIn(page, alias, 'bob');
@@ -77,7 +73,7 @@ test('a user enrols a device, then signs in with a fresh code; a replayed code i
   await thief.getByLabel('MFA code').fill(code);
   await thief.getByRole('button', { name: 'Submit' }).click();
   await expect(thief.getByRole('alert')).toContainText(GENERIC_FAILURE);
-  await thief.goto(`${accountHost(thief, alias)}/console`);
+  await thief.goto(`${accountHost(alias)}/console`);
   await expect(thief.getByTestId('principal-arn')).toHaveCount(0);
 });
 
@@ -86,12 +82,7 @@ test('an administrator assigns and removes a user\'s device; the user then signs
   const alias = createAccount('mfa-admin', email, ROOT_PASSWORD);
   lanyard(['user', 'create', '--account', alias, '--name', 'carol', '--password-stdin'], `${USER_PASSWORD}\n`);
 
-  await page.goto('/signin');
-  await page.getByRole('radio', { name: 'Root user' }).check();
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('principal-arn')).toBeVisible();
+  await rootSignIn(page, email, ROOT_PASSWORD);
   await page.goto('/console/users/carol');
   const secret = await assignDevice(page, 'carol-token');
 

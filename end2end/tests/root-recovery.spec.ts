@@ -1,18 +1,12 @@
 import { test, expect, Page } from '@playwright/test';
-import { GENERIC_FAILURE } from './demo';
+import { GENERIC_FAILURE, accountHost, submitRootSignIn } from './demo';
 import { createAccount, lanyard, uniqueEmail } from './cli';
 
 const FIRST = 'Forgot-Root-Passw0rd!';
 const RESET = 'Reset-Root-Passw0rd!';
 const CHANGED = 'Changed-Root-Passw0rd!';
 
-async function rootSignIn(page: Page, email: string, password: string) {
-  await page.goto('/signin');
-  await page.getByRole('radio', { name: 'Root user' }).check();
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const rootSignIn = submitRootSignIn;
 
 async function askForLink(page: Page, email: string) {
   await page.goto('/signin');
@@ -99,6 +93,7 @@ test('root changes its own password on My security credentials; the account poli
   await expect(other).toHaveURL(/\/signin/);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
   await rootSignIn(page, email, FIRST);
   await expect(page.getByRole('alert')).toContainText(GENERIC_FAILURE);
   await rootSignIn(page, email, CHANGED);
@@ -118,9 +113,8 @@ test('a password close to expiry shows a banner with the days left', async ({ pa
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status')).toContainText('The password policy has been saved.');
 
-  const base = new URL(page.url());
   const bob = await (await browser.newContext()).newPage();
-  await bob.goto(`${base.protocol}//${alias}.signin.localhost:${base.port}/console`);
+  await bob.goto(`${accountHost(alias)}/console`);
   await bob.getByLabel('IAM user name').fill('bob');
   await bob.getByLabel('Password', { exact: true }).fill('Bob-Expiring-Passw0rd');
   await bob.getByRole('button', { name: 'Sign in' }).click();

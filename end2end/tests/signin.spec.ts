@@ -1,13 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO_HOST, GENERIC_FAILURE, ROOT_EMAIL, ROOT_PASSWORD, USER, USER_PASSWORD } from './demo';
+import { DEMO_HOST, GENERIC_FAILURE, ROOT_EMAIL, ROOT_PASSWORD, USER, USER_PASSWORD, submitRootSignIn } from './demo';
 
-async function rootSignIn(page: Page, email: string, password: string) {
-  await page.goto('/signin');
-  await page.getByRole('radio', { name: 'Root user' }).check();
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const rootSignIn = submitRootSignIn;
 
 async function accountSignIn(page: Page, url: string, user: string, password: string) {
   await page.goto(url);
