@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser } from '@playwright/test';
-import { GENERIC_FAILURE, accountHost, rootSignIn } from './demo';
+import { GENERIC_FAILURE, accountHost, rootSignIn, submitRootSignIn } from './demo';
 import { createAccount, lanyard, uniqueEmail } from './cli';
 import { stepNow, totp } from './totp';
 
@@ -109,4 +109,42 @@ test('an administrator assigns and removes a user\'s device; the user then signs
   const again = await newPage(browser);
   await userSignIn(again, alias, 'carol');
   await expect(again.getByTestId('principal-arn')).toContainText(':user/carol');
+});
+
+test('root enrols its own device, signs in with it, resyncs it, and removes it with its password', async ({ page }) => {
+  const email = uniqueEmail('mfa-root');
+  createAccount('mfa-root', email, ROOT_PASSWORD);
+  await rootSignIn(page, email, ROOT_PASSWORD);
+  await page.getByRole('link', { name: 'My security credentials' }).click();
+  const secret = await assignDevice(page, 'root-phone');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+
+  await submitRootSignIn(page, email, ROOT_PASSWORD);
+  await expect(page).toHaveURL(/\/signin\/mfa$/);
+  await page.getByLabel('MFA code').fill(totp(secret, stepNow() + 1));
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByTestId('principal-arn')).toContainText(':root');
+
+  // A phone whose clock runs three minutes fast is taught its offset with two consecutive codes.
+  await page.getByRole('link', { name: 'My security credentials' }).click();
+  await page.getByRole('button', { name: 'Resync' }).click();
+  const fast = stepNow() + 6;
+  await page.getByLabel('MFA code 1').fill(totp(secret, fast));
+  await page.getByLabel('MFA code 2').fill(totp(secret, fast + 1));
+  await page.getByRole('button', { name: 'Resync' }).click();
+  await expect(page.getByRole('status')).toContainText('The MFA device has been resynchronized.');
+
+  // Removing one's own device needs proof that it is really them.
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await page.getByLabel('Current password or MFA code').fill('not-my-password');
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('alert')).toContainText('currentPasswordOrCode');
+  await page.getByLabel('Current password or MFA code').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('status')).toContainText('The MFA device has been removed.');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await rootSignIn(page, email, ROOT_PASSWORD);
 });
