@@ -46,12 +46,13 @@ pub struct Engine {
     pub(crate) pool: PgPool,
     pub(crate) hasher: PasswordHasher,
     pub(crate) config: Arc<EngineConfig>,
+    pub(crate) api_auth: crate::usecases::api_auth::ApiAuthCache,
 }
 
 impl Engine {
     pub fn new(pool: PgPool, config: EngineConfig) -> Result<Self, IamError> {
         let hasher = PasswordHasher::new(config.hash_concurrency)?;
-        Ok(Self { pool, hasher, config: Arc::new(config) })
+        Ok(Self { pool, hasher, config: Arc::new(config), api_auth: Default::default() })
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -45,6 +45,14 @@ pub enum IamError {
     DeleteConflict(String),
     #[error("{0}")]
     InvalidInput(String),
+    /// A signed API request failed authentication: IAM's request-level codes
+    /// (`InvalidClientTokenId`, `SignatureDoesNotMatch`, `IncompleteSignature`,
+    /// `MissingAuthenticationToken`, `RequestExpired`), with AWS's message.
+    #[error("{message}")]
+    RequestAuth { code: &'static str, message: String },
+    /// The Query API does not know the `Action`.
+    #[error("{0}")]
+    InvalidAction(String),
     /// MFA codes that do not prove possession of the device (wrong, reused or not consecutive).
     #[error("{0}")]
     InvalidAuthenticationCode(String),
@@ -86,6 +94,8 @@ impl IamError {
             IamError::PasswordChangeRequired => "PasswordResetRequired",
             IamError::InvalidInput(_) => "InvalidInput",
             IamError::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
+            IamError::RequestAuth { code, .. } => code,
+            IamError::InvalidAction(_) => "InvalidAction",
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
             IamError::NotSignedIn => "NotSignedIn",
@@ -96,7 +106,14 @@ impl IamError {
     /// The HTTP status IAM answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
-            IamError::Validation(_) | IamError::InvalidInput(_) | IamError::PasswordPolicyViolation(_) => 400,
+            IamError::Validation(_)
+            | IamError::InvalidInput(_)
+            | IamError::PasswordPolicyViolation(_)
+            | IamError::InvalidAction(_) => 400,
+            IamError::RequestAuth { code, .. } => match *code {
+                "IncompleteSignature" | "RequestExpired" => 400,
+                _ => 403,
+            },
             IamError::PasswordExpired => 401,
             IamError::PasswordChangeRequired => 403,
             IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) | IamError::DeleteConflict(_) => 409,

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use lanyard_iam::crypto::totp::{step_at, TotpSeed};
 use lanyard_iam::domain::{Password, Principal};
-use lanyard_iam::usecases::mfa::{EnableMfa, MfaOwnerRef};
+use lanyard_iam::usecases::credential_owner::OwnerRef;
+use lanyard_iam::usecases::mfa::EnableMfa;
 use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
 use lanyard_iam::{Engine, IamError};
 use sqlx::PgPool;
@@ -37,7 +38,7 @@ async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
 }
 
 /// Enrols a device the way a person does: reads the secret, types the previous and current code.
-async fn enrol(engine: &Engine, actor: &Principal, owner: &MfaOwnerRef, name: &str) -> Result<TotpSeed, IamError> {
+async fn enrol(engine: &Engine, actor: &Principal, owner: &OwnerRef, name: &str) -> Result<TotpSeed, IamError> {
     let enrolment = engine.start_mfa_enrolment(actor, owner).await?;
     let seed = TotpSeed::from_base32(&enrolment.secret_base32).unwrap();
     let now = now_step();
@@ -66,7 +67,7 @@ async fn device_count(pool: &PgPool) -> i64 {
 #[sqlx::test]
 async fn enrolment_needs_two_consecutive_codes_and_stores_nothing_otherwise(pool: PgPool) {
     let (engine, root, _) = setup(pool.clone()).await;
-    let owner = MfaOwnerRef::User("alice".into());
+    let owner = OwnerRef::User("alice".into());
     let enrolment = engine.start_mfa_enrolment(&root, &owner).await.unwrap();
     assert!(enrolment.otpauth_uri.starts_with("otpauth://totp/acme:alice%40acme?secret="), "{}", enrolment.otpauth_uri);
     assert!(enrolment.qr_data_uri.starts_with("data:image/svg+xml;base64,"));
@@ -100,7 +101,7 @@ async fn enrolment_needs_two_consecutive_codes_and_stores_nothing_otherwise(pool
     assert_eq!(devices[0].serial_number, format!("arn:aws:iam::{}:mfa/alice-phone", root.account_id()));
 
     // The name is the serial: taken ignoring case within the account.
-    let e = enrol(&engine, &root, &MfaOwnerRef::Me, "ALICE-PHONE").await.unwrap_err();
+    let e = enrol(&engine, &root, &OwnerRef::Me, "ALICE-PHONE").await.unwrap_err();
     assert_eq!(e.code(), "EntityAlreadyExists");
 }
 
@@ -110,7 +111,7 @@ async fn enrolment_needs_two_consecutive_codes_and_stores_nothing_otherwise(pool
 async fn an_enrolment_ticket_works_only_for_its_owner(pool: PgPool) {
     let (engine, root, alice) = setup(pool.clone()).await;
     user(&engine, root.account_id(), EMAIL, "bob").await;
-    let enrolment = engine.start_mfa_enrolment(&alice, &MfaOwnerRef::Me).await.unwrap();
+    let enrolment = engine.start_mfa_enrolment(&alice, &OwnerRef::Me).await.unwrap();
     let seed = TotpSeed::from_base32(&enrolment.secret_base32).unwrap();
     let now = now_step();
     let input = EnableMfa {
@@ -119,7 +120,7 @@ async fn an_enrolment_ticket_works_only_for_its_owner(pool: PgPool) {
         code1: seed.code_at(now - 1),
         code2: seed.code_at(now),
     };
-    let e = engine.enable_mfa_device(&root, &MfaOwnerRef::User("bob".into()), input).await.unwrap_err();
+    let e = engine.enable_mfa_device(&root, &OwnerRef::User("bob".into()), input).await.unwrap_err();
     assert_eq!(e.code(), "InvalidInput", "{e:?}");
     assert_eq!(device_count(&pool).await, 0);
 }
@@ -127,7 +128,7 @@ async fn an_enrolment_ticket_works_only_for_its_owner(pool: PgPool) {
 #[sqlx::test]
 async fn the_database_holds_only_sealed_seeds(pool: PgPool) {
     let (engine, _, alice) = setup(pool.clone()).await;
-    let seed = enrol(&engine, &alice, &MfaOwnerRef::Me, "phone").await.unwrap();
+    let seed = enrol(&engine, &alice, &OwnerRef::Me, "phone").await.unwrap();
     let stored: Vec<u8> = sqlx::query_scalar("SELECT sealed_seed FROM mfa_devices").fetch_one(&pool).await.unwrap();
     assert!(!stored.windows(seed.as_bytes().len()).any(|w| w == seed.as_bytes()), "plain seed in the row");
     assert!(!String::from_utf8_lossy(&stored).contains(&seed.to_base32()));
@@ -144,7 +145,7 @@ async fn the_database_holds_only_sealed_seeds(pool: PgPool) {
 #[sqlx::test]
 async fn a_code_signs_in_once_even_in_parallel(pool: PgPool) {
     let (engine, _, alice) = setup(pool).await;
-    let seed = enrol(&engine, &alice, &MfaOwnerRef::Me, "phone").await.unwrap();
+    let seed = enrol(&engine, &alice, &OwnerRef::Me, "phone").await.unwrap();
 
     let signed = engine.sign_in(alice_sign_in(USER_PASSWORD)).await.unwrap();
     assert!(signed.mfa_required, "a user with a device needs a code");
@@ -167,7 +168,7 @@ async fn a_code_signs_in_once_even_in_parallel(pool: PgPool) {
 #[sqlx::test]
 async fn wrong_codes_count_toward_the_sign_in_lock(pool: PgPool) {
     let (engine, _, alice) = setup(pool).await;
-    let seed = enrol(&engine, &alice, &MfaOwnerRef::Me, "phone").await.unwrap();
+    let seed = enrol(&engine, &alice, &OwnerRef::Me, "phone").await.unwrap();
     for _ in 0..3 {
         assert!(engine.sign_in(alice_sign_in(USER_PASSWORD)).await.unwrap().mfa_required);
         engine.complete_mfa_sign_in(&alice, "000000", source()).await.unwrap_err();
@@ -182,8 +183,8 @@ async fn wrong_codes_count_toward_the_sign_in_lock(pool: PgPool) {
 #[sqlx::test]
 async fn root_enrols_and_signs_in_with_a_code(pool: PgPool) {
     let (engine, root, _) = setup(pool).await;
-    let seed = enrol(&engine, &root, &MfaOwnerRef::Me, "root-phone").await.unwrap();
-    let devices = engine.list_mfa_devices(&root, &MfaOwnerRef::Me).await.unwrap();
+    let seed = enrol(&engine, &root, &OwnerRef::Me, "root-phone").await.unwrap();
+    let devices = engine.list_mfa_devices(&root, &OwnerRef::Me).await.unwrap();
     assert_eq!(devices[0].serial_number, format!("arn:aws:iam::{}:mfa/root-phone", root.account_id()));
     let req = SignInRequest {
         target: SignInTarget::Root { email: EMAIL.into() },
@@ -204,13 +205,13 @@ async fn users_without_devices_sign_in_with_the_password_alone(pool: PgPool) {
 #[sqlx::test]
 async fn administrators_remove_devices_and_owners_prove_themselves(pool: PgPool) {
     let (engine, root, alice) = setup(pool.clone()).await;
-    let me = MfaOwnerRef::Me;
+    let me = OwnerRef::Me;
     enrol(&engine, &alice, &me, "phone").await.unwrap();
     enrol(&engine, &alice, &me, "tablet").await.unwrap();
 
     // IAM users cannot touch other users' devices (no policies yet).
     user(&engine, root.account_id(), EMAIL, "bob").await;
-    let e = engine.list_mfa_devices(&alice, &MfaOwnerRef::User("bob".into())).await.unwrap_err();
+    let e = engine.list_mfa_devices(&alice, &OwnerRef::User("bob".into())).await.unwrap_err();
     assert_eq!(e.code(), "AccessDenied");
 
     // The owner needs the current password (or a current code).
@@ -225,9 +226,9 @@ async fn administrators_remove_devices_and_owners_prove_themselves(pool: PgPool)
     assert_eq!(e.code(), "DeleteConflict");
 
     // The administrator needs no proof.
-    engine.remove_mfa_device(&root, &MfaOwnerRef::User("alice".into()), "tablet", None, source()).await.unwrap();
+    engine.remove_mfa_device(&root, &OwnerRef::User("alice".into()), "tablet", None, source()).await.unwrap();
     assert!(engine.list_mfa_devices(&alice, &me).await.unwrap().is_empty());
-    let e = engine.remove_mfa_device(&root, &MfaOwnerRef::User("alice".into()), "tablet", None, source()).await;
+    let e = engine.remove_mfa_device(&root, &OwnerRef::User("alice".into()), "tablet", None, source()).await;
     assert_eq!(e.unwrap_err().code(), "NoSuchEntity");
     assert!(!engine.sign_in(alice_sign_in(USER_PASSWORD)).await.unwrap().mfa_required);
 }
@@ -236,9 +237,9 @@ async fn administrators_remove_devices_and_owners_prove_themselves(pool: PgPool)
 async fn at_most_eight_devices(pool: PgPool) {
     let (engine, _, alice) = setup(pool.clone()).await;
     for i in 0..8 {
-        enrol(&engine, &alice, &MfaOwnerRef::Me, &format!("device-{i}")).await.unwrap();
+        enrol(&engine, &alice, &OwnerRef::Me, &format!("device-{i}")).await.unwrap();
     }
-    let e = enrol(&engine, &alice, &MfaOwnerRef::Me, "device-9").await.unwrap_err();
+    let e = enrol(&engine, &alice, &OwnerRef::Me, "device-9").await.unwrap_err();
     assert_eq!(e.code(), "LimitExceeded");
     assert_eq!(device_count(&pool).await, 8);
 }
@@ -246,18 +247,18 @@ async fn at_most_eight_devices(pool: PgPool) {
 #[sqlx::test]
 async fn resync_learns_a_drifting_clock(pool: PgPool) {
     let (engine, _, alice) = setup(pool).await;
-    let seed = enrol(&engine, &alice, &MfaOwnerRef::Me, "phone").await.unwrap();
+    let seed = enrol(&engine, &alice, &OwnerRef::Me, "phone").await.unwrap();
     // The phone runs five minutes fast: its codes are ten steps ahead.
     let ahead = now_step() + 10;
     let e = engine.complete_mfa_sign_in(&alice, &seed.code_at(ahead), source()).await.unwrap_err();
     assert_eq!(e.code(), "SignInFailed", "outside the window before the resync");
     let e = engine
-        .resync_mfa_device(&alice, &MfaOwnerRef::Me, "phone", &seed.code_at(ahead), &seed.code_at(ahead))
+        .resync_mfa_device(&alice, &OwnerRef::Me, "phone", &seed.code_at(ahead), &seed.code_at(ahead))
         .await
         .unwrap_err();
     assert_eq!(e.code(), "InvalidAuthenticationCode");
     engine
-        .resync_mfa_device(&alice, &MfaOwnerRef::Me, "phone", &seed.code_at(ahead), &seed.code_at(ahead + 1))
+        .resync_mfa_device(&alice, &OwnerRef::Me, "phone", &seed.code_at(ahead), &seed.code_at(ahead + 1))
         .await
         .unwrap();
     engine.complete_mfa_sign_in(&alice, &seed.code_at(ahead + 2), source()).await.unwrap();

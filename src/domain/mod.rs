@@ -1,6 +1,7 @@
 //! Validated newtypes for everything IAM names: a value of one of these types obeys AWS's rules,
 //! so code holding one never re-checks it. All of this compiles for wasm as well.
 
+mod access_key;
 mod account_alias;
 mod account_id;
 mod arn;
@@ -15,6 +16,7 @@ mod tag;
 mod unique_id;
 mod user_name;
 
+pub use access_key::{AccessKeyId, AccessKeyStatus, MAX_ACCESS_KEYS};
 pub use account_alias::AccountAlias;
 pub use account_id::AccountId;
 pub use arn::{root_arn, user_arn};

@@ -2,6 +2,7 @@
 //! delete_` that take any executor (pool, connection or transaction) and return rows or sqlx errors.
 //! Business rules live in the use cases, not here.
 
+pub mod access_keys;
 pub mod accounts;
 pub mod login_profiles;
 pub mod mfa_devices;

@@ -154,13 +154,15 @@ pub async fn find_user_for_update(
 pub struct UserDependentsRow {
     pub has_login_profile: bool,
     pub has_mfa_device: bool,
+    pub has_access_key: bool,
 }
 
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
     sqlx::query_as!(
         UserDependentsRow,
         r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!",
-                  EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!""#,
+                  EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!",
+                  EXISTS (SELECT 1 FROM access_keys WHERE user_id = $1) AS "has_access_key!""#,
         user_id
     )
     .fetch_one(ex)

@@ -7,16 +7,15 @@
 
 use crate::crypto::sealing::MasterKey;
 use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
-use crate::domain::{mfa_arn, root_arn, AccountId, IamPath, MfaCode, MfaDeviceName, Password, Principal, UserName};
-use crate::domain::{user_arn, MAX_MFA_DEVICES};
+use crate::domain::{mfa_arn, AccountId, MfaCode, MfaDeviceName, Password, Principal, MAX_MFA_DEVICES};
 use crate::store;
 use crate::store::mfa_devices::MfaSecretRow;
-use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
+use crate::usecases::credential_owner::{Owner, OwnerRef};
+use crate::usecases::sign_in::address_key;
 use crate::{Engine, FieldError, IamError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Serialize;
-use sqlx::PgConnection;
 use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};
 
@@ -26,13 +25,6 @@ pub const CODE2_FIELD: &str = "authenticationCode2";
 pub const ENROLMENT_LIFETIME: Duration = Duration::minutes(15);
 /// A resync looks this many steps (of 30 s) either way for the device's clock.
 const RESYNC_RADIUS: i64 = 20;
-
-/// Whose MFA devices: the signed-in principal's own, or an IAM user's by name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MfaOwnerRef {
-    Me,
-    User(String),
-}
 
 /// A device as it may be shown; never its seed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,29 +57,6 @@ pub struct EnableMfa {
     pub device_name: String,
     pub code1: String,
     pub code2: String,
-}
-
-/// An owner resolved in the actor's account.
-struct Owner {
-    account_id: AccountId,
-    user_id: Option<String>,
-    /// The user name, or the root email, for labels and throttle keys.
-    name: String,
-    arn: String,
-    is_self: bool,
-}
-
-impl Owner {
-    fn throttle_key(&self) -> String {
-        match &self.user_id {
-            Some(_) => user_throttle_key(&self.account_id, &self.name),
-            None => root_throttle_key(&self.name),
-        }
-    }
-
-    fn binding(&self) -> String {
-        format!("mfa-enrolment:{}:{}", self.account_id, self.user_id.as_deref().unwrap_or("root"))
-    }
 }
 
 fn device_binding(id: i64) -> String {
@@ -127,57 +96,10 @@ fn open_seed(key: &MasterKey, row: &MfaSecretRow) -> Result<TotpSeed, IamError> 
 }
 
 impl Engine {
-    async fn resolve_mfa_owner(
-        &self,
-        conn: &mut PgConnection,
-        actor: &Principal,
-        owner: &MfaOwnerRef,
-        lock: bool,
-        action: &str,
-    ) -> Result<Owner, IamError> {
-        let account_id = actor.account_id().clone();
-        let me = match (owner, actor) {
-            (MfaOwnerRef::Me, _) => true,
-            (MfaOwnerRef::User(name), Principal::User { user_name, .. }) => name.trim() == user_name.as_str(),
-            _ => false,
-        };
-        match (me, actor, owner) {
-            (true, Principal::Root { email, .. }, _) => {
-                if lock {
-                    store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
-                }
-                Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
-            }
-            (true, Principal::User { user_id, user_name, path, .. }, _) => {
-                if lock {
-                    store::users::find_user_for_update(&mut *conn, &account_id, user_name.as_str()).await?;
-                }
-                Ok(Owner {
-                    arn: user_arn(&account_id, path, user_name),
-                    user_id: Some(user_id.to_string()),
-                    name: user_name.to_string(),
-                    account_id,
-                    is_self: true,
-                })
-            }
-            (false, _, MfaOwnerRef::User(name)) => {
-                let name = name.trim();
-                // Outside a transaction the row lock ends with the statement.
-                let row = store::users::find_user_for_update(&mut *conn, &account_id, name).await?;
-                let row =
-                    row.ok_or_else(|| IamError::NoSuchEntity(format!("The user with name {name} cannot be found.")))?;
-                let arn = user_arn(&account_id, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
-                self.authorize(actor, action, &arn)?;
-                Ok(Owner { arn, account_id, user_id: Some(row.user_id), name: row.user_name, is_self: false })
-            }
-            (false, _, MfaOwnerRef::Me) => Err(IamError::Internal("unreachable owner".into())),
-        }
-    }
-
     /// The owner's devices (name, serial, enabled and last used).
-    pub async fn list_mfa_devices(&self, actor: &Principal, owner: &MfaOwnerRef) -> Result<Vec<MfaDevice>, IamError> {
+    pub async fn list_mfa_devices(&self, actor: &Principal, owner: &OwnerRef) -> Result<Vec<MfaDevice>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:ListMFADevices").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ListMFADevices").await?;
         let rows =
             store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
                 .await?;
@@ -194,9 +116,9 @@ impl Engine {
     }
 
     /// A fresh seed for `Assign MFA device`. Nothing is stored until two codes prove the device.
-    pub async fn start_mfa_enrolment(&self, actor: &Principal, owner: &MfaOwnerRef) -> Result<MfaEnrolment, IamError> {
+    pub async fn start_mfa_enrolment(&self, actor: &Principal, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:CreateVirtualMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:CreateVirtualMFADevice").await?;
         let account = store::accounts::find_account_by_id(&mut *conn, &owner.account_id).await?;
         let issuer = account.and_then(|a| a.alias).unwrap_or_else(|| owner.account_id.to_string());
         let label = match owner.user_id {
@@ -218,7 +140,7 @@ impl Engine {
     pub async fn enable_mfa_device(
         &self,
         actor: &Principal,
-        owner: &MfaOwnerRef,
+        owner: &OwnerRef,
         input: EnableMfa,
     ) -> Result<MfaDevice, IamError> {
         let mut errors = Vec::new();
@@ -228,7 +150,7 @@ impl Engine {
             return Err(IamError::Validation(errors));
         };
         let mut tx = self.pool.begin().await?;
-        let owner = self.resolve_mfa_owner(&mut tx, actor, owner, true, "iam:EnableMFADevice").await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, true, "iam:EnableMFADevice").await?;
         let expired = || {
             IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
         };
@@ -315,13 +237,13 @@ impl Engine {
     pub async fn remove_mfa_device(
         &self,
         actor: &Principal,
-        owner: &MfaOwnerRef,
+        owner: &OwnerRef,
         device_name: &str,
         proof: Option<&str>,
         source: IpAddr,
     ) -> Result<(), IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:DeactivateMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:DeactivateMFADevice").await?;
         drop(conn);
         if owner.is_self {
             self.check_mfa_removal_proof(&owner, proof.unwrap_or_default(), source).await?;
@@ -386,14 +308,14 @@ impl Engine {
     pub async fn resync_mfa_device(
         &self,
         actor: &Principal,
-        owner: &MfaOwnerRef,
+        owner: &OwnerRef,
         device_name: &str,
         code1: &str,
         code2: &str,
     ) -> Result<(), IamError> {
         let (code1, code2) = parse_codes(code1, code2).map_err(IamError::Validation)?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_mfa_owner(&mut conn, actor, owner, false, "iam:ResyncMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ResyncMFADevice").await?;
         let rows =
             store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
                 .await?;

@@ -1,8 +1,11 @@
 //! The use cases: one `impl Engine` block per area. Each validates its whole input first (so a
 //! form can show every broken rule), authorizes, then writes in one transaction.
 
+pub mod access_keys;
 pub mod accounts;
+pub mod api_auth;
 pub mod authorize;
+pub mod credential_owner;
 pub mod login_profiles;
 pub mod mfa;
 pub mod outbox;

@@ -30,6 +30,12 @@ impl Engine {
             }
             self.authorize(actor, "iam:DeleteLoginProfile", &arn)?;
         }
+        if dependents.has_access_key {
+            if strict {
+                return Err(IamError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
+            }
+            self.authorize(actor, "iam:DeleteAccessKey", &arn)?;
+        }
         if dependents.has_mfa_device {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must remove MFA device first.".into()));

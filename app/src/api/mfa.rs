@@ -14,9 +14,9 @@ pub fn mfa_page(user_name: &Option<String>) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn owner(user_name: Option<String>) -> lanyard_iam::usecases::mfa::MfaOwnerRef {
-    use lanyard_iam::usecases::mfa::MfaOwnerRef;
-    user_name.filter(|n| !n.trim().is_empty()).map(MfaOwnerRef::User).unwrap_or(MfaOwnerRef::Me)
+pub(crate) fn owner(user_name: Option<String>) -> lanyard_iam::usecases::credential_owner::OwnerRef {
+    use lanyard_iam::usecases::credential_owner::OwnerRef;
+    user_name.filter(|n| !n.trim().is_empty()).map(OwnerRef::User).unwrap_or(OwnerRef::Me)
 }
 
 #[server(endpoint = "load_mfa_devices")]

@@ -1,0 +1,167 @@
+//! Who signed an API request: SigV4 verification against the named access key. The key's status
+//! is read on every request (a deactivated key fails on its next use); only the derived signing
+//! key, which follows from the immutable secret, is cached. A request that fails changes nothing.
+
+use crate::domain::{AccountId, IamPath, Principal, UniqueId, UserName};
+use crate::sigv4::{self, SignedRequest};
+use crate::store;
+use crate::usecases::access_keys::key_binding;
+use crate::{Engine, IamError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use time::{Duration, OffsetDateTime};
+
+/// How far a request's `X-Amz-Date` may be from the server's clock.
+pub const CLOCK_SKEW: Duration = Duration::minutes(5);
+/// A key's "last used" is written at most this often, so busy keys do not write on every call.
+const LAST_USED_EVERY_SECS: i64 = 60;
+const SIGNING_KEY_CACHE_MAX: usize = 10_000;
+
+/// The caller of a verified request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiCaller {
+    pub principal: Principal,
+    /// GetCallerIdentity's UserId: the user's `AIDA…` id, or the account ID for root.
+    pub user_id: String,
+    pub access_key_id: String,
+}
+
+/// Per-engine memory for API authentication: derived signing keys and when each key's use was
+/// last written.
+#[derive(Clone, Debug, Default)]
+pub struct ApiAuthCache {
+    signing_keys: Arc<Mutex<HashMap<String, [u8; 32]>>>,
+    last_used_written: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+fn auth_error(code: &'static str, message: impl Into<String>) -> IamError {
+    IamError::RequestAuth { code, message: message.into() }
+}
+
+fn mismatch() -> IamError {
+    auth_error(
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+    )
+}
+
+fn invalid_key() -> IamError {
+    auth_error("InvalidClientTokenId", "The security token included in the request is invalid.")
+}
+
+impl Engine {
+    /// Verifies `req`'s SigV4 signature at time `now` and returns its caller.
+    pub async fn authenticate_request(
+        &self,
+        req: &SignedRequest<'_>,
+        now: OffsetDateTime,
+    ) -> Result<ApiCaller, IamError> {
+        let header = req.header_values("authorization");
+        let Some(header) = header.first() else {
+            return Err(auth_error("MissingAuthenticationToken", "Request is missing Authentication Token"));
+        };
+        let auth = sigv4::parse_authorization(header).map_err(|m| auth_error("IncompleteSignature", m.0))?;
+        for required in ["host", "x-amz-date"] {
+            if !auth.signed_headers.iter().any(|h| h == required) {
+                return Err(auth_error(
+                    "IncompleteSignature",
+                    format!("'{required}' must be a signed header (SignedHeaders)."),
+                ));
+            }
+        }
+        let amz_date = req.header_values("x-amz-date").first().copied().unwrap_or_default();
+        let signed_at = sigv4::parse_amz_date(amz_date).ok_or_else(|| {
+            auth_error("IncompleteSignature", "X-Amz-Date must be an ISO 8601 basic date, like 20150830T123600Z.")
+        })?;
+        if (now - signed_at).abs() > CLOCK_SKEW {
+            return Err(auth_error(
+                "RequestExpired",
+                format!(
+                    "Request has expired: it was signed at {amz_date}, more than 5 minutes from the server's time {}.",
+                    sigv4::format_amz_date(now)
+                ),
+            ));
+        }
+        if !amz_date.starts_with(&auth.date) {
+            return Err(auth_error(
+                "SignatureDoesNotMatch",
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.",
+            ));
+        }
+        let row = store::access_keys::find_access_key_for_auth(&self.pool, &auth.access_key_id)
+            .await?
+            .filter(|r| r.status == "Active")
+            .ok_or_else(invalid_key)?;
+
+        let cache_key = format!("{}/{}", auth.access_key_id, auth.scope());
+        let cached = self.api_auth.signing_keys.lock().ok().and_then(|m| m.get(&cache_key).copied());
+        let signing_key = match cached {
+            Some(k) => k,
+            None => {
+                let secret =
+                    self.config.master_key.open(&row.sealed_secret, key_binding(&row.access_key_id).as_bytes())?;
+                let secret =
+                    String::from_utf8(secret).map_err(|_| IamError::Internal("sealed secret is not UTF-8".into()))?;
+                let k = sigv4::signing_key(&secret, &auth.date, &auth.region, &auth.service);
+                if let Ok(mut m) = self.api_auth.signing_keys.lock() {
+                    if m.len() >= SIGNING_KEY_CACHE_MAX {
+                        m.clear();
+                    }
+                    m.insert(cache_key, k);
+                }
+                k
+            }
+        };
+        let creq = sigv4::canonical_request(req, &auth.signed_headers).map_err(|h| {
+            auth_error("IncompleteSignature", format!("Signed header '{h}' is missing from the request."))
+        })?;
+        let expected = sigv4::signature(&signing_key, &sigv4::string_to_sign(amz_date, &auth.scope(), &creq));
+        if !sigv4::same_signature(&expected, &auth.signature) {
+            tracing::info!(access_key_id = %auth.access_key_id, "API request refused: signature does not match");
+            return Err(mismatch());
+        }
+
+        let account_id = AccountId::parse(&row.account_id)?;
+        let (principal, user_id) = match (&row.user_id, &row.user_name, &row.path) {
+            (Some(user_id), Some(name), Some(path)) => (
+                Principal::User {
+                    account_id: account_id.clone(),
+                    user_id: UniqueId::parse(user_id)?,
+                    user_name: UserName::parse(name)?,
+                    path: IamPath::parse(path)?,
+                },
+                user_id.clone(),
+            ),
+            _ => (
+                Principal::Root { account_id: account_id.clone(), email: row.root_email.clone() },
+                account_id.to_string(),
+            ),
+        };
+        self.record_key_use(&row.access_key_id, &auth.service, &auth.region, now).await?;
+        Ok(ApiCaller { principal, user_id, access_key_id: row.access_key_id })
+    }
+
+    async fn record_key_use(
+        &self,
+        key: &str,
+        service: &str,
+        region: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), IamError> {
+        let now = now.unix_timestamp();
+        let due = match self.api_auth.last_used_written.lock() {
+            Ok(mut m) => {
+                let due = m.get(key).is_none_or(|t| now - t >= LAST_USED_EVERY_SECS);
+                if due {
+                    m.insert(key.to_owned(), now);
+                }
+                due
+            }
+            Err(_) => true,
+        };
+        if due {
+            store::access_keys::update_access_key_last_used(&self.pool, key, service, region).await?;
+        }
+        Ok(())
+    }
+}
