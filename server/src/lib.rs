@@ -8,6 +8,7 @@ pub mod health;
 pub mod mailer;
 pub mod master_key;
 pub mod middleware;
+pub mod query_api;
 pub mod router;
 pub mod sessions;
 pub mod telemetry;

@@ -1,5 +1,5 @@
 //! The axum router: health checks, the Leptos console (pages and server functions) and its static
-//! files, wrapped — outermost first — in security headers, cross-site refusal, the client's
+//! files, the Query API on `POST /`, wrapped — outermost first — in security headers, cross-site refusal, the client's
 //! address and the session.
 
 use crate::config::Config;
@@ -11,7 +11,7 @@ use crate::{health, sessions};
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use lanyard_app::ssr::{ConsoleState, PrincipalMemo};
 use lanyard_app::{shell, App};
@@ -24,6 +24,7 @@ use sqlx::PgPool;
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
+    pub engine: Engine,
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -47,7 +48,8 @@ fn set_page_csp() {
 
 pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSessionStore) -> Router {
     let console = ConsoleState { engine: engine.clone(), hosts: config.hosts() };
-    let state = ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone() };
+    let state =
+        ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone(), engine: engine.clone() };
     let context = move || {
         provide_context(console.clone());
         provide_context(PrincipalMemo::default());
@@ -63,6 +65,8 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
+        // The Query API (aws CLI, boto3) posts to the root of the same address.
+        .route("/", post(crate::query_api::handle))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(sessions::layer(config, session_store))
         .layer(from_fn(client_addr))

@@ -1,0 +1,112 @@
+//! The Query API through the whole router: a SigV4-signed `POST /` as the aws CLI sends it gets
+//! STS GetCallerIdentity's XML; failures get AWS's XML errors; the console's pages are unaffected.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use clap::Parser;
+use lanyard_iam::domain::{Password, Principal};
+use lanyard_iam::sigv4::{self, SignedRequest};
+use lanyard_iam::usecases::accounts::NewAccount;
+use lanyard_iam::usecases::credential_owner::OwnerRef;
+use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::{Engine, EngineConfig};
+use lanyard_server::config::Cli;
+use lanyard_server::{router, sessions};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+const HOST: &str = "localhost:3000";
+
+async fn setup(pool: &PgPool) -> (axum::Router, String, String, String) {
+    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let account = engine
+        .create_account(NewAccount {
+            email: "owner@example.com".into(),
+            alias: Some("acme".into()),
+            password: Password::new("Root-Password-1"),
+        })
+        .await
+        .unwrap();
+    let root = Principal::Root { account_id: account.account_id.clone(), email: "owner@example.com".into() };
+    engine.create_user(&root, NewUser { user_name: "alice".into(), ..Default::default() }).await.unwrap();
+    let key = engine.create_access_key(&root, &OwnerRef::User("alice".into())).await.unwrap();
+    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
+    let app = router::build(&config, engine, sessions::store(pool));
+    (app, account.account_id.to_string(), key.key.access_key_id, key.secret.expose().to_owned())
+}
+
+fn signed_post(body: &str, key: &str, secret: &str, at: OffsetDateTime) -> Request<Body> {
+    let amz_date = sigv4::format_amz_date(at);
+    let headers = vec![
+        ("host".to_owned(), HOST.to_owned()),
+        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
+        ("x-amz-date".to_owned(), amz_date.clone()),
+    ];
+    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
+    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", "sts", &names).unwrap();
+    let mut b = Request::post("/");
+    for (n, v) in &headers {
+        b = b.header(n.as_str(), v.as_str());
+    }
+    b.header(header::AUTHORIZATION, auth).body(Body::from(body.to_owned())).unwrap()
+}
+
+async fn text(res: axum::http::Response<Body>) -> String {
+    String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn get_caller_identity_answers_with_the_keys_user(pool: PgPool) {
+    let (app, account_id, key, secret) = setup(&pool).await;
+    let body = "Action=GetCallerIdentity&Version=2011-06-15";
+    let res = app.clone().oneshot(signed_post(body, &key, &secret, OffsetDateTime::now_utc())).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/xml");
+    assert!(res.headers().get(header::SET_COOKIE).is_none(), "the API sets no session cookie");
+    let xml = text(res).await;
+    assert!(
+        xml.starts_with("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"),
+        "{xml}"
+    );
+    assert!(xml.contains(&format!("<Arn>arn:aws:iam::{account_id}:user/alice</Arn>")), "{xml}");
+    assert!(xml.contains(&format!("<Account>{account_id}</Account>")), "{xml}");
+    assert!(xml.contains("<UserId>AIDA"), "{xml}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn errors_are_aws_xml_with_their_status(pool: PgPool) {
+    let (app, _, key, secret) = setup(&pool).await;
+    let now = OffsetDateTime::now_utc();
+    let cases = [
+        (
+            signed_post("Action=GetCallerIdentity&Version=2011-06-15", &key, "x".repeat(40).as_str(), now),
+            403,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            signed_post(
+                "Action=GetCallerIdentity&Version=2011-06-15",
+                &key,
+                &secret,
+                now - time::Duration::minutes(10),
+            ),
+            400,
+            "RequestExpired",
+        ),
+        (signed_post("Action=DeleteEverything&Version=2011-06-15", &key, &secret, now), 400, "InvalidAction"),
+        (
+            Request::post("/").header(header::HOST, HOST).body(Body::from("Action=GetCallerIdentity")).unwrap(),
+            403,
+            "MissingAuthenticationToken",
+        ),
+    ];
+    for (req, status, code) in cases {
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{code}");
+        let xml = text(res).await;
+        assert!(xml.contains(&format!("<Code>{code}</Code>")), "{xml}");
+        assert!(xml.contains("<Type>Sender</Type>") && xml.contains("<RequestId>"), "{xml}");
+    }
+}
