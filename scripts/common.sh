@@ -62,6 +62,19 @@ ensure_npm_packages() {
   fi
 }
 
+# The stock aws CLI for the browser tests (a real SigV4 client), pinned, in a virtual environment
+# outside the clone so CI on the same machine installs it once. Sets LANYARD_AWS_CLI.
+AWSCLI_VERSION=1.46.3
+ensure_awscli() {
+  local venv="$HOME/.cache/lanyard/awscli-$AWSCLI_VERSION"
+  if [ ! -x "$venv/bin/aws" ]; then
+    step "installing awscli $AWSCLI_VERSION from PyPI into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION"
+  fi
+  export LANYARD_AWS_CLI="$venv/bin/aws"
+}
+
 # Builds the server binary and the site (wasm, JS, CSS, assets) with cargo-leptos.
 build_console() {
   step "building the console with cargo-leptos ${1:-}"

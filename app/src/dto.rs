@@ -145,3 +145,28 @@ impl std::fmt::Debug for MfaEnrolmentDto {
         f.write_str("MfaEnrolmentDto([redacted])")
     }
 }
+
+/// An access key as pages show it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyDto {
+    pub access_key_id: String,
+    pub status: String,
+    pub created: String,
+    /// `N/A` before first use, else the date, service and region.
+    pub last_used: String,
+    /// Older than 90 days: the page suggests rotating it.
+    pub age_days: i64,
+}
+
+/// A key just created: the only time its secret is shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccessKeyDto {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for NewAccessKeyDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccessKeyDto").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
+}

@@ -1,6 +1,7 @@
 //! Server functions, each with a stable endpoint under `/api/`. They stay thin: read the session,
 //! make one engine call, return a DTO.
 
+mod access_keys;
 mod account_settings;
 mod console_access;
 mod create_user;
@@ -12,6 +13,7 @@ mod user_actions;
 pub(crate) mod user_detail;
 mod users;
 
+pub use access_keys::*;
 pub use account_settings::*;
 pub use console_access::*;
 pub use create_user::*;

@@ -1,5 +1,6 @@
 //! Reusable pieces of the console's pages.
 
+mod access_keys;
 mod console_header;
 mod copy_button;
 mod form_alert;
@@ -11,6 +12,7 @@ mod signed_in;
 mod tag_editor;
 mod text_field;
 
+pub use access_keys::AccessKeys;
 pub use console_header::ConsoleHeader;
 pub use copy_button::CopyButton;
 pub use form_alert::{form_error, FormAlert, Loading, PageError};

@@ -1,9 +1,12 @@
 //! Changing one's own password: `/console/change-password` (forced right after sign-in, when the
 //! password must be reset or has expired) and the form on `/console/security-credentials`.
 
-use crate::api::{load_mfa_devices, load_own_password_rules, load_page_context, start_mfa_enrolment, ChangePassword};
+use crate::api::{
+    load_access_keys, load_mfa_devices, load_own_password_rules, load_page_context, start_mfa_enrolment,
+    take_new_access_key, ChangePassword,
+};
 use crate::components::{
-    follow_navigation, form_error, ConsoleHeader, FormAlert, Loading, MfaDevices, MfaStep, PageError,
+    follow_navigation, form_error, AccessKeys, ConsoleHeader, FormAlert, Loading, MfaDevices, MfaStep, PageError,
     PasswordChecklist, PasswordInput,
 };
 use crate::dto::{Flash, OwnPasswordDto};
@@ -81,6 +84,8 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
     let devices = Resource::new_blocking(|| None, load_mfa_devices);
     let assign = move || query.read().get("mfa").as_deref() == Some("assign");
     let enrolment = Resource::new_blocking(assign, |a| start_mfa_enrolment(None, a));
+    let keys = Resource::new_blocking(|| None, load_access_keys);
+    let new_key = Resource::new_blocking(|| None, take_new_access_key);
     view! {
         <Title text="My security credentials · Lanyard"/>
         <Suspense fallback=Loading>
@@ -89,9 +94,24 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                     Ok(signed_in) => signed_in,
                     Err(instead) => return instead,
                 };
-                let (changed, step, note) = {
+                let (changed, step, note, confirm_delete, keys_note) = {
                     let q = query.read_untracked();
-                    (q.get("changed").is_some(), MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"))
+                    (
+                        q.get("changed").is_some(),
+                        MfaStep::from_query(q.get("mfa"), q.get("device")),
+                        q.get("mfa"),
+                        (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten(),
+                        q.get("keys"),
+                    )
+                };
+                let keys_flash = c.flash.clone().filter(|f| f.form == "access-keys");
+                let root_self = principal.is_root;
+                let keys_card = match (keys.await, new_key.await) {
+                    (Ok(keys), Ok(new_key)) => view! {
+                        <AccessKeys user_name=None keys new_key root_self confirm_delete note=keys_note flash=keys_flash/>
+                    }
+                    .into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
                 };
                 let mfa_flash = c.flash.clone().filter(|f| f.form.starts_with("mfa-"));
                 let mfa = match (devices.await, enrolment.await) {
@@ -121,6 +141,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                             {password}
                         </section>
                         {mfa}
+                        {keys_card}
                     </main>
                 }
                 .into_any()

@@ -3,15 +3,15 @@
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_mfa_devices, load_page_context, load_user, load_user_password_rules, start_mfa_enrolment,
-    take_generated_password, typed_tags, ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess,
-    UpdateUser, UpdateUserTags,
+    load_access_keys, load_mfa_devices, load_page_context, load_user, load_user_password_rules, start_mfa_enrolment,
+    take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser, DisableConsoleAccess,
+    SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, CopyButton, FormAlert, Loading, MfaDevices, MfaStep,
-    PasswordChecklist, PasswordInput, TagEditor, TextField,
+    follow_navigation, form_error, signed_in, AccessKeys, ConsoleHeader, CopyButton, FormAlert, Loading, MfaDevices,
+    MfaStep, PasswordChecklist, PasswordInput, TagEditor, TextField,
 };
-use crate::dto::{Flash, MfaDeviceDto, MfaEnrolmentDto, UserDetailDto};
+use crate::dto::{AccessKeyDto, Flash, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, UserDetailDto};
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -41,6 +41,8 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let devices = Resource::new_blocking(move || Some(name.get()), load_mfa_devices);
     let assign = move || query.read().get("mfa").as_deref() == Some("assign");
     let enrolment = Resource::new_blocking(move || (Some(name.get()), assign()), |(n, a)| start_mfa_enrolment(n, a));
+    let keys = Resource::new_blocking(move || Some(name.get()), load_access_keys);
+    let new_key = Resource::new_blocking(move || Some(name.get()), take_new_access_key);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -52,20 +54,28 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                 let manage_console = query.read_untracked().get("console").as_deref() == Some("manage");
                 let generated = generated.await.ok().flatten();
                 let rules = rules.await.unwrap_or_default();
-                let (step, note) = {
+                let (step, note, keys_query) = {
                     let q = query.read_untracked();
-                    (MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"))
+                    let keys_query = KeysQuery {
+                        confirm_delete: (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten(),
+                        note: q.get("keys"),
+                    };
+                    (MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"), keys_query)
+                };
+                let keys_card = match (keys.await, new_key.await) {
+                    (Ok(keys), Ok(new_key)) => Ok(KeysCard { keys, new_key, query: keys_query }),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
                 };
                 let mfa = match (devices.await, enrolment.await) {
                     (Ok(devices), Ok(enrolment)) => Ok(MfaCard { devices, enrolment, step, note }),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
-                let body = match (user.await, mfa) {
-                    (Ok(u), Ok(mfa)) => view! {
-                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa/>
+                let body = match (user.await, mfa, keys_card) {
+                    (Ok(u), Ok(mfa), Ok(keys)) => view! {
+                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys/>
                     }
                     .into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! {
                     <ConsoleHeader principal/>
@@ -75,6 +85,19 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// What the address asks of the access keys card.
+pub(crate) struct KeysQuery {
+    pub confirm_delete: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What the access keys card of a user's page needs, loaded with the page.
+struct KeysCard {
+    keys: Vec<AccessKeyDto>,
+    new_key: Option<NewAccessKeyDto>,
+    query: KeysQuery,
 }
 
 /// What the MFA card of a user's page needs, loaded with the page.
@@ -94,9 +117,11 @@ fn UserDetail(
     generated: Option<String>,
     rules: Vec<PasswordRule>,
     mfa: MfaCard,
+    keys: KeysCard,
 ) -> impl IntoView {
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
+    let keys_flash = flash_for("access-keys");
     view! {
         <Title text=format!("{} · Users · Lanyard", user.user_name)/>
         <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › "{user.user_name.clone()}</p>
@@ -106,6 +131,8 @@ fn UserDetail(
             generated rules flash=flash_for("console-access")/>
         <MfaDevices user_name=Some(user.user_name.clone()) devices=mfa.devices step=mfa.step
             enrolment=mfa.enrolment note=mfa.note flash=mfa_flash/>
+        <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
+            confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash/>
         <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
         <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/>
         <RenameMove user=user.clone() flash=flash_for("update-user")/>
