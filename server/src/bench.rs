@@ -7,7 +7,8 @@
 //!    clicking around would), idle and while (2) saturates the CPU;
 //! 4. with `--users N` (default 1,000,000) seeded into the account over `--paths` paths: the
 //!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
-//!    a name search, newest first) and of a path-tree level, one request at a time.
+//!    a name search, newest first) and of a path-tree level, one request at a time;
+//! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `bench_api.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
 
@@ -40,6 +41,12 @@ pub struct BenchArgs {
     /// Requests per measured directory page.
     #[arg(long, default_value_t = 200)]
     pub requests: usize,
+    /// Seconds of signed GetCallerIdentity load (0 skips it).
+    #[arg(long, default_value_t = 10)]
+    pub api_seconds: u64,
+    /// Concurrent API clients.
+    #[arg(long, default_value_t = 32)]
+    pub api_clients: usize,
 }
 
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -344,6 +351,18 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
         ms(percentile(&busy, 0.99)),
         busy.len()
     );
+    if args.api_seconds > 0 {
+        crate::bench_api::api_figures(
+            &engine,
+            &root,
+            &client,
+            &base,
+            args.api_clients,
+            args.api_seconds,
+            process_usage,
+        )
+        .await?;
+    }
     if args.users > 0 {
         directory_figures(&engine, &root, &client, &base, &cookie, &args).await?;
     }

@@ -2,6 +2,7 @@
 //! the Leptos console, and the command-line subcommands.
 
 pub mod bench;
+pub mod bench_api;
 pub mod commands;
 pub mod config;
 pub mod health;
