@@ -17,13 +17,7 @@ const BODY: &[u8] = b"Action=GetCallerIdentity&Version=2011-06-15";
 async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, Some("acme")).await;
-    let alice = user(&engine, &acct.account_id, EMAIL, "alice").await;
-    let alice = Principal::User {
-        account_id: acct.account_id.clone(),
-        user_id: alice.user_id,
-        user_name: alice.user_name,
-        path: alice.path,
-    };
+    let alice = user_principal(&engine, &acct.account_id, EMAIL, "alice").await;
     (engine, root_of(&acct), alice)
 }
 

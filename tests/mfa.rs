@@ -27,13 +27,7 @@ fn now_step() -> i64 {
 async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, Some("acme")).await;
-    let alice = user(&engine, &acct.account_id, EMAIL, "alice").await;
-    let alice = Principal::User {
-        account_id: acct.account_id.clone(),
-        user_id: alice.user_id,
-        user_name: alice.user_name,
-        path: alice.path,
-    };
+    let alice = user_principal(&engine, &acct.account_id, EMAIL, "alice").await;
     (engine, root_of(&acct), alice)
 }
 

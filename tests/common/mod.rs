@@ -45,3 +45,9 @@ pub async fn user(engine: &Engine, account_id: &AccountId, email: &str, name: &s
         .await
         .expect("create user")
 }
+
+/// Creates an IAM user and returns it as the principal it signs in as.
+pub async fn user_principal(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> Principal {
+    let u = user(engine, account_id, email, name).await;
+    Principal::User { account_id: account_id.clone(), user_id: u.user_id, user_name: u.user_name, path: u.path }
+}
