@@ -50,6 +50,9 @@ pub enum IamError {
     /// `MissingAuthenticationToken`, `RequestExpired`), with AWS's message.
     #[error("{message}")]
     RequestAuth { code: &'static str, message: String },
+    /// A policy document that IAM would not accept; the message points at the fault.
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
     /// The Query API does not know the `Action`.
     #[error("{0}")]
     InvalidAction(String),
@@ -96,6 +99,7 @@ impl IamError {
             IamError::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             IamError::RequestAuth { code, .. } => code,
             IamError::InvalidAction(_) => "InvalidAction",
+            IamError::MalformedPolicyDocument(_) => "MalformedPolicyDocument",
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
             IamError::NotSignedIn => "NotSignedIn",
@@ -109,7 +113,8 @@ impl IamError {
             IamError::Validation(_)
             | IamError::InvalidInput(_)
             | IamError::PasswordPolicyViolation(_)
-            | IamError::InvalidAction(_) => 400,
+            | IamError::InvalidAction(_)
+            | IamError::MalformedPolicyDocument(_) => 400,
             IamError::RequestAuth { code, .. } => match *code {
                 "IncompleteSignature" | "RequestExpired" => 400,
                 _ => 403,

@@ -14,6 +14,8 @@ pub mod crypto;
 #[cfg(feature = "server")]
 mod engine;
 #[cfg(feature = "server")]
+pub mod policy;
+#[cfg(feature = "server")]
 pub mod sigv4;
 #[cfg(feature = "server")]
 pub mod store;

@@ -1,0 +1,17 @@
+//! IAM's policy language: documents parsed and validated as IAM does (MalformedPolicyDocument with
+//! a message pointing at the fault), and evaluated as IAM defines it: an applicable explicit Deny
+//! beats any Allow, which beats the implicit deny. Pure code; where policies come from is the
+//! engine's business.
+
+mod aws_managed;
+mod condition;
+mod document;
+mod evaluate;
+mod pattern;
+#[cfg(test)]
+mod tests;
+
+pub use aws_managed::{aws_managed_name, AWS_MANAGED};
+pub use condition::{ConditionBlock, ConditionOperator};
+pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_POLICY_CHARS};
+pub use evaluate::{evaluate, DecidingStatement, Decision, Evaluation, NamedPolicy, RequestContext};
