@@ -8,7 +8,8 @@
 //! 4. with `--users N` (default 1,000,000) seeded into the account over `--paths` paths: the
 //!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
 //!    a name search, newest first) and of a path-tree level, one request at a time;
-//! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `bench_api.rs`).
+//! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `bench_api.rs`);
+//! 6. one IAM policy decision over 10 policies of 10 statements (`bench_policy.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
 
@@ -351,6 +352,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
         ms(percentile(&busy, 0.99)),
         busy.len()
     );
+    crate::bench_policy::policy_figures()?;
     if args.api_seconds > 0 {
         crate::bench_api::api_figures(
             &engine,

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_api;
+pub mod bench_policy;
 pub mod commands;
 pub mod config;
 pub mod health;

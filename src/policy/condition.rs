@@ -1,7 +1,7 @@
 //! The `Condition` element: operators, `…IfExists`, and how a condition holds against a request's
 //! context keys (several values of one key: any may match; several keys or operators: all must hold).
 
-use super::pattern::{glob, substitute};
+use super::pattern::{glob, substitute, VarLookup};
 use crate::IamError;
 use serde_json::Value;
 
@@ -149,11 +149,7 @@ impl ConditionBlock {
     /// Whether the condition holds. `context` gives a key's values (None when the request does not
     /// have the key); `vars` resolves `${…}` in the policy's values, or is `None` when the policy's
     /// version takes them literally.
-    pub fn holds(
-        &self,
-        context: &dyn Fn(&str) -> Option<Vec<String>>,
-        vars: Option<&dyn Fn(&str) -> Option<String>>,
-    ) -> bool {
+    pub fn holds(&self, context: &dyn Fn(&str) -> Option<Vec<String>>, vars: Option<VarLookup<'_>>) -> bool {
         let present = context(&self.key);
         if self.operator == ConditionOperator::Null {
             let absent = present.is_none();

@@ -3,7 +3,7 @@
 //! request is implicitly denied.
 
 use super::document::{Effect, PolicyDocument, Statement};
-use super::pattern::{glob, substitute};
+use super::pattern::{glob, substitute, VarLookup};
 use std::collections::HashMap;
 
 /// A policy and the name it is known by (for the deciding statement: `AdministratorAccess`,
@@ -65,7 +65,7 @@ pub struct Evaluation {
 
 fn applies(st: &Statement, doc: &PolicyDocument, ctx: &RequestContext) -> bool {
     let lookup = |name: &str| ctx.variable(name);
-    let vars: Option<&dyn Fn(&str) -> Option<String>> = if doc.variables_enabled() { Some(&lookup) } else { None };
+    let vars: Option<VarLookup<'_>> = if doc.variables_enabled() { Some(&lookup) } else { None };
     let action_listed = st.actions.iter().any(|p| glob(p, &ctx.action, true));
     if action_listed == st.not_action {
         return false;

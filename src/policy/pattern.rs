@@ -1,20 +1,33 @@
 //! Wildcard matching (`*` any run, `?` one character) and policy variables (`${aws:username}`).
 
 /// Whether `text` matches `pattern`; `fold` compares ignoring ASCII case (actions do, ARNs do not).
+/// Runs on every authorization check, so ASCII input (all IAM names and ARNs) is matched on bytes
+/// without allocating; other text is matched by characters.
 pub fn glob(pattern: &str, text: &str, fold: bool) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = if fold {
-        (pattern.to_ascii_lowercase().chars().collect(), text.to_ascii_lowercase().chars().collect())
+    if pattern.is_ascii() && text.is_ascii() {
+        glob_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+            if fold {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        })
     } else {
-        (pattern.chars().collect(), text.chars().collect())
-    };
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        glob_units(&p, &t, '*', '?', |a: &char, b: &char| if fold { a.eq_ignore_ascii_case(b) } else { a == b })
+    }
+}
+
+fn glob_units<T: PartialEq>(p: &[T], t: &[T], any: T, one: T, eq: impl Fn(&T, &T) -> bool) -> bool {
     // Iterative matching with backtracking to the last `*`: linear in practice, no recursion.
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && p[pi] != any && (p[pi] == one || eq(&p[pi], &t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -26,13 +39,19 @@ pub fn glob(pattern: &str, text: &str, fold: bool) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| *c == any)
 }
+
+/// Resolves a policy variable's name (`aws:username`) to its value in the request, if it has one.
+pub type VarLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Replaces `${key}` with the context's value. `None` when a variable has no value (the statement
 /// then does not apply, as in IAM). `${*}`, `${?}` and `${$}` stand for the literal characters, so a
 /// policy can match them.
-pub fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub fn substitute(text: &str, lookup: VarLookup<'_>) -> Option<String> {
+    if !text.contains("${") {
+        return Some(text.to_owned());
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
