@@ -20,3 +20,5 @@ CREATE TABLE mfa_devices (
 CREATE UNIQUE INDEX mfa_devices_account_name_key ON mfa_devices (account_id, lower(name));
 -- One lookup for both kinds of owner: `coalesce(user_id, '')` is '' for the root user.
 CREATE INDEX mfa_devices_owner ON mfa_devices (account_id, coalesce(user_id, ''));
+-- Deleting a user cascades here and checks for devices by user_id alone.
+CREATE INDEX mfa_devices_user ON mfa_devices (user_id) WHERE user_id IS NOT NULL;

@@ -17,3 +17,5 @@ CREATE TABLE access_keys (
 );
 
 CREATE INDEX access_keys_owner ON access_keys (account_id, coalesce(user_id, ''));
+-- Deleting a user cascades here and checks for keys by user_id alone.
+CREATE INDEX access_keys_user ON access_keys (user_id) WHERE user_id IS NOT NULL;

@@ -79,6 +79,29 @@ fn bench_err(what: &str, e: impl std::fmt::Display) -> CommandError {
     CommandError::Usage(format!("bench: {what}: {e}"))
 }
 
+/// One signed-in GET of a page that must contain `must_contain`; returns how long it took.
+async fn timed_get(
+    client: &reqwest::Client,
+    url: &str,
+    cookie: &str,
+    must_contain: &str,
+) -> Result<Duration, CommandError> {
+    let t = Instant::now();
+    let res = client
+        .get(url)
+        .header("cookie", cookie)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .map_err(|e| bench_err("page", e))?;
+    let status = res.status();
+    let body = res.text().await.map_err(|e| bench_err("page body", e))?;
+    if !status.is_success() || !body.contains(must_contain) {
+        return Err(bench_err("page", format!("{url}: unexpected response {status}")));
+    }
+    Ok(t.elapsed())
+}
+
 /// GETs of `url` with `cookie`, one every `every`, until `deadline`; returns the sorted latencies.
 async fn page_latencies(
     client: &reqwest::Client,
@@ -92,20 +115,7 @@ async fn page_latencies(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while Instant::now() < deadline {
         tick.tick().await;
-        let t = Instant::now();
-        let res = client
-            .get(url)
-            .header("cookie", cookie)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .map_err(|e| bench_err("page", e))?;
-        let status = res.status();
-        let body = res.bytes().await.map_err(|e| bench_err("page body", e))?;
-        if !status.is_success() || !body.windows(11).any(|w| w == b"arn:aws:iam") {
-            return Err(bench_err("page", format!("unexpected response {status}")));
-        }
-        out.push(t.elapsed());
+        out.push(timed_get(client, url, cookie, "arn:aws:iam").await?);
     }
     out.sort();
     Ok(out)
@@ -119,24 +129,12 @@ async fn sequential_latencies(
     n: usize,
     must_contain: &str,
 ) -> Result<Vec<Duration>, CommandError> {
+    for _ in 0..5 {
+        timed_get(client, url, cookie, must_contain).await?;
+    }
     let mut out = Vec::with_capacity(n);
-    for i in 0..n + 5 {
-        let t = Instant::now();
-        let res = client
-            .get(url)
-            .header("cookie", cookie)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .map_err(|e| bench_err("page", e))?;
-        let status = res.status();
-        let body = res.text().await.map_err(|e| bench_err("page body", e))?;
-        if !status.is_success() || !body.contains(must_contain) {
-            return Err(bench_err("page", format!("{url}: unexpected response {status}")));
-        }
-        if i >= 5 {
-            out.push(t.elapsed());
-        }
+    for _ in 0..n {
+        out.push(timed_get(client, url, cookie, must_contain).await?);
     }
     out.sort();
     Ok(out)
