@@ -10,6 +10,10 @@ pub fn user_arn(account: &AccountId, path: &IamPath, name: &UserName) -> String 
     format!("arn:aws:iam::{account}:user{path}{name}")
 }
 
+pub fn group_arn(account: &AccountId, path: &IamPath, name: &super::GroupName) -> String {
+    format!("arn:aws:iam::{account}:group{path}{name}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,6 +155,7 @@ pub struct UserDependentsRow {
     pub has_login_profile: bool,
     pub has_mfa_device: bool,
     pub has_access_key: bool,
+    pub in_groups: bool,
 }
 
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
@@ -162,7 +163,8 @@ pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Res
         UserDependentsRow,
         r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!",
                   EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!",
-                  EXISTS (SELECT 1 FROM access_keys WHERE user_id = $1) AS "has_access_key!""#,
+                  EXISTS (SELECT 1 FROM access_keys WHERE user_id = $1) AS "has_access_key!",
+                  EXISTS (SELECT 1 FROM group_members WHERE user_id = $1) AS "in_groups!""#,
         user_id
     )
     .fetch_one(ex)

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_auth;
 pub mod authorize;
 pub mod credential_owner;
+pub mod groups;
 pub mod login_profiles;
 pub mod mfa;
 pub mod outbox;

@@ -36,6 +36,17 @@ impl Engine {
             }
             self.authorize(actor, "iam:DeleteAccessKey", &arn)?;
         }
+        if dependents.in_groups {
+            if strict {
+                return Err(IamError::DeleteConflict(
+                    "Cannot delete entity, must remove the user from all groups first.".into(),
+                ));
+            }
+            // RemoveUserFromGroup is an action on each group.
+            for g in store::groups::list_groups_for_user(&mut *tx, &user.user_id).await? {
+                self.authorize(actor, "iam:RemoveUserFromGroup", &crate::usecases::groups::arn_of(&g)?)?;
+            }
+        }
         if dependents.has_mfa_device {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must remove MFA device first.".into()));
