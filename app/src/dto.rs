@@ -170,3 +170,20 @@ impl std::fmt::Debug for NewAccessKeyDto {
         f.debug_struct("NewAccessKeyDto").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
     }
 }
+
+/// An IAM group as lists and its page show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDto {
+    pub group_name: String,
+    pub group_id: String,
+    pub path: String,
+    pub arn: String,
+    pub created: String,
+}
+
+/// A group's page: the group and its members' names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDetailDto {
+    pub group: GroupDto,
+    pub members: Vec<String>,
+}

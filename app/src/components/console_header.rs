@@ -31,6 +31,7 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
                 // Administration links only for whom it is allowed (root until policies land).
                 {principal.is_root.then(|| view! {
                     <a href="/console/users">"Users"</a>
+                    <a href="/console/groups">"Groups"</a>
                     <a href="/console/account">"Account"</a>
                 })}
                 <a href="/console/security-credentials">"My security credentials"</a>

@@ -3,6 +3,7 @@
 pub mod account_settings;
 pub mod console_home;
 pub mod create_user;
+pub mod groups;
 pub mod not_found;
 pub mod own_password;
 pub mod root_recovery;

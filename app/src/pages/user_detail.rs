@@ -1,17 +1,17 @@
 //! `/console/users/<user-name>`: one user's identifiers and credential summary, tags, the sign-in
-//! lock, rename/move (IAM's UpdateUser: the UserId stays) and `Delete user` (confirmed by typing
+//! lock, the user's groups, rename/move (IAM's UpdateUser: the UserId stays) and `Delete user` (confirmed by typing
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_page_context, load_user, load_user_password_rules, start_mfa_enrolment,
-    take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser, DisableConsoleAccess,
-    SetConsoleAccess, UpdateUser, UpdateUserTags,
+    load_access_keys, load_mfa_devices, load_page_context, load_user, load_user_groups, load_user_password_rules,
+    start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser,
+    DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
     follow_navigation, form_error, signed_in, AccessKeys, ConsoleHeader, CopyButton, FormAlert, Loading, MfaDevices,
     MfaStep, PasswordChecklist, PasswordInput, TagEditor, TextField,
 };
-use crate::dto::{AccessKeyDto, Flash, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, UserDetailDto};
+use crate::dto::{AccessKeyDto, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, UserDetailDto};
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -42,6 +42,7 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let assign = move || query.read().get("mfa").as_deref() == Some("assign");
     let enrolment = Resource::new_blocking(move || (Some(name.get()), assign()), |(n, a)| start_mfa_enrolment(n, a));
     let keys = Resource::new_blocking(move || Some(name.get()), load_access_keys);
+    let groups = Resource::new_blocking(move || name.get(), load_user_groups);
     let new_key = Resource::new_blocking(move || Some(name.get()), take_new_access_key);
     view! {
         <Suspense fallback=Loading>
@@ -70,12 +71,14 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                     (Ok(devices), Ok(enrolment)) => Ok(MfaCard { devices, enrolment, step, note }),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
-                let body = match (user.await, mfa, keys_card) {
-                    (Ok(u), Ok(mfa), Ok(keys)) => view! {
-                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys/>
+                let body = match (user.await, mfa, keys_card, groups.await) {
+                    (Ok(u), Ok(mfa), Ok(keys), Ok(groups)) => view! {
+                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys groups/>
                     }
                     .into_any(),
-                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
+                        view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any()
+                    }
                 };
                 view! {
                     <ConsoleHeader principal/>
@@ -118,6 +121,7 @@ fn UserDetail(
     rules: Vec<PasswordRule>,
     mfa: MfaCard,
     keys: KeysCard,
+    groups: Vec<GroupDto>,
 ) -> impl IntoView {
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
@@ -133,6 +137,7 @@ fn UserDetail(
             enrolment=mfa.enrolment note=mfa.note flash=mfa_flash/>
         <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
             confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash/>
+        <UserGroups groups/>
         <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
         <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/>
         <RenameMove user=user.clone() flash=flash_for("update-user")/>
@@ -224,6 +229,27 @@ fn ConsoleAccess(
                 }
                 .into_any()
             }}
+        </section>
+    }
+}
+
+/// The groups the user is in (IAM's ListGroupsForUser); membership is managed on a group's page.
+#[component]
+fn UserGroups(groups: Vec<GroupDto>) -> impl IntoView {
+    let empty = groups.is_empty();
+    let items = groups
+        .into_iter()
+        .map(|g| view! { <li><a href=crate::api::group_page(&g.group_name)>{g.group_name.clone()}</a>" "<code>{g.path}</code></li> })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>"Groups"</h2>
+            {if empty {
+                view! { <p data-testid="user-groups">"Not in any group."</p> }.into_any()
+            } else {
+                view! { <ul data-testid="user-groups">{items}</ul> }.into_any()
+            }}
+            <p class="hint">"Add the user to a group on the group's page ("<a href="/console/groups">"Groups"</a>")."</p>
         </section>
     }
 }

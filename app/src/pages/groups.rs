@@ -1,0 +1,223 @@
+//! `/console/groups` (the account's groups and `Create group`) and `/console/groups/<name>` (the
+//! group's identifiers, its members with `Add user` and per-member `Remove`, and `Delete group`
+//! confirmed by typing the name; `?delete` shows the confirmation, so it works without JavaScript).
+
+use crate::api::{
+    group_page, load_group, load_groups, load_page_context, user_page, AddGroupMember, CreateGroup, DeleteGroup,
+    RemoveGroupMember,
+};
+use crate::components::{follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TextField};
+use crate::dto::{Flash, GroupDetailDto, GroupDto};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    let query = use_query_map();
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    let groups = Resource::new_blocking(|| (), |_| load_groups());
+    view! {
+        <Title text="Groups · Lanyard"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let (principal, c) = match signed_in(ctx.await) {
+                    Ok(signed_in) => signed_in,
+                    Err(instead) => return instead,
+                };
+                let deleted = query.read_untracked().get("deleted").is_some();
+                let body = match groups.await {
+                    Ok(groups) => view! { <GroupList groups deleted flash=c.flash/> }.into_any(),
+                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                };
+                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GroupList(groups: Vec<GroupDto>, deleted: bool, flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<CreateGroup>::new();
+    follow_navigation(action.value());
+    let typed = |f: &str| flash.as_ref().filter(|x| x.form == "create-group").and_then(|x| x.value(f));
+    let (name, path) = (typed("group_name"), typed("path"));
+    let error = form_error(action.value(), action.version(), flash, "create-group");
+    let empty = groups.is_empty();
+    let rows = groups
+        .into_iter()
+        .map(|g| {
+            view! {
+                <tr>
+                    <td><a href=group_page(&g.group_name)>{g.group_name.clone()}</a></td>
+                    <td><code>{g.path}</code></td>
+                    <td>{g.created}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="crumbs"><a href="/console">"Console Home"</a>" › Groups"</p>
+        <h1>"Groups"</h1>
+        {deleted.then(|| view! { <p class="once" role="status">"The group has been deleted."</p> })}
+        <section class="card">
+            {if empty {
+                view! { <p data-testid="groups-empty">"No groups yet. Groups collect users who need the same permissions."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="groups">
+                        <thead><tr><th>"Group name"</th><th>"Path"</th><th>"Created"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="card narrow-form">
+            <h2>"Create group"</h2>
+            <FormAlert error=error/>
+            <ActionForm action=action>
+                <TextField id="group_name" label="Group name" field="groupName" error=error value=name
+                    hint="Up to 128 letters, digits and _+=,.@- ; unique in the account, ignoring case."/>
+                <TextField id="path" label="Path" field="path" error=error value=Some(path.unwrap_or_else(|| "/".into()))
+                    hint="Starts and ends with /, e.g. /ops/."/>
+                <button type="submit" class="primary">"Create group"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let name = move || params.read().get("name").unwrap_or_default();
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    let group = Resource::new_blocking(name, load_group);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let (principal, c) = match signed_in(ctx.await) {
+                    Ok(signed_in) => signed_in,
+                    Err(instead) => return instead,
+                };
+                let (confirm_delete, note) = {
+                    let q = query.read_untracked();
+                    let note = q.get("added").map(|u| format!("{u} has been added to the group."))
+                        .or_else(|| q.get("removed").map(|u| format!("{u} has been removed from the group.")));
+                    (q.get("delete").is_some(), note)
+                };
+                let body = match group.await {
+                    Ok(g) => view! { <GroupDetail group=g confirm_delete note flash=c.flash/> }.into_any(),
+                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                };
+                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GroupDetail(
+    group: GroupDetailDto,
+    confirm_delete: bool,
+    note: Option<String>,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let add = ServerAction::<AddGroupMember>::new();
+    let remove = ServerAction::<RemoveGroupMember>::new();
+    let delete = ServerAction::<DeleteGroup>::new();
+    follow_navigation(add.value());
+    follow_navigation(remove.value());
+    follow_navigation(delete.value());
+    let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
+    let typed_user = flash_for("group-members").and_then(|f| f.value("user_name"));
+    let members_error = form_error(add.value(), add.version(), flash_for("group-members"), "group-members");
+    let remove_error = form_error(remove.value(), remove.version(), None, "group-members");
+    let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-group"), "delete-group");
+    let g = group.group;
+    let page = group_page(&g.group_name);
+    let empty = group.members.is_empty();
+    let rows = group
+        .members
+        .into_iter()
+        .map(|m| {
+            let group_name = g.group_name.clone();
+            view! {
+                <tr>
+                    <td><a href=user_page(&m)>{m.clone()}</a></td>
+                    <td class="actions">
+                        <ActionForm action=remove attr:class="inline">
+                            <input type="hidden" name="group_name" value=group_name/>
+                            <input type="hidden" name="user_name" value=m/>
+                            <button type="submit" class="secondary">"Remove"</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (for_add, for_delete, title_name) = (g.group_name.clone(), g.group_name.clone(), g.group_name.clone());
+    view! {
+        <Title text=format!("{title_name} · Groups · Lanyard")/>
+        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/groups">"Groups"</a>" › "{g.group_name.clone()}</p>
+        <h1>{g.group_name.clone()}</h1>
+        {note.map(|n| view! { <p class="once" role="status">{n}</p> })}
+        <section class="card">
+            <h2>"Summary"</h2>
+            <dl class="facts">
+                <dt>"ARN"</dt><dd><code data-testid="group-arn">{g.arn.clone()}</code></dd>
+                <dt>"Group ID"</dt><dd><code>{g.group_id.clone()}</code></dd>
+                <dt>"Path"</dt><dd><code>{g.path.clone()}</code></dd>
+                <dt>"Created"</dt><dd>{g.created.clone()}</dd>
+            </dl>
+        </section>
+        <section class="card narrow-form">
+            <h2>"Users in this group"</h2>
+            <FormAlert error=remove_error/>
+            {if empty {
+                view! { <p data-testid="group-members-empty">"No users in this group."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="group-members">
+                        <thead><tr><th>"User name"</th><th></th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            <FormAlert error=members_error/>
+            <ActionForm action=add>
+                <input type="hidden" name="group_name" value=for_add/>
+                <TextField id="user_name" label="User name" field="userName" error=members_error value=typed_user
+                    hint="A user may be in at most 10 groups."/>
+                <button type="submit" class="secondary">"Add user"</button>
+            </ActionForm>
+        </section>
+        <section class="card danger-zone narrow-form">
+            <h2>"Delete group"</h2>
+            {if confirm_delete || delete_error.get_untracked().is_some() {
+                view! {
+                    <p>"The group and its memberships are deleted; the users stay."</p>
+                    <FormAlert error=delete_error/>
+                    <ActionForm action=delete>
+                        <input type="hidden" name="group_name" value=for_delete/>
+                        <TextField id="confirm_name" label="Confirm group name" field="confirmName" error=delete_error value=None/>
+                        <button type="submit" class="danger">"Delete"</button>
+                    </ActionForm>
+                    <p><a href=page.clone()>"Cancel"</a></p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <form method="get" action=page.clone()>
+                        <input type="hidden" name="delete" value="1"/>
+                        <button type="submit" class="secondary">"Delete group"</button>
+                    </form>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
