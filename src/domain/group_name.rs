@@ -1,7 +1,7 @@
 //! The IAM group name: 1–128 of `[A-Za-z0-9_+=,.@-]`, unique per account ignoring case.
 
 use super::newtype::string_newtype;
-use super::user_name::describe_char;
+use super::user_name::check_iam_name;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
 
@@ -18,25 +18,8 @@ impl GroupName {
     pub const FIELD: &'static str = "groupName";
 
     pub fn parse(raw: &str) -> Result<Self, IamError> {
-        let mut problems = Vec::new();
-        if !(1..=128).contains(&raw.chars().count()) {
-            problems.push("must be 1 to 128 characters".to_owned());
-        }
-        let bad: Vec<String> = raw
-            .chars()
-            .filter(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
-            .take(5)
-            .map(describe_char)
-            .collect();
-        if !bad.is_empty() {
-            problems
-                .push(format!("may contain only letters A-Z and a-z, digits and _+=,.@- (found {})", bad.join(", ")));
-        }
-        if problems.is_empty() {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(IamError::field(Self::FIELD, problems.join("; ")))
-        }
+        check_iam_name(raw, 128, Self::FIELD)?;
+        Ok(Self(raw.to_owned()))
     }
 }
 

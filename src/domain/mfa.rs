@@ -1,7 +1,7 @@
 //! Virtual MFA devices' names and the six-digit codes they show.
 
 use super::newtype::string_newtype;
-use super::user_name::describe_char;
+use super::user_name::check_iam_name;
 use super::AccountId;
 use crate::IamError;
 use serde::{Deserialize, Serialize};
@@ -21,24 +21,8 @@ impl MfaDeviceName {
     pub const FIELD: &'static str = "virtualMFADeviceName";
 
     pub fn parse(raw: &str) -> Result<Self, IamError> {
-        let mut problems = Vec::new();
-        if !(1..=128).contains(&raw.chars().count()) {
-            problems.push("must be 1 to 128 characters".to_owned());
-        }
-        let bad: Vec<String> = raw
-            .chars()
-            .filter(|c| !(c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c)))
-            .take(5)
-            .map(describe_char)
-            .collect();
-        if !bad.is_empty() {
-            problems.push(format!("may contain only letters, digits and _+=,.@- (found {})", bad.join(", ")));
-        }
-        if problems.is_empty() {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(IamError::field(Self::FIELD, problems.join("; ")))
-        }
+        check_iam_name(raw, 128, Self::FIELD)?;
+        Ok(Self(raw.to_owned()))
     }
 }
 

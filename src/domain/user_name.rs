@@ -18,22 +18,26 @@ impl UserName {
     pub const FIELD: &'static str = "userName";
 
     pub fn parse(raw: &str) -> Result<Self, IamError> {
-        let mut problems = Vec::new();
-        let n = raw.chars().count();
-        if !(1..=64).contains(&n) {
-            problems.push("must be 1 to 64 characters".to_owned());
-        }
-        let bad: Vec<char> = raw.chars().filter(|c| !allowed(*c)).take(5).collect();
-        if !bad.is_empty() {
-            let shown: Vec<String> = bad.iter().map(|c| describe_char(*c)).collect();
-            problems
-                .push(format!("may contain only letters A-Z and a-z, digits and _+=,.@- (found {})", shown.join(", ")));
-        }
-        if problems.is_empty() {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(IamError::field(Self::FIELD, problems.join("; ")))
-        }
+        check_iam_name(raw, 64, Self::FIELD)?;
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+/// IAM's rule for the names of users, groups and MFA devices: 1 to `max` characters of
+/// `[A-Za-z0-9_+=,.@-]`; every problem is reported under `field`.
+pub(crate) fn check_iam_name(raw: &str, max: usize, field: &str) -> Result<(), IamError> {
+    let mut problems = Vec::new();
+    if !(1..=max).contains(&raw.chars().count()) {
+        problems.push(format!("must be 1 to {max} characters"));
+    }
+    let bad: Vec<String> = raw.chars().filter(|c| !allowed(*c)).take(5).map(describe_char).collect();
+    if !bad.is_empty() {
+        problems.push(format!("may contain only letters A-Z and a-z, digits and _+=,.@- (found {})", bad.join(", ")));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(IamError::field(field, problems.join("; ")))
     }
 }
 
