@@ -23,3 +23,5 @@ pub mod store;
 pub mod usecases;
 #[cfg(feature = "server")]
 pub use engine::{Engine, EngineConfig};
+#[cfg(feature = "server")]
+pub use usecases::actor::{Actor, MfaContext};

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lanyard_iam::domain::{AccessKeyStatus, Principal};
+use lanyard_iam::domain::AccessKeyStatus;
 use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::{Engine, IamError};
@@ -14,7 +14,7 @@ use time::{Duration, OffsetDateTime};
 const EMAIL: &str = "owner@example.com";
 const BODY: &[u8] = b"Action=GetCallerIdentity&Version=2011-06-15";
 
-async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
+async fn setup(pool: PgPool) -> (Engine, lanyard_iam::Actor, lanyard_iam::Actor) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, Some("acme")).await;
     let alice = user_principal(&engine, &acct.account_id, EMAIL, "alice").await;
@@ -87,7 +87,7 @@ async fn a_signed_request_names_its_caller_and_records_last_used(pool: PgPool) {
     let key = engine.create_access_key(&alice, &OwnerRef::Me).await.unwrap();
     let caller =
         call(&engine, &signed(&key.key.access_key_id, key.secret.expose(), OffsetDateTime::now_utc())).await.unwrap();
-    assert_eq!(caller.principal, alice);
+    assert_eq!(&caller.principal, alice.principal());
     assert!(caller.user_id.starts_with("AIDA"));
     let listed = engine.list_access_keys(&alice, &OwnerRef::Me).await.unwrap();
     assert!(listed[0].last_used_at.is_some());
@@ -100,7 +100,7 @@ async fn a_signed_request_names_its_caller_and_records_last_used(pool: PgPool) {
         call(&engine, &signed(&root_key.key.access_key_id, root_key.secret.expose(), OffsetDateTime::now_utc()))
             .await
             .unwrap();
-    assert_eq!(caller.principal, root);
+    assert_eq!(&caller.principal, root.principal());
     assert_eq!(caller.user_id, root.account_id().to_string());
 }
 

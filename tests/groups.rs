@@ -4,13 +4,12 @@
 mod common;
 
 use common::*;
-use lanyard_iam::domain::Principal;
 use lanyard_iam::Engine;
 use sqlx::PgPool;
 
 const EMAIL: &str = "owner@example.com";
 
-async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
+async fn setup(pool: PgPool) -> (Engine, lanyard_iam::Actor, lanyard_iam::Actor) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, Some("acme")).await;
     let alice = user_principal(&engine, &acct.account_id, EMAIL, "alice").await;

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use lanyard_iam::crypto::totp::{step_at, TotpSeed};
-use lanyard_iam::domain::{Password, Principal};
+use lanyard_iam::domain::Password;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::mfa::EnableMfa;
 use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
@@ -24,7 +24,7 @@ fn now_step() -> i64 {
     step_at(OffsetDateTime::now_utc())
 }
 
-async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
+async fn setup(pool: PgPool) -> (Engine, lanyard_iam::Actor, lanyard_iam::Actor) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, Some("acme")).await;
     let alice = user_principal(&engine, &acct.account_id, EMAIL, "alice").await;
@@ -32,7 +32,12 @@ async fn setup(pool: PgPool) -> (Engine, Principal, Principal) {
 }
 
 /// Enrols a device the way a person does: reads the secret, types the previous and current code.
-async fn enrol(engine: &Engine, actor: &Principal, owner: &OwnerRef, name: &str) -> Result<TotpSeed, IamError> {
+async fn enrol(
+    engine: &Engine,
+    actor: &lanyard_iam::Actor,
+    owner: &OwnerRef,
+    name: &str,
+) -> Result<TotpSeed, IamError> {
     let enrolment = engine.start_mfa_enrolment(actor, owner).await?;
     let seed = TotpSeed::from_base32(&enrolment.secret_base32).unwrap();
     let now = now_step();

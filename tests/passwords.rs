@@ -95,11 +95,20 @@ async fn reset_required_forces_a_change_that_ends_other_sessions(pool: PgPool) {
     let phone = sign_in(&e, "ben", first.expose()).await.unwrap();
     assert!(laptop.must_change_password);
     // No policy allows changes, yet the reset flag does.
-    let err = e.change_own_password(&laptop.principal, change("wrong-current", "Ben-New-Passw0rd!")).await.unwrap_err();
+    let err = e
+        .change_own_password(&act(&e, &laptop.principal).await, change("wrong-current", "Ben-New-Passw0rd!"))
+        .await
+        .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "currentPassword");
-    let err = e.change_own_password(&laptop.principal, change(first.expose(), first.expose())).await.unwrap_err();
+    let err = e
+        .change_own_password(&act(&e, &laptop.principal).await, change(first.expose(), first.expose()))
+        .await
+        .unwrap_err();
     assert_eq!(err.field_errors()[0].message, "must differ from your current password");
-    let changed = e.change_own_password(&laptop.principal, change(first.expose(), "Ben-New-Passw0rd!")).await.unwrap();
+    let changed = e
+        .change_own_password(&act(&e, &laptop.principal).await, change(first.expose(), "Ben-New-Passw0rd!"))
+        .await
+        .unwrap();
     assert_ne!(changed.session_epoch, phone.session_epoch);
     assert!(!still_signed_in(&e, &phone.principal, phone.session_epoch).await, "the other session survived");
     assert!(still_signed_in(&e, &laptop.principal, changed.session_epoch).await);
@@ -107,7 +116,9 @@ async fn reset_required_forces_a_change_that_ends_other_sessions(pool: PgPool) {
     let again = sign_in(&e, "ben", "Ben-New-Passw0rd!").await.unwrap();
     assert!(!again.must_change_password);
     // Without the flag and without AllowUsersToChangePassword, users cannot change it.
-    let err = e.change_own_password(&again.principal, change("Ben-New-Passw0rd!", "Ben-Other-Passw0rd!")).await;
+    let err = e
+        .change_own_password(&act(&e, &again.principal).await, change("Ben-New-Passw0rd!", "Ben-Other-Passw0rd!"))
+        .await;
     assert!(matches!(err, Err(IamError::AccessDenied(_))), "{err:?}");
 }
 
@@ -125,7 +136,7 @@ async fn reuse_prevention_remembers_the_last_n_passwords(pool: PgPool) {
         ..PasswordPolicyInput::default()
     };
     e.update_password_policy(&root, &policy).await.unwrap();
-    let cat = sign_in(&e, "cat", USER_PASSWORD).await.unwrap().principal;
+    let cat = act(&e, &sign_in(&e, "cat", USER_PASSWORD).await.unwrap().principal).await;
     e.change_own_password(&cat, change(USER_PASSWORD, "second-pass")).await.unwrap();
     e.change_own_password(&cat, change("second-pass", "third-pass")).await.unwrap();
     let err = e.change_own_password(&cat, change("third-pass", USER_PASSWORD)).await.unwrap_err();
@@ -268,7 +279,7 @@ async fn guessing_the_current_password_is_throttled_like_sign_in(pool: PgPool) {
         ..PasswordPolicyInput::default()
     };
     e.update_password_policy(&root, &policy).await.unwrap();
-    let fay = sign_in(&e, "fay", USER_PASSWORD).await.unwrap().principal;
+    let fay = act(&e, &sign_in(&e, "fay", USER_PASSWORD).await.unwrap().principal).await;
     for i in 0..5 {
         let err = e.change_own_password(&fay, change(&format!("guess-{i}"), "Fay-New-Passw0rd")).await.unwrap_err();
         assert_eq!(err.field_errors()[0].field, "currentPassword");

@@ -11,7 +11,7 @@ use lanyard_iam::{Engine, IamError};
 use sqlx::PgPool;
 use std::collections::HashSet;
 
-async fn make(e: &Engine, root: &Principal, name: &str, path: &str) {
+async fn make(e: &Engine, root: &lanyard_iam::Actor, name: &str, path: &str) {
     e.create_user(
         root,
         NewUser {
@@ -30,7 +30,7 @@ fn names(page: &lanyard_iam::usecases::user_directory::UserPage) -> Vec<&str> {
     page.users.iter().map(|u| u.user_name.as_str()).collect()
 }
 
-async fn setup(pool: PgPool) -> (Engine, Principal) {
+async fn setup(pool: PgPool) -> (Engine, lanyard_iam::Actor) {
     let e = engine(pool);
     let a = account(&e, "owner@example.com", Some("acme")).await;
     let root = root_of(&a);
@@ -207,6 +207,7 @@ async fn bad_listing_input_names_every_field_and_iam_users_are_denied(pool: PgPo
         user_name: lanyard_iam::domain::UserName::parse("frank").unwrap(),
         path: lanyard_iam::domain::IamPath::root(),
     };
+    let user = lanyard_iam::Actor::with_policies(user, Vec::new(), lanyard_iam::MfaContext::NotPresent);
     let denied = e.list_users(&user, ListUsersInput::default()).await.unwrap_err();
     assert!(matches!(denied, IamError::AccessDenied(ref m) if m.contains("iam:ListUsers")), "{denied:?}");
 }

@@ -126,6 +126,7 @@ async fn iam_users_cannot_delete_or_tag_until_policies_allow_it(pool: PgPool) {
     user(&e, &a.account_id, "owner@example.com", "gina").await;
     let gina = e.sign_in(sign_in_as("gina", USER_PASSWORD)).await.unwrap().principal;
     assert!(matches!(gina, Principal::User { .. }));
+    let gina = act(&e, &gina).await;
     for result in [
         e.delete_user_with_credentials(&gina, "gina").await.map(|_| ()),
         e.tag_user(&gina, "gina", &rows(&[("a", "b")])).await,

@@ -16,7 +16,7 @@
 use crate::commands::{engine, CommandError, CommandResult};
 use crate::config::Config;
 use crate::{router, sessions};
-use lanyard_iam::domain::{Password, Principal};
+use lanyard_iam::domain::Password;
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::users::NewUser;
 use std::net::SocketAddr;
@@ -143,7 +143,7 @@ async fn sequential_latencies(
 /// Figures of the users pages with `args.users` users in the account.
 async fn directory_figures(
     engine: &lanyard_iam::Engine,
-    root: &Principal,
+    root: &lanyard_iam::Actor,
     client: &reqwest::Client,
     base: &str,
     cookie: &str,
@@ -216,7 +216,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
             password: Password::new(PASSWORD),
         })
         .await?;
-    let root = Principal::Root { account_id: account.account_id.clone(), email: email.clone() };
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), email.clone());
     // One user per client: parallel sign-ins of a single user would (rightly) trip its throttle,
     // which counts attempts in flight.
     for i in 0..args.clients.max(1) {

@@ -3,7 +3,6 @@
 //! in-process server on loopback; prints requests per second and CPU per request.
 
 use crate::commands::{CommandError, CommandResult};
-use lanyard_iam::domain::Principal;
 use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::Engine;
@@ -33,7 +32,7 @@ fn signed_headers(host: &str, key: &str, secret: &str) -> Result<Vec<(String, St
 
 pub async fn api_figures(
     engine: &Engine,
-    owner_of_key: &Principal,
+    owner_of_key: &lanyard_iam::Actor,
     client: &reqwest::Client,
     base: &str,
     clients: usize,

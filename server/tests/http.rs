@@ -42,8 +42,7 @@ async fn seed(pool: &PgPool) -> String {
         })
         .await
         .unwrap();
-    let root =
-        lanyard_iam::domain::Principal::Root { account_id: account.account_id.clone(), email: ROOT_EMAIL.into() };
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), ROOT_EMAIL);
     engine
         .create_user(
             &root,

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use clap::Parser;
-use lanyard_iam::domain::{Password, Principal};
+use lanyard_iam::domain::Password;
 use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
@@ -28,7 +28,7 @@ async fn setup(pool: &PgPool) -> (axum::Router, String, String, String) {
         })
         .await
         .unwrap();
-    let root = Principal::Root { account_id: account.account_id.clone(), email: "owner@example.com".into() };
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), "owner@example.com");
     engine.create_user(&root, NewUser { user_name: "alice".into(), ..Default::default() }).await.unwrap();
     let key = engine.create_access_key(&root, &OwnerRef::User("alice".into())).await.unwrap();
     let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;

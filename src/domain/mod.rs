@@ -12,6 +12,7 @@ mod mfa;
 mod newtype;
 mod password;
 mod password_policy;
+mod policy_name;
 mod principal;
 mod tag;
 mod unique_id;
@@ -27,6 +28,9 @@ pub use iam_path::IamPath;
 pub use mfa::{mfa_arn, MfaCode, MfaDeviceName, MAX_MFA_DEVICES};
 pub use password::{root_password_violations, Password, PasswordRule, SYMBOLS};
 pub use password_policy::{password_rules, password_violations, rule_met, PasswordPolicy, PasswordPolicyInput};
+pub use policy_name::{
+    policy_arn, PolicyName, MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_USER_INLINE_CHARS,
+};
 pub use principal::{AccountRef, Principal, PrincipalKind};
 pub use tag::{Tag, MAX_TAGS_PER_USER};
 pub use unique_id::{UniqueId, UniqueIdKind};

@@ -23,3 +23,16 @@ pub const AWS_MANAGED: &[(&str, &str)] = &[
 pub fn aws_managed_name(arn: &str) -> &str {
     arn.rsplit('/').next().unwrap_or(arn)
 }
+
+/// The AWS-managed policy's parsed document, parsed once per process.
+pub fn aws_managed_document(arn: &str) -> Option<std::sync::Arc<super::PolicyDocument>> {
+    use std::sync::{Arc, OnceLock};
+    static PARSED: OnceLock<Vec<(&'static str, Arc<super::PolicyDocument>)>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(|| {
+        AWS_MANAGED
+            .iter()
+            .filter_map(|(arn, json)| super::parse_policy(json).ok().map(|d| (*arn, Arc::new(d))))
+            .collect()
+    });
+    parsed.iter().find(|(a, _)| *a == arn).map(|(_, d)| d.clone())
+}

@@ -11,7 +11,7 @@ mod pattern;
 #[cfg(test)]
 mod tests;
 
-pub use aws_managed::{aws_managed_name, AWS_MANAGED};
+pub use aws_managed::{aws_managed_document, aws_managed_name, AWS_MANAGED};
 pub use condition::{ConditionBlock, ConditionOperator};
 pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_POLICY_CHARS};
 pub use evaluate::{evaluate, DecidingStatement, Decision, Evaluation, NamedPolicy, RequestContext};

@@ -9,6 +9,7 @@ pub mod login_profiles;
 pub mod mfa_devices;
 pub mod outbox;
 pub mod password_policies;
+pub mod policies;
 pub mod root_recovery;
 pub mod throttle;
 pub mod user_directory;

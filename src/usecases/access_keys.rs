@@ -3,9 +3,10 @@
 //! administrator, a user's. At most two per owner, counted under the owner's row lock.
 
 use crate::crypto::secrets::{generate_access_key_id, SecretAccessKey};
-use crate::domain::{AccessKeyId, AccessKeyStatus, Principal, MAX_ACCESS_KEYS};
+use crate::domain::{AccessKeyId, AccessKeyStatus, MAX_ACCESS_KEYS};
 use crate::store;
 use crate::store::access_keys::AccessKeyRow;
+use crate::usecases::actor::Actor;
 use crate::usecases::credential_owner::OwnerRef;
 use crate::{Engine, IamError};
 use serde::Serialize;
@@ -53,7 +54,7 @@ fn no_such_key(id: &str) -> IamError {
 }
 
 impl Engine {
-    pub async fn create_access_key(&self, actor: &Principal, owner: &OwnerRef) -> Result<NewAccessKey, IamError> {
+    pub async fn create_access_key(&self, actor: &Actor, owner: &OwnerRef) -> Result<NewAccessKey, IamError> {
         let mut tx = self.pool.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, true, "iam:CreateAccessKey").await?;
         let existing =
@@ -79,7 +80,7 @@ impl Engine {
         Ok(NewAccessKey { key: row.into(), secret })
     }
 
-    pub async fn list_access_keys(&self, actor: &Principal, owner: &OwnerRef) -> Result<Vec<AccessKey>, IamError> {
+    pub async fn list_access_keys(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<AccessKey>, IamError> {
         let mut conn = self.pool.acquire().await?;
         let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ListAccessKeys").await?;
         let rows =
@@ -91,7 +92,7 @@ impl Engine {
     /// `Activate` / `Deactivate`: takes effect on the key's next request.
     pub async fn update_access_key(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         access_key_id: &str,
         status: AccessKeyStatus,
@@ -116,7 +117,7 @@ impl Engine {
 
     pub async fn delete_access_key(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         access_key_id: &str,
     ) -> Result<(), IamError> {

@@ -1,7 +1,8 @@
 //! Accounts: creating one with its root user, naming it with an alias, finding it by ID or alias.
 
-use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password, Principal};
+use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password};
 use crate::store::{self, accounts::AccountRow};
+use crate::usecases::actor::Actor;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -88,7 +89,7 @@ impl Engine {
 
     /// IAM's CreateAccountAlias: an account has at most one alias, so a new one replaces the old,
     /// whose sign-in URL stops working at once.
-    pub async fn set_account_alias(&self, actor: &Principal, alias: &str) -> Result<AccountAlias, IamError> {
+    pub async fn set_account_alias(&self, actor: &Actor, alias: &str) -> Result<AccountAlias, IamError> {
         let alias = AccountAlias::parse(alias.trim())?;
         let account_id = actor.account_id();
         self.authorize(actor, "iam:CreateAccountAlias", &format!("arn:aws:iam::{account_id}:*"))?;

@@ -3,6 +3,7 @@
 
 use crate::domain::{root_arn, user_arn, AccountId, IamPath, Principal, UserName};
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::usecases::sign_in::{root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
 use sqlx::PgConnection;
@@ -38,24 +39,24 @@ impl Owner {
 }
 
 impl Engine {
-    /// Resolves `owner` in the actor's account; someone else's credentials need `action`. With
+    /// Resolves `owner` in the actor's account, authorizing `action` on the owner's ARN. With
     /// `lock`, the owner's row (the user, or the account for root) is locked until the transaction ends,
     /// so quotas counted under it hold.
     pub(crate) async fn resolve_owner(
         &self,
         conn: &mut PgConnection,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         lock: bool,
         action: &str,
     ) -> Result<Owner, IamError> {
         let account_id = actor.account_id().clone();
-        let me = match (owner, actor) {
+        let me = match (owner, actor.principal()) {
             (OwnerRef::Me, _) => true,
             (OwnerRef::User(name), Principal::User { user_name, .. }) => name.trim() == user_name.as_str(),
             _ => false,
         };
-        match (me, actor, owner) {
+        match (me, actor.principal(), owner) {
             (true, Principal::Root { email, .. }, _) => {
                 if lock {
                     store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
@@ -63,11 +64,15 @@ impl Engine {
                 Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
             }
             (true, Principal::User { user_id, user_name, path, .. }, _) => {
+                // One's own credentials are as IAM has them: allowed by a policy (such as AWS's
+                // self-manage examples), not by default.
+                let arn = user_arn(&account_id, path, user_name);
+                self.authorize(actor, action, &arn)?;
                 if lock {
                     store::users::find_user_for_update(&mut *conn, &account_id, user_name.as_str()).await?;
                 }
                 Ok(Owner {
-                    arn: user_arn(&account_id, path, user_name),
+                    arn,
                     user_id: Some(user_id.to_string()),
                     name: user_name.to_string(),
                     account_id,

@@ -2,9 +2,10 @@
 //! DeleteGroup (strict, or with its memberships), AddUserToGroup / RemoveUserFromGroup (at most
 //! 10 groups per user, counted under the user's row lock) and ListGroupsForUser.
 
-use crate::domain::{group_arn, GroupName, IamPath, Principal, UniqueId, UniqueIdKind, MAX_GROUPS_PER_USER};
+use crate::domain::{group_arn, GroupName, IamPath, UniqueId, UniqueIdKind, MAX_GROUPS_PER_USER};
 use crate::store;
 use crate::store::groups::GroupRow;
+use crate::usecases::actor::Actor;
 use crate::usecases::users::no_such_user;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -65,7 +66,7 @@ impl Engine {
     async fn lock_group_for(
         &self,
         conn: &mut PgConnection,
-        actor: &Principal,
+        actor: &Actor,
         name: &str,
         action: &str,
     ) -> Result<Group, IamError> {
@@ -77,7 +78,7 @@ impl Engine {
         Ok(group)
     }
 
-    pub async fn create_group(&self, actor: &Principal, name: &str, path: Option<&str>) -> Result<Group, IamError> {
+    pub async fn create_group(&self, actor: &Actor, name: &str, path: Option<&str>) -> Result<Group, IamError> {
         let (name, path) = parse_name_path(name, path)?;
         let account = actor.account_id();
         self.authorize(actor, "iam:CreateGroup", &group_arn(account, &path, &name))?;
@@ -92,7 +93,7 @@ impl Engine {
         to_group(row)
     }
 
-    pub async fn list_groups(&self, actor: &Principal, path_prefix: Option<&str>) -> Result<Vec<Group>, IamError> {
+    pub async fn list_groups(&self, actor: &Actor, path_prefix: Option<&str>) -> Result<Vec<Group>, IamError> {
         let prefix = path_prefix.map(str::trim).filter(|p| !p.is_empty()).unwrap_or("/");
         if !prefix.starts_with('/') {
             return Err(IamError::field("pathPrefix", "must start with /"));
@@ -102,7 +103,7 @@ impl Engine {
         store::groups::list_groups(&self.pool, account.as_str(), prefix).await?.into_iter().map(to_group).collect()
     }
 
-    pub async fn get_group(&self, actor: &Principal, name: &str) -> Result<GroupDetail, IamError> {
+    pub async fn get_group(&self, actor: &Actor, name: &str) -> Result<GroupDetail, IamError> {
         let mut conn = self.pool.acquire().await?;
         let group = self.lock_group_for(&mut conn, actor, name, "iam:GetGroup").await?;
         let members = store::groups::list_group_member_names(&mut *conn, &group.group_id).await?;
@@ -112,7 +113,7 @@ impl Engine {
     /// UpdateGroup: a new name and/or path; the GroupId and the memberships stay.
     pub async fn update_group(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         name: &str,
         new_name: Option<&str>,
         new_path: Option<&str>,
@@ -136,7 +137,7 @@ impl Engine {
 
     /// DeleteGroup. `strict` is IAM's API (DeleteConflict while members remain); the console
     /// removes the memberships with the group, in one transaction.
-    pub async fn delete_group(&self, actor: &Principal, name: &str, strict: bool) -> Result<(), IamError> {
+    pub async fn delete_group(&self, actor: &Actor, name: &str, strict: bool) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let group = self.lock_group_for(&mut tx, actor, name, "iam:DeleteGroup").await?;
         let members = store::groups::list_group_member_names(&mut *tx, &group.group_id).await?;
@@ -148,6 +149,8 @@ impl Engine {
             }
             self.authorize(actor, "iam:RemoveUserFromGroup", &group.arn)?;
         }
+        let target = crate::usecases::policies::PolicyTarget::Group(group.group_name.clone());
+        self.clear_target_policies(&mut tx, actor, &target, strict).await?;
         store::groups::delete_group(&mut *tx, &group.group_id).await?;
         tx.commit().await?;
         tracing::info!(group = %group.group_name, "group deleted");
@@ -155,7 +158,7 @@ impl Engine {
     }
 
     /// AddUserToGroup; adding a member twice changes nothing, as in IAM.
-    pub async fn add_user_to_group(&self, actor: &Principal, group: &str, user: &str) -> Result<(), IamError> {
+    pub async fn add_user_to_group(&self, actor: &Actor, group: &str, user: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let group = self.lock_group_for(&mut tx, actor, group, "iam:AddUserToGroup").await?;
         // The user's row lock serializes this user's memberships, so the quota holds under races.
@@ -177,7 +180,7 @@ impl Engine {
         Ok(())
     }
 
-    pub async fn remove_user_from_group(&self, actor: &Principal, group: &str, user: &str) -> Result<(), IamError> {
+    pub async fn remove_user_from_group(&self, actor: &Actor, group: &str, user: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let group = self.lock_group_for(&mut tx, actor, group, "iam:RemoveUserFromGroup").await?;
         let member = store::users::find_user_for_update(&mut *tx, actor.account_id(), user.trim())
@@ -193,7 +196,7 @@ impl Engine {
         Ok(())
     }
 
-    pub async fn list_groups_for_user(&self, actor: &Principal, user: &str) -> Result<Vec<Group>, IamError> {
+    pub async fn list_groups_for_user(&self, actor: &Actor, user: &str) -> Result<Vec<Group>, IamError> {
         let mut conn = self.pool.acquire().await?;
         let row = store::users::find_user_for_update(&mut *conn, actor.account_id(), user.trim())
             .await?

@@ -3,8 +3,9 @@
 //! shown once. A new password, or disabling console access, ends the user's console sessions.
 
 use crate::crypto::secrets::generate_password;
-use crate::domain::{Password, Principal};
+use crate::domain::Password;
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::{Engine, IamError};
 
@@ -45,7 +46,7 @@ impl Engine {
     /// gives the user a new one; `reset_required` makes them choose their own at next sign-in.
     pub async fn set_login_profile(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         user_name: &str,
         choice: NewPassword,
         reset_required: bool,
@@ -71,7 +72,7 @@ impl Engine {
 
     /// `Disable console access`: the login profile goes, the user's console sessions end; access
     /// keys (when they exist) keep working.
-    pub async fn delete_login_profile(&self, actor: &Principal, user_name: &str) -> Result<(), IamError> {
+    pub async fn delete_login_profile(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:DeleteLoginProfile"]).await?;
         if !store::login_profiles::delete_login_profile(&mut *tx, &user.user_id).await? {

@@ -7,9 +7,10 @@
 
 use crate::crypto::sealing::MasterKey;
 use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
-use crate::domain::{mfa_arn, AccountId, MfaCode, MfaDeviceName, Password, Principal, MAX_MFA_DEVICES};
+use crate::domain::{mfa_arn, AccountId, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
 use crate::store;
 use crate::store::mfa_devices::MfaSecretRow;
+use crate::usecases::actor::Actor;
 use crate::usecases::credential_owner::{Owner, OwnerRef};
 use crate::usecases::sign_in::address_key;
 use crate::{Engine, FieldError, IamError};
@@ -97,7 +98,7 @@ fn open_seed(key: &MasterKey, row: &MfaSecretRow) -> Result<TotpSeed, IamError> 
 
 impl Engine {
     /// The owner's devices (name, serial, enabled and last used).
-    pub async fn list_mfa_devices(&self, actor: &Principal, owner: &OwnerRef) -> Result<Vec<MfaDevice>, IamError> {
+    pub async fn list_mfa_devices(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<MfaDevice>, IamError> {
         let mut conn = self.pool.acquire().await?;
         let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ListMFADevices").await?;
         let rows =
@@ -116,9 +117,10 @@ impl Engine {
     }
 
     /// A fresh seed for `Assign MFA device`. Nothing is stored until two codes prove the device.
-    pub async fn start_mfa_enrolment(&self, actor: &Principal, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
+    pub async fn start_mfa_enrolment(&self, actor: &Actor, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:CreateVirtualMFADevice").await?;
+        // The device's name (its ARN) is chosen at `Add MFA`, where CreateVirtualMFADevice is checked.
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:EnableMFADevice").await?;
         let account = store::accounts::find_account_by_id(&mut *conn, &owner.account_id).await?;
         let issuer = account.and_then(|a| a.alias).unwrap_or_else(|| owner.account_id.to_string());
         let label = match owner.user_id {
@@ -139,7 +141,7 @@ impl Engine {
     /// its seed sealed. Wrong, equal or non-consecutive codes store nothing.
     pub async fn enable_mfa_device(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         input: EnableMfa,
     ) -> Result<MfaDevice, IamError> {
@@ -151,6 +153,7 @@ impl Engine {
         };
         let mut tx = self.pool.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, true, "iam:EnableMFADevice").await?;
+        self.authorize(actor, "iam:CreateVirtualMFADevice", &mfa_arn(&owner.account_id, &name))?;
         let expired = || {
             IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
         };
@@ -236,7 +239,7 @@ impl Engine {
     /// it is them with their current password or a current code (`proof`).
     pub async fn remove_mfa_device(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         device_name: &str,
         proof: Option<&str>,
@@ -307,7 +310,7 @@ impl Engine {
     /// clock offset.
     pub async fn resync_mfa_device(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         owner: &OwnerRef,
         device_name: &str,
         code1: &str,

@@ -3,8 +3,8 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod actor;
 pub mod api_auth;
-pub mod authorize;
 pub mod credential_owner;
 pub mod groups;
 pub mod login_profiles;
@@ -12,6 +12,8 @@ pub mod mfa;
 pub mod outbox;
 pub mod password_change;
 pub mod password_policy;
+pub mod policies;
+pub mod policy_simulator;
 pub mod principals;
 pub mod root_recovery;
 pub mod sign_in;

@@ -4,6 +4,7 @@
 
 use crate::domain::{password_rules, root_password_violations, Password, PasswordPolicy, PasswordRule, Principal};
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
 use crate::{Engine, FieldError, IamError};
@@ -81,8 +82,8 @@ impl Engine {
 
     /// The rules the principal's next own password must meet, and whether they may change it now
     /// (root always; IAM users with a login profile when the policy allows it, or a change is due).
-    pub async fn own_password_rules(&self, actor: &Principal) -> Result<OwnPasswordRules, IamError> {
-        match actor {
+    pub async fn own_password_rules(&self, actor: &Actor) -> Result<OwnPasswordRules, IamError> {
+        match actor.principal() {
             Principal::Root { .. } => Ok(OwnPasswordRules {
                 may_change: true,
                 rules: vec![
@@ -107,17 +108,17 @@ impl Engine {
     }
 
     /// The rules an administrator's password for a user must meet (the account policy's).
-    pub async fn user_password_rules(&self, actor: &Principal) -> Result<Vec<PasswordRule>, IamError> {
+    pub async fn user_password_rules(&self, actor: &Actor) -> Result<Vec<PasswordRule>, IamError> {
         Ok(password_rules(self.find_policy(actor.account_id()).await?.as_ref()))
     }
 
     /// The signed-in principal changes their own password.
     pub async fn change_own_password(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         change: PasswordChange,
     ) -> Result<PasswordChanged, IamError> {
-        match actor {
+        match actor.principal() {
             Principal::Root { account_id, email } => {
                 let mut errors = shape_errors(&change);
                 for rule in root_password_violations(change.new.expose(), &[email]) {

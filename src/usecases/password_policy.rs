@@ -1,10 +1,9 @@
 //! The account password policy: IAM's Get/Update/DeleteAccountPasswordPolicy, and the rules a new
 //! IAM user password must meet (the policy's, or AWS's defaults when there is none).
 
-use crate::domain::{
-    password_violations, root_arn, AccountId, PasswordPolicy, PasswordPolicyInput, PasswordRule, Principal,
-};
+use crate::domain::{password_violations, root_arn, AccountId, PasswordPolicy, PasswordPolicyInput, PasswordRule};
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::{Engine, FieldError, IamError};
 
 impl Engine {
@@ -13,7 +12,7 @@ impl Engine {
     }
 
     /// The account's custom policy; `None` when the AWS defaults apply.
-    pub async fn get_password_policy(&self, actor: &Principal) -> Result<Option<PasswordPolicy>, IamError> {
+    pub async fn get_password_policy(&self, actor: &Actor) -> Result<Option<PasswordPolicy>, IamError> {
         self.authorize(actor, "iam:GetAccountPasswordPolicy", &root_arn(actor.account_id()))?;
         self.find_policy(actor.account_id()).await
     }
@@ -21,7 +20,7 @@ impl Engine {
     /// Replaces the whole policy; every bad field is reported at once.
     pub async fn update_password_policy(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         input: &PasswordPolicyInput,
     ) -> Result<PasswordPolicy, IamError> {
         let policy = PasswordPolicy::parse(input)?;
@@ -32,7 +31,7 @@ impl Engine {
     }
 
     /// Back to AWS's defaults.
-    pub async fn delete_password_policy(&self, actor: &Principal) -> Result<(), IamError> {
+    pub async fn delete_password_policy(&self, actor: &Actor) -> Result<(), IamError> {
         self.authorize(actor, "iam:DeleteAccountPasswordPolicy", &root_arn(actor.account_id()))?;
         store::password_policies::delete_password_policy(&self.pool, actor.account_id().as_str()).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy deleted");

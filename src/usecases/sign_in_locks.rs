@@ -1,8 +1,9 @@
 //! A user's sign-in lock as administrators see it on the user's page, and clearing it (for the
 //! person locked out by their own typos, or after an attack on their name has been dealt with).
 
-use crate::domain::{AccountId, Principal};
+use crate::domain::AccountId;
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::usecases::sign_in::user_throttle_key;
 use crate::{Engine, IamError};
 use serde::Serialize;
@@ -43,7 +44,7 @@ impl Engine {
 
     /// Forgets the user's failed sign-ins, lifting any lock. Allowed to whoever may manage the
     /// user's console password.
-    pub async fn clear_sign_in_lock(&self, actor: &Principal, user_name: &str) -> Result<(), IamError> {
+    pub async fn clear_sign_in_lock(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let user = self.get_user(actor, user_name).await?.user;
         self.authorize(actor, "iam:UpdateLoginProfile", &user.arn)?;
         let key = user_throttle_key(actor.account_id(), user.user_name.as_str());

@@ -2,8 +2,9 @@
 //! owns credentials or memberships. The console's `Delete user` removes the user together with
 //! everything they own, in one transaction, checking each implied action first.
 
-use crate::domain::{IamPath, Principal, UniqueId, UserName};
+use crate::domain::{IamPath, UniqueId, UserName};
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::usecases::sign_in::user_throttle_key;
 use crate::usecases::users::User;
 use crate::{Engine, IamError};
@@ -11,16 +12,16 @@ use crate::{Engine, IamError};
 impl Engine {
     /// IAM's DeleteUser: refuses while a login profile (later: keys, MFA devices, policies,
     /// groups) remains.
-    pub async fn delete_user(&self, actor: &Principal, user_name: &str) -> Result<User, IamError> {
+    pub async fn delete_user(&self, actor: &Actor, user_name: &str) -> Result<User, IamError> {
         self.delete_user_inner(actor, user_name, true).await
     }
 
     /// The console's delete: the user and everything the user owns, or nothing.
-    pub async fn delete_user_with_credentials(&self, actor: &Principal, user_name: &str) -> Result<User, IamError> {
+    pub async fn delete_user_with_credentials(&self, actor: &Actor, user_name: &str) -> Result<User, IamError> {
         self.delete_user_inner(actor, user_name, false).await
     }
 
-    async fn delete_user_inner(&self, actor: &Principal, user_name: &str, strict: bool) -> Result<User, IamError> {
+    async fn delete_user_inner(&self, actor: &Actor, user_name: &str, strict: bool) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
         let (user, arn) = self.lock_user_for(&mut tx, actor, user_name, &["iam:DeleteUser"]).await?;
         let dependents = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
@@ -53,6 +54,8 @@ impl Engine {
             }
             self.authorize(actor, "iam:DeactivateMFADevice", &arn)?;
         }
+        let target = crate::usecases::policies::PolicyTarget::User(user.user_name.clone());
+        self.clear_target_policies(&mut tx, actor, &target, strict).await?;
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
         tx.commit().await?;

@@ -1,8 +1,9 @@
 //! Browsing an account's users: IAM's ListUsers (path prefix, opaque marker, page size) plus the
 //! console's name search, sort orders, totals and the path tree; and bulk seeding for load tests.
 
-use crate::domain::{user_arn, AccountId, IamPath, Principal, UniqueId, UniqueIdKind, UserName};
+use crate::domain::{user_arn, AccountId, IamPath, UniqueId, UniqueIdKind, UserName};
 use crate::store::user_directory::{self as dir, UserKey, UserListQuery, UserOrder};
+use crate::usecases::actor::Actor;
 use crate::{Engine, FieldError, IamError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -113,7 +114,7 @@ fn parse_path_prefix(raw: &str) -> Result<String, FieldError> {
 impl Engine {
     /// One page of the account's users. Totals come from per-path counters (exact) or, for a name
     /// search, a count capped at [`SEARCH_COUNT_CAP`].
-    pub async fn list_users(&self, actor: &Principal, input: ListUsersInput) -> Result<UserPage, IamError> {
+    pub async fn list_users(&self, actor: &Actor, input: ListUsersInput) -> Result<UserPage, IamError> {
         let account_id = actor.account_id().clone();
         let mut errors = Vec::new();
         let prefix = match input.path_prefix.as_deref().filter(|p| !p.is_empty()) {
@@ -202,7 +203,7 @@ impl Engine {
 
     /// One level of the path tree: the users directly at `parent` and its child paths with the
     /// number of users at or below each.
-    pub async fn list_path_level(&self, actor: &Principal, parent: &str) -> Result<PathLevel, IamError> {
+    pub async fn list_path_level(&self, actor: &Actor, parent: &str) -> Result<PathLevel, IamError> {
         let parent = IamPath::parse(parent)?;
         let account_id = actor.account_id();
         self.authorize(actor, "iam:ListUsers", &format!("arn:aws:iam::{account_id}:user{parent}*"))?;

@@ -2,8 +2,9 @@
 //! replaces the whole set. The 50-tag quota is checked under a lock on the user's row, so two
 //! concurrent TagUser calls cannot together exceed it.
 
-use crate::domain::{Principal, Tag, MAX_TAGS_PER_USER};
+use crate::domain::{Tag, MAX_TAGS_PER_USER};
 use crate::store;
+use crate::usecases::actor::Actor;
 use crate::{Engine, IamError};
 use std::collections::HashSet;
 
@@ -13,12 +14,7 @@ fn quota_exceeded() -> IamError {
 
 impl Engine {
     /// IAM's TagUser: adds the tags, overwriting the values of keys the user already has.
-    pub async fn tag_user(
-        &self,
-        actor: &Principal,
-        user_name: &str,
-        rows: &[(String, String)],
-    ) -> Result<(), IamError> {
+    pub async fn tag_user(&self, actor: &Actor, user_name: &str, rows: &[(String, String)]) -> Result<(), IamError> {
         let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
         let mut tx = self.pool.begin().await?;
         let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:TagUser"]).await?;
@@ -33,7 +29,7 @@ impl Engine {
     }
 
     /// IAM's UntagUser: removes the keys (ignoring case); unknown keys are ignored.
-    pub async fn untag_user(&self, actor: &Principal, user_name: &str, keys: &[String]) -> Result<(), IamError> {
+    pub async fn untag_user(&self, actor: &Actor, user_name: &str, keys: &[String]) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:UntagUser"]).await?;
         store::user_tags::delete_user_tags(&mut *tx, &user.user_id, keys).await?;
@@ -44,7 +40,7 @@ impl Engine {
     /// The console's tag editor: the user's tags become exactly `rows`, in one transaction.
     pub async fn replace_user_tags(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         user_name: &str,
         rows: &[(String, String)],
     ) -> Result<Vec<Tag>, IamError> {

@@ -3,11 +3,11 @@
 
 use crate::crypto::secrets::generate_password;
 use crate::domain::{
-    password_violations, user_arn, IamPath, Password, Principal, Tag, UniqueId, UniqueIdKind, UserName,
-    MAX_TAGS_PER_USER,
+    password_violations, user_arn, IamPath, Password, Tag, UniqueId, UniqueIdKind, UserName, MAX_TAGS_PER_USER,
 };
 use crate::store;
 use crate::store::users::UserRow;
+use crate::usecases::actor::Actor;
 use crate::usecases::sign_in_locks::SignInLock;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -52,7 +52,7 @@ pub struct User {
 
 impl Engine {
     /// IAM's CreateUser (plus CreateLoginProfile when a password is given), in one transaction.
-    pub async fn create_user(&self, actor: &Principal, input: NewUser) -> Result<User, IamError> {
+    pub async fn create_user(&self, actor: &Actor, input: NewUser) -> Result<User, IamError> {
         Ok(self.create_user_with_console_access(actor, input).await?.0)
     }
 
@@ -60,7 +60,7 @@ impl Engine {
     /// password when `autogenerate_password` asked for one (to be shown exactly once).
     pub async fn create_user_with_console_access(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         mut input: NewUser,
     ) -> Result<(User, Option<Password>), IamError> {
         let account_id = actor.account_id().clone();
@@ -129,7 +129,7 @@ impl Engine {
 
 impl Engine {
     /// IAM's GetUser, with the console's credential summary.
-    pub async fn get_user(&self, actor: &Principal, user_name: &str) -> Result<UserDetail, IamError> {
+    pub async fn get_user(&self, actor: &Actor, user_name: &str) -> Result<UserDetail, IamError> {
         let account_id = actor.account_id().clone();
         let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim())
             .await?
@@ -158,7 +158,7 @@ impl Engine {
     /// are validated together and nothing changes on any error.
     pub async fn update_user(
         &self,
-        actor: &Principal,
+        actor: &Actor,
         user_name: &str,
         new_name: Option<&str>,
         new_path: Option<&str>,
@@ -207,7 +207,7 @@ impl Engine {
     pub(crate) async fn lock_user_for(
         &self,
         tx: &mut PgConnection,
-        actor: &Principal,
+        actor: &Actor,
         user_name: &str,
         actions: &[&str],
     ) -> Result<(UserRow, String), IamError> {

@@ -3,7 +3,9 @@
 
 use lanyard_iam::domain::{AccountId, Password, Principal};
 use lanyard_iam::usecases::accounts::{Account, NewAccount};
+use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::{NewUser, User};
+use lanyard_iam::{Actor, MfaContext};
 use lanyard_iam::{Engine, EngineConfig};
 use sqlx::PgPool;
 
@@ -25,12 +27,17 @@ pub async fn account(engine: &Engine, email: &str, alias: Option<&str>) -> Accou
         .expect("create account")
 }
 
-pub fn root_of(account: &Account) -> Principal {
-    Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() }
+pub fn root_of(account: &Account) -> Actor {
+    Actor::root(account.account_id.clone(), account.root_email.clone())
 }
 
+/// What the tests' IAM users may do to themselves: their own keys, MFA devices and password.
+pub const SELF_SERVICE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+  "Action":["iam:*AccessKey*","iam:*MFADevice*","iam:ChangePassword","iam:GetUser"],
+  "Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/*"]}]}"#;
+
 pub async fn user(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> User {
-    let root = Principal::Root { account_id: account_id.clone(), email: email.into() };
+    let root = Actor::root(account_id.clone(), email);
     engine
         .create_user(
             &root,
@@ -46,8 +53,29 @@ pub async fn user(engine: &Engine, account_id: &AccountId, email: &str, name: &s
         .expect("create user")
 }
 
-/// Creates an IAM user and returns it as the principal it signs in as.
-pub async fn user_principal(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> Principal {
+/// Creates an IAM user allowed to manage its own credentials ([`SELF_SERVICE`]) and returns it
+/// as it acts after signing in without MFA.
+pub async fn user_principal(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> Actor {
     let u = user(engine, account_id, email, name).await;
-    Principal::User { account_id: account_id.clone(), user_id: u.user_id, user_name: u.user_name, path: u.path }
+    let root = Actor::root(account_id.clone(), email);
+    engine
+        .put_inline_policy(&root, &PolicyTarget::User(name.into()), "SelfService", SELF_SERVICE)
+        .await
+        .expect("policy");
+    let p =
+        Principal::User { account_id: account_id.clone(), user_id: u.user_id, user_name: u.user_name, path: u.path };
+    engine.load_actor(p, MfaContext::NotPresent).await.expect("actor")
+}
+
+/// Creates an IAM user with no policies at all.
+pub async fn bare_user(engine: &Engine, account_id: &AccountId, email: &str, name: &str) -> Actor {
+    let u = user(engine, account_id, email, name).await;
+    let p =
+        Principal::User { account_id: account_id.clone(), user_id: u.user_id, user_name: u.user_name, path: u.path };
+    engine.load_actor(p, MfaContext::NotPresent).await.expect("actor")
+}
+
+/// The actor a signed-in principal acts as (its policies loaded, no MFA).
+pub async fn act(engine: &Engine, p: &Principal) -> Actor {
+    engine.load_actor(p.clone(), MfaContext::NotPresent).await.expect("actor")
 }

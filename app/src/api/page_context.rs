@@ -37,7 +37,7 @@ pub async fn load_page_context(account: Option<String>) -> Result<PageContext, A
     Ok(PageContext {
         principal: principal.map(|p| PrincipalDto {
             arn: p.arn(),
-            is_root: matches!(p, lanyard_iam::domain::Principal::Root { .. }),
+            is_root: matches!(p.principal(), lanyard_iam::domain::Principal::Root { .. }),
             display_name: p.display_name().to_owned(),
             account_id: p.account_id().to_string(),
             password_expires_in_days: expires_in_days,

@@ -16,7 +16,7 @@ pub async fn load_own_password_rules() -> Result<OwnPasswordDto, AppError> {
     let state = ConsoleState::get()?;
     let session = current_session().await?.ok_or(IamError::NotSignedIn)?;
     let rules = state.engine.own_password_rules(&session.principal).await?;
-    let identities = match &session.principal {
+    let identities = match session.principal.principal() {
         Principal::User { user_name, .. } => vec![user_name.to_string()],
         Principal::Root { email, .. } => vec![email.clone()],
     };

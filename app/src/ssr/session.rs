@@ -5,7 +5,7 @@ use crate::error::AppError;
 use axum::http::request::Parts;
 use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
 use lanyard_iam::usecases::sign_in::SignedIn;
-use lanyard_iam::IamError;
+use lanyard_iam::{Actor, IamError, MfaContext};
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -67,7 +67,8 @@ pub struct PendingMfa {
 /// A session's principal with what the session knows about its password.
 #[derive(Clone, Debug)]
 pub struct SessionState {
-    pub principal: Principal,
+    /// The principal with its policies, loaded once for the request.
+    pub principal: Actor,
     pub must_change_password: bool,
     pub password_expires_at: Option<i64>,
 }
@@ -103,7 +104,7 @@ pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Option<SessionStat
 /// session past its absolute lifetime, or naming a principal that no longer exists, is ended here.
 /// A session that must change its password first gets [`IamError::PasswordChangeRequired`]: only
 /// the password change itself (see [`current_session`]) and signing out work for it.
-pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+pub async fn current_principal() -> Result<Option<Actor>, AppError> {
     match current_session().await? {
         Some(s) if s.must_change_password => Err(IamError::PasswordChangeRequired.into()),
         other => Ok(other.map(|s| s.principal)),
@@ -137,6 +138,9 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
         session.flush().await.map_err(|e| internal("session flush", e))?;
         return Ok(None);
     };
+    // The MFA keys IAM conditions test: present (with its age) only when the sign-in took a code.
+    let mfa = if stored.mfa { MfaContext::Present { at: stored.signed_in_at } } else { MfaContext::NotPresent };
+    let principal = state.engine.load_actor(principal, mfa).await?;
     let result = SessionState {
         principal,
         must_change_password: stored.must_change_password,
@@ -241,8 +245,7 @@ mod tests {
     /// second lookup in the same request does no work.
     #[tokio::test]
     async fn the_principal_is_resolved_once_per_request() {
-        let principal =
-            Principal::Root { account_id: AccountId::parse("111122223333").unwrap(), email: "a@b.co".into() };
+        let principal = Actor::root(AccountId::parse("111122223333").unwrap(), "a@b.co");
         let memo = PrincipalMemo::default();
         let state =
             SessionState { principal: principal.clone(), must_change_password: false, password_expires_at: None };
@@ -252,7 +255,7 @@ mod tests {
             provide_context(memo);
             ScopedFuture::new(current_principal())
         });
-        assert_eq!(with_memo.await.unwrap(), Some(principal));
+        assert_eq!(with_memo.await.unwrap().map(|a| a.arn()), Some(principal.arn()));
         let without = Owner::new().with(|| ScopedFuture::new(current_principal()));
         assert!(without.await.is_err(), "without the memo it must go to the (absent) session");
     }

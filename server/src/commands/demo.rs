@@ -4,7 +4,7 @@
 
 use super::{engine, find_account, CommandResult};
 use crate::config::Config;
-use lanyard_iam::domain::{AccountRef, Password, Principal};
+use lanyard_iam::domain::{AccountRef, Password};
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::users::NewUser;
 use lanyard_iam::IamError;
@@ -30,7 +30,7 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
                 .await?
         }
     };
-    let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
     let created = engine
         .create_user(
             &root,

@@ -2,7 +2,6 @@
 
 use super::{engine, find_account, read_password_stdin, CommandResult};
 use crate::config::Config;
-use lanyard_iam::domain::Principal;
 use lanyard_iam::usecases::users::NewUser;
 
 pub async fn create(
@@ -17,7 +16,7 @@ pub async fn create(
     let engine = engine(config).await?;
     let account = find_account(&engine, account).await?;
     // The operator acts with the account root's authority.
-    let root = Principal::Root { account_id: account.account_id.clone(), email: account.root_email.clone() };
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
     let has_password = password.is_some();
     let user = engine
         .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, ..Default::default() })

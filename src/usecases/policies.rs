@@ -1,0 +1,562 @@
+//! Managed policies (AWS-managed, read-only, and the account's own with up to five versions),
+//! their attachment to users and groups (at most 10 each, counted under the target's row lock),
+//! and inline policies embedded in a user or a group.
+
+use crate::domain::{
+    group_arn, policy_arn, user_arn, GroupName, IamPath, PolicyName, UniqueId, UniqueIdKind, UserName,
+    MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_USER_INLINE_CHARS,
+};
+use crate::policy::{aws_managed_name, parse_policy, AWS_MANAGED, MAX_POLICY_CHARS};
+use crate::store;
+use crate::store::policies::PolicyRow;
+use crate::usecases::actor::Actor;
+use crate::usecases::users::no_such_user;
+use crate::{Engine, FieldError, IamError};
+use serde::Serialize;
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+
+/// A managed policy as listed: AWS's (`aws_managed`) or the account's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ManagedPolicy {
+    pub policy_name: String,
+    pub arn: String,
+    pub path: String,
+    pub aws_managed: bool,
+    pub description: String,
+    pub default_version_id: String,
+    pub attachment_count: i64,
+    pub created_at: Option<OffsetDateTime>,
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyVersion {
+    pub version_id: String,
+    pub is_default: bool,
+    pub document: String,
+    pub created_at: Option<OffsetDateTime>,
+}
+
+/// GetPolicy with its versions and what it is attached to in the account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PolicyDetail {
+    pub policy: ManagedPolicy,
+    pub versions: Vec<PolicyVersion>,
+    /// `(kind, name)`: kind is `user` or `group`.
+    pub attached_to: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewPolicy {
+    pub policy_name: String,
+    pub path: Option<String>,
+    pub description: Option<String>,
+    pub document: String,
+}
+
+/// Who a policy is attached to or embedded in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyTarget {
+    User(String),
+    Group(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub document: String,
+}
+
+/// A target resolved in the actor's account and locked while the transaction lasts.
+struct Target {
+    user_id: Option<String>,
+    group_id: Option<String>,
+    name: String,
+    arn: String,
+    is_user: bool,
+}
+
+impl Target {
+    fn ids(&self) -> (Option<&str>, Option<&str>) {
+        (self.user_id.as_deref(), self.group_id.as_deref())
+    }
+
+    /// The IAM action for `verb` on this kind of target: `Attach` → `iam:AttachUserPolicy`.
+    fn action(&self, verb: &str) -> String {
+        format!("iam:{verb}{}Policy", if self.is_user { "User" } else { "Group" })
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.is_user {
+            "User"
+        } else {
+            "Group"
+        }
+    }
+}
+
+fn no_such_policy(arn: &str) -> IamError {
+    IamError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
+}
+
+fn aws_policy(arn: &str, attachment_count: i64) -> ManagedPolicy {
+    ManagedPolicy {
+        policy_name: aws_managed_name(arn).to_owned(),
+        arn: arn.to_owned(),
+        path: "/".into(),
+        aws_managed: true,
+        description: String::new(),
+        default_version_id: "v1".into(),
+        attachment_count,
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+fn to_policy(r: PolicyRow, attachment_count: i64) -> ManagedPolicy {
+    ManagedPolicy {
+        policy_name: r.policy_name,
+        arn: r.arn,
+        path: r.path,
+        aws_managed: false,
+        description: r.description,
+        default_version_id: r.default_version_id,
+        attachment_count,
+        created_at: Some(r.created_at),
+        updated_at: Some(r.updated_at),
+    }
+}
+
+/// The document validated and within the size limit (whitespace does not count, as in IAM).
+fn check_document(document: &str) -> Result<(), IamError> {
+    let chars = document.chars().filter(|c| !c.is_whitespace()).count();
+    if chars > MAX_POLICY_CHARS {
+        return Err(IamError::LimitExceeded(format!("Cannot exceed quota for PolicySize: {MAX_POLICY_CHARS}")));
+    }
+    parse_policy(document).map(|_| ())
+}
+
+impl Engine {
+    async fn lock_target(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        target: &PolicyTarget,
+    ) -> Result<Target, IamError> {
+        let account = actor.account_id();
+        match target {
+            PolicyTarget::User(name) => {
+                let row = store::users::find_user_for_update(&mut *conn, account, name.trim())
+                    .await?
+                    .ok_or_else(|| no_such_user(name.trim()))?;
+                let arn = user_arn(account, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
+                Ok(Target { user_id: Some(row.user_id), group_id: None, name: row.user_name, arn, is_user: true })
+            }
+            PolicyTarget::Group(name) => {
+                let row =
+                    store::groups::find_group_for_update(&mut *conn, account.as_str(), name.trim()).await?.ok_or_else(
+                        || IamError::NoSuchEntity(format!("The group with name {} cannot be found.", name.trim())),
+                    )?;
+                let arn = group_arn(account, &IamPath::parse(&row.path)?, &GroupName::parse(&row.group_name)?);
+                Ok(Target { user_id: None, group_id: Some(row.group_id), name: row.group_name, arn, is_user: false })
+            }
+        }
+    }
+
+    /// The account's policy by ARN, locked, after authorizing `action` on it.
+    async fn lock_policy_for(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        arn: &str,
+        action: &str,
+    ) -> Result<PolicyRow, IamError> {
+        let arn = arn.trim();
+        self.authorize(actor, action, arn)?;
+        store::policies::find_policy_for_update(&mut *conn, actor.account_id().as_str(), arn)
+            .await?
+            .ok_or_else(|| IamError::NoSuchEntity(format!("Policy {arn} was not found.")))
+    }
+
+    /// ListPolicies: AWS's then the account's, by name (the account's filtered by path prefix).
+    pub async fn list_policies(
+        &self,
+        actor: &Actor,
+        path_prefix: Option<&str>,
+    ) -> Result<Vec<ManagedPolicy>, IamError> {
+        let prefix = path_prefix.map(str::trim).filter(|p| !p.is_empty()).unwrap_or("/");
+        if !prefix.starts_with('/') {
+            return Err(IamError::field("pathPrefix", "must start with /"));
+        }
+        let account = actor.account_id();
+        self.authorize(actor, "iam:ListPolicies", &format!("arn:aws:iam::{account}:policy{prefix}*"))?;
+        let counts = store::policies::list_attachment_counts(&self.pool, account.as_str()).await?;
+        let count = |arn: &str| counts.iter().find(|(a, _)| a == arn).map_or(0, |(_, n)| *n);
+        let mut out: Vec<ManagedPolicy> = if prefix == "/" {
+            AWS_MANAGED.iter().map(|(arn, _)| aws_policy(arn, count(arn))).collect()
+        } else {
+            Vec::new()
+        };
+        for (row, n) in store::policies::list_policies(&self.pool, account.as_str(), prefix).await? {
+            out.push(to_policy(row, n));
+        }
+        Ok(out)
+    }
+
+    /// CreatePolicy: name, path and document checked together; the document becomes `v1`.
+    pub async fn create_policy(&self, actor: &Actor, input: NewPolicy) -> Result<ManagedPolicy, IamError> {
+        let name = PolicyName::parse(input.policy_name.trim());
+        let path = IamPath::parse(input.path.as_deref().map(str::trim).filter(|p| !p.is_empty()).unwrap_or("/"));
+        let description = input.description.unwrap_or_default().trim().to_owned();
+        let mut errors: Vec<FieldError> = [name.as_ref().err(), path.as_ref().err()]
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e.field_errors().to_vec())
+            .collect();
+        if description.chars().count() > 1000 {
+            errors.push(FieldError::new("description", "must be at most 1000 characters"));
+        }
+        let document = match check_document(&input.document) {
+            Ok(()) => None,
+            Err(e) => Some(e),
+        };
+        match (name, path, errors.is_empty(), document) {
+            (Ok(name), Ok(path), true, None) => {
+                let account = actor.account_id();
+                let arn = policy_arn(account, &path, &name);
+                self.authorize(actor, "iam:CreatePolicy", &arn)?;
+                let id = UniqueId::generate(UniqueIdKind::Policy);
+                let mut tx = self.pool.begin().await?;
+                let row = store::policies::insert_policy(
+                    &mut *tx,
+                    id.as_str(),
+                    account.as_str(),
+                    (name.as_str(), path.as_str(), &arn),
+                    &description,
+                )
+                .await
+                .map_err(|e| match store::unique_violation(&e) {
+                    Some("policies_account_name_key" | "policies_arn_key") => IamError::EntityAlreadyExists(format!(
+                        "A policy called {name} already exists. Duplicate names are not allowed."
+                    )),
+                    _ => e.into(),
+                })?;
+                store::policies::insert_policy_version(&mut *tx, id.as_str(), "v1", input.document.trim()).await?;
+                tx.commit().await?;
+                tracing::info!(policy = %arn, "policy created");
+                Ok(to_policy(row, 0))
+            }
+            (_, _, _, Some(doc_error)) if errors.is_empty() => Err(doc_error),
+            (_, _, _, doc_error) => {
+                if let Some(IamError::MalformedPolicyDocument(m)) = doc_error {
+                    errors.push(FieldError::new("policyDocument", m));
+                }
+                Err(IamError::Validation(errors))
+            }
+        }
+    }
+
+    /// GetPolicy with its versions and attachments; AWS-managed policies have their one version.
+    pub async fn get_policy(&self, actor: &Actor, arn: &str) -> Result<PolicyDetail, IamError> {
+        let arn = arn.trim();
+        self.authorize(actor, "iam:GetPolicy", arn)?;
+        let account = actor.account_id().as_str();
+        let attached_to: Vec<(String, String)> = store::policies::list_policy_attachments(&self.pool, account, arn)
+            .await?
+            .into_iter()
+            .map(|a| (a.kind, a.name))
+            .collect();
+        if let Some((_, json)) = AWS_MANAGED.iter().find(|(a, _)| *a == arn) {
+            let version = PolicyVersion {
+                version_id: "v1".into(),
+                is_default: true,
+                document: (*json).to_owned(),
+                created_at: None,
+            };
+            return Ok(PolicyDetail {
+                policy: aws_policy(arn, attached_to.len() as i64),
+                versions: vec![version],
+                attached_to,
+            });
+        }
+        let mut conn = self.pool.acquire().await?;
+        let row = store::policies::find_policy_for_update(&mut *conn, account, arn)
+            .await?
+            .ok_or_else(|| no_such_policy(arn))?;
+        let versions = store::policies::list_policy_versions(&mut *conn, &row.policy_id)
+            .await?
+            .into_iter()
+            .map(|v| PolicyVersion {
+                is_default: v.version_id == row.default_version_id,
+                version_id: v.version_id,
+                document: v.document,
+                created_at: Some(v.created_at),
+            })
+            .collect();
+        Ok(PolicyDetail { policy: to_policy(row, attached_to.len() as i64), versions, attached_to })
+    }
+
+    /// CreatePolicyVersion (at most five are kept; the console's "Edit" sets the new one default).
+    pub async fn create_policy_version(
+        &self,
+        actor: &Actor,
+        arn: &str,
+        document: &str,
+        set_as_default: bool,
+    ) -> Result<String, IamError> {
+        check_document(document)?;
+        let mut tx = self.pool.begin().await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:CreatePolicyVersion").await?;
+        let versions = store::policies::list_policy_versions(&mut *tx, &policy.policy_id).await?;
+        if versions.len() >= MAX_POLICY_VERSIONS {
+            return Err(IamError::LimitExceeded(format!(
+                "A managed policy can have up to {MAX_POLICY_VERSIONS} versions. Before you create a new version, you must delete an existing version."
+            )));
+        }
+        let n = store::policies::update_policy_next_version(&mut *tx, &policy.policy_id).await?;
+        let version_id = format!("v{n}");
+        store::policies::insert_policy_version(&mut *tx, &policy.policy_id, &version_id, document.trim()).await?;
+        if set_as_default {
+            store::policies::update_policy_default_version(&mut *tx, &policy.policy_id, &version_id).await?;
+        }
+        tx.commit().await?;
+        Ok(version_id)
+    }
+
+    pub async fn set_default_policy_version(&self, actor: &Actor, arn: &str, version_id: &str) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:SetDefaultPolicyVersion").await?;
+        let versions = store::policies::list_policy_versions(&mut *tx, &policy.policy_id).await?;
+        if !versions.iter().any(|v| v.version_id == version_id) {
+            return Err(IamError::NoSuchEntity(format!("Policy {} version {version_id} does not exist.", policy.arn)));
+        }
+        store::policies::update_policy_default_version(&mut *tx, &policy.policy_id, version_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_policy_version(&self, actor: &Actor, arn: &str, version_id: &str) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:DeletePolicyVersion").await?;
+        if policy.default_version_id == version_id {
+            return Err(IamError::DeleteConflict("Cannot delete the default version of a policy.".into()));
+        }
+        if !store::policies::delete_policy_version(&mut *tx, &policy.policy_id, version_id).await? {
+            return Err(IamError::NoSuchEntity(format!("Policy {} version {version_id} does not exist.", policy.arn)));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// DeletePolicy. `strict` is IAM's API (DeleteConflict while attached); the console detaches
+    /// it from every user and group first, in the same transaction.
+    pub async fn delete_policy(&self, actor: &Actor, arn: &str, strict: bool) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:DeletePolicy").await?;
+        let attached = store::policies::list_policy_attachments(&mut *tx, &policy.account_id, &policy.arn).await?;
+        if !attached.is_empty() {
+            if strict {
+                return Err(IamError::DeleteConflict("Cannot delete a policy attached to entities.".into()));
+            }
+            for a in &attached {
+                let target = match a.kind.as_str() {
+                    "user" => PolicyTarget::User(a.name.clone()),
+                    _ => PolicyTarget::Group(a.name.clone()),
+                };
+                let target = self.lock_target(&mut tx, actor, &target).await?;
+                self.authorize(actor, &target.action("Detach"), &target.arn)?;
+                let (u, g) = target.ids();
+                store::policies::delete_policy_attachment(&mut *tx, &policy.arn, u, g).await?;
+            }
+        }
+        store::policies::delete_policy(&mut *tx, &policy.policy_id).await?;
+        tx.commit().await?;
+        tracing::info!(policy = %policy.arn, "policy deleted");
+        Ok(())
+    }
+
+    /// AttachUserPolicy / AttachGroupPolicy; attaching twice changes nothing, as in IAM.
+    pub async fn attach_policy(&self, actor: &Actor, target: &PolicyTarget, arn: &str) -> Result<(), IamError> {
+        let arn = arn.trim();
+        let mut tx = self.pool.begin().await?;
+        let target = self.lock_target(&mut tx, actor, target).await?;
+        self.authorize(actor, &target.action("Attach"), &target.arn)?;
+        // The policy's row lock keeps a concurrent DeletePolicy from missing this attachment.
+        let exists = AWS_MANAGED.iter().any(|(a, _)| *a == arn)
+            || store::policies::find_policy_for_update(&mut *tx, actor.account_id().as_str(), arn).await?.is_some();
+        if !exists {
+            return Err(no_such_policy(arn));
+        }
+        let (u, g) = target.ids();
+        let attached = store::policies::list_attached_policy_arns(&mut *tx, u, g).await?;
+        if attached.iter().any(|a| a == arn) {
+            return Ok(());
+        }
+        if attached.len() >= MAX_ATTACHED_POLICIES {
+            return Err(IamError::LimitExceeded(format!(
+                "Cannot exceed quota for PoliciesPer{}: {MAX_ATTACHED_POLICIES}",
+                target.kind()
+            )));
+        }
+        store::policies::insert_policy_attachment(&mut *tx, actor.account_id().as_str(), arn, u, g).await?;
+        tx.commit().await?;
+        tracing::info!(policy = %arn, target = %target.arn, "policy attached");
+        Ok(())
+    }
+
+    pub async fn detach_policy(&self, actor: &Actor, target: &PolicyTarget, arn: &str) -> Result<(), IamError> {
+        let arn = arn.trim();
+        let mut tx = self.pool.begin().await?;
+        let target = self.lock_target(&mut tx, actor, target).await?;
+        self.authorize(actor, &target.action("Detach"), &target.arn)?;
+        let (u, g) = target.ids();
+        if !store::policies::delete_policy_attachment(&mut *tx, arn, u, g).await? {
+            return Err(IamError::NoSuchEntity(format!("Policy {arn} was not found.")));
+        }
+        tx.commit().await?;
+        tracing::info!(policy = %arn, target = %target.arn, "policy detached");
+        Ok(())
+    }
+
+    /// ListAttachedUserPolicies / ListAttachedGroupPolicies: `(name, arn)` in attachment order.
+    pub async fn list_attached_policies(
+        &self,
+        actor: &Actor,
+        target: &PolicyTarget,
+    ) -> Result<Vec<(String, String)>, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let target = self.lock_target(&mut conn, actor, target).await?;
+        self.authorize(actor, &format!("iam:ListAttached{}Policies", target.kind()), &target.arn)?;
+        let (u, g) = target.ids();
+        let arns = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
+        Ok(arns.into_iter().map(|a| (aws_managed_name(&a).to_owned(), a)).collect())
+    }
+
+    /// PutUserPolicy / PutGroupPolicy: adds or replaces the inline policy of that name.
+    pub async fn put_inline_policy(
+        &self,
+        actor: &Actor,
+        target: &PolicyTarget,
+        policy_name: &str,
+        document: &str,
+    ) -> Result<(), IamError> {
+        let name = PolicyName::parse(policy_name.trim());
+        let doc = parse_policy(document);
+        let (name, _) = match (name, doc) {
+            (Ok(n), Ok(d)) => (n, d),
+            (Ok(_), Err(e)) => return Err(e),
+            (Err(n), d) => {
+                let mut errors = n.field_errors().to_vec();
+                if let Err(IamError::MalformedPolicyDocument(m)) = d {
+                    errors.push(FieldError::new("policyDocument", m));
+                }
+                return Err(IamError::Validation(errors));
+            }
+        };
+        let mut tx = self.pool.begin().await?;
+        let target = self.lock_target(&mut tx, actor, target).await?;
+        self.authorize(actor, &target.action("Put"), &target.arn)?;
+        let (u, g) = target.ids();
+        let existing = store::policies::list_inline_policies(&mut *tx, u, g).await?;
+        let size = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+        let total: usize = existing
+            .iter()
+            .filter(|p| !p.policy_name.eq_ignore_ascii_case(name.as_str()))
+            .map(|p| size(&p.document))
+            .sum::<usize>()
+            + size(document);
+        let limit = if target.is_user { MAX_USER_INLINE_CHARS } else { MAX_GROUP_INLINE_CHARS };
+        if total > limit {
+            return Err(IamError::LimitExceeded(format!(
+                "Maximum policy size of {limit} bytes exceeded for {} {}",
+                target.kind().to_lowercase(),
+                target.name
+            )));
+        }
+        store::policies::delete_inline_policy(&mut *tx, u, g, name.as_str()).await?;
+        store::policies::insert_inline_policy(
+            &mut *tx,
+            actor.account_id().as_str(),
+            (u, g),
+            name.as_str(),
+            document.trim(),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(policy = %name, target = %target.arn, "inline policy put");
+        Ok(())
+    }
+
+    /// ListUserPolicies / ListGroupPolicies, with each document (GetUserPolicy's answer).
+    pub async fn list_inline_policies(
+        &self,
+        actor: &Actor,
+        target: &PolicyTarget,
+    ) -> Result<Vec<InlinePolicy>, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let target = self.lock_target(&mut conn, actor, target).await?;
+        self.authorize(actor, &target.action("List").replace("Policy", "Policies"), &target.arn)?;
+        let (u, g) = target.ids();
+        Ok(store::policies::list_inline_policies(&mut *conn, u, g)
+            .await?
+            .into_iter()
+            .map(|r| InlinePolicy { policy_name: r.policy_name, document: r.document })
+            .collect())
+    }
+
+    pub async fn delete_inline_policy(
+        &self,
+        actor: &Actor,
+        target: &PolicyTarget,
+        policy_name: &str,
+    ) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let target = self.lock_target(&mut tx, actor, target).await?;
+        self.authorize(actor, &target.action("Delete"), &target.arn)?;
+        let (u, g) = target.ids();
+        if !store::policies::delete_inline_policy(&mut *tx, u, g, policy_name.trim()).await? {
+            return Err(IamError::NoSuchEntity(format!(
+                "The {} policy with name {} cannot be found.",
+                target.kind().to_lowercase(),
+                policy_name.trim()
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// For DeleteUser / DeleteGroup: removes every attached and inline policy of a locked target,
+    /// or (strict) refuses with IAM's DeleteConflict while any remains.
+    pub(crate) async fn clear_target_policies(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        target: &PolicyTarget,
+        strict: bool,
+    ) -> Result<(), IamError> {
+        let target = self.lock_target(&mut *conn, actor, target).await?;
+        let (u, g) = target.ids();
+        let attached = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
+        if !attached.is_empty() {
+            if strict {
+                return Err(IamError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
+            }
+            self.authorize(actor, &target.action("Detach"), &target.arn)?;
+            for arn in &attached {
+                store::policies::delete_policy_attachment(&mut *conn, arn, u, g).await?;
+            }
+        }
+        let inline = store::policies::list_inline_policies(&mut *conn, u, g).await?;
+        if !inline.is_empty() {
+            if strict {
+                return Err(IamError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
+            }
+            self.authorize(actor, &target.action("Delete"), &target.arn)?;
+            for p in &inline {
+                store::policies::delete_inline_policy(&mut *conn, u, g, &p.policy_name).await?;
+            }
+        }
+        Ok(())
+    }
+}
