@@ -13,6 +13,16 @@ pub struct PrincipalDto {
     /// Days until the console password expires, shown as a banner in the last 15 days.
     #[serde(default)]
     pub password_expires_in_days: Option<i64>,
+    /// What the console may offer (see `ssr::console_capabilities`): `users`, `create-user`,
+    /// `groups`, `create-group`, `policies`, `create-policy`, `account`, `simulate`.
+    #[serde(default)]
+    pub can: Vec<String>,
+}
+
+impl PrincipalDto {
+    pub fn can(&self, what: &str) -> bool {
+        self.can.iter().any(|c| c == what)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +121,15 @@ pub struct UserDetailDto {
     pub tags: Vec<(String, String)>,
     /// Failed sign-ins counted against the user, described for people; `None` when there are none.
     pub sign_in_lock: Option<String>,
+    /// What the viewer may do to this user (see `ssr::entity_capabilities`).
+    #[serde(default)]
+    pub can: Vec<String>,
+}
+
+impl UserDetailDto {
+    pub fn can(&self, what: &str) -> bool {
+        self.can.iter().any(|c| c == what)
+    }
 }
 
 /// What the page for changing one's own password needs.
@@ -186,4 +205,65 @@ pub struct GroupDto {
 pub struct GroupDetailDto {
     pub group: GroupDto,
     pub members: Vec<String>,
+    /// What the viewer may do to this group (see `ssr::entity_capabilities`).
+    #[serde(default)]
+    pub can: Vec<String>,
+}
+
+impl GroupDetailDto {
+    pub fn can(&self, what: &str) -> bool {
+        self.can.iter().any(|c| c == what)
+    }
+}
+
+/// A managed policy as the policies list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyDto {
+    pub policy_name: String,
+    pub arn: String,
+    pub path: String,
+    pub aws_managed: bool,
+    pub description: String,
+    pub default_version_id: String,
+    pub attachment_count: i64,
+    pub updated: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersionDto {
+    pub version_id: String,
+    pub is_default: bool,
+    pub document: String,
+    pub created: String,
+}
+
+/// One policy's page: the policy, its versions (the default's document first shown), and the users
+/// and groups it is attached to (`(kind, name)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyDetailDto {
+    pub policy: PolicyDto,
+    pub versions: Vec<PolicyVersionDto>,
+    pub attached_to: Vec<(String, String)>,
+    /// `edit`, `delete` (customer-managed policies only).
+    pub can: Vec<String>,
+}
+
+/// A user's or group's permissions card: attached managed policies `(name, arn)`, inline policies
+/// `(name, document)`, and the managed policies that could be attached.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionsDto {
+    pub attached: Vec<(String, String)>,
+    pub inline: Vec<(String, String)>,
+    pub attachable: Vec<(String, String)>,
+}
+
+/// One line of the policy simulator's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationDto {
+    pub action: String,
+    pub resource: String,
+    /// `allowed`, `explicitly denied` or `implicitly denied`.
+    pub decision: String,
+    /// `AdministratorAccess · Statement[0]` or `inline:x · Sid NoDeletes`; empty when nothing applied.
+    pub deciding: String,
 }

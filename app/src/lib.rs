@@ -52,6 +52,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/console/users") view=pages::users::UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/groups") view=pages::groups::GroupsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/groups/:name") view=pages::groups::GroupPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/policies") view=pages::policies::PoliciesPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/policies/view") view=pages::policies::PolicyPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/policies/simulate") view=pages::policy_simulator::PolicySimulatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/account") view=pages::account_settings::AccountSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/change-password") view=pages::own_password::ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/security-credentials") view=pages::own_password::SecurityCredentialsPage ssr=SsrMode::Async/>

@@ -96,8 +96,10 @@ impl Engine {
             Principal::User { account_id, user_id, .. } => {
                 let policy = self.find_policy(account_id).await?;
                 let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str()).await?;
+                let by_policy = actor.may("iam:ChangePassword", &actor.arn());
                 let may_change = profile.is_some_and(|p| {
-                    p.password_reset_required
+                    by_policy
+                        || p.password_reset_required
                         || policy.as_ref().is_some_and(|x| x.allow_users_to_change_password)
                         || password_expires_at(policy.as_ref(), p.password_changed_at)
                             .is_some_and(|t| t <= OffsetDateTime::now_utc())

@@ -45,9 +45,9 @@ impl Engine {
     /// Forgets the user's failed sign-ins, lifting any lock. Allowed to whoever may manage the
     /// user's console password.
     pub async fn clear_sign_in_lock(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
-        let user = self.get_user(actor, user_name).await?.user;
-        self.authorize(actor, "iam:UpdateLoginProfile", &user.arn)?;
-        let key = user_throttle_key(actor.account_id(), user.user_name.as_str());
+        let mut conn = self.pool.acquire().await?;
+        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &["iam:UpdateLoginProfile"]).await?;
+        let key = user_throttle_key(actor.account_id(), &user.user_name);
         store::throttle::delete_throttle(&self.pool, &key).await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "sign-in lock cleared");
         Ok(())

@@ -182,12 +182,19 @@ impl Engine {
             }
             return Err(IamError::Validation(errors));
         }
-        let current = self.get_user(actor, user_name).await?.user;
-        self.authorize(actor, "iam:UpdateUser", &current.arn)?;
+        let mut conn = self.pool.acquire().await?;
+        let (row, _) = self.lock_user_for(&mut conn, actor, user_name, &["iam:UpdateUser"]).await?;
+        let current = User {
+            user_id: UniqueId::parse(&row.user_id)?,
+            user_name: UserName::parse(&row.user_name)?,
+            path: IamPath::parse(&row.path)?,
+            arn: String::new(),
+            created_at: row.created_at,
+        };
         let name = name.unwrap_or(current.user_name.clone());
         let path = path.unwrap_or(current.path.clone());
         let account_id = actor.account_id();
-        match store::users::update_user_name_path(&self.pool, account_id, current.user_id.as_str(), &name, &path).await
+        match store::users::update_user_name_path(&mut *conn, account_id, current.user_id.as_str(), &name, &path).await
         {
             Ok(true) => {}
             Ok(false) => return Err(no_such_user(user_name)),

@@ -41,6 +41,7 @@ pub async fn load_page_context(account: Option<String>) -> Result<PageContext, A
             display_name: p.display_name().to_owned(),
             account_id: p.account_id().to_string(),
             password_expires_in_days: expires_in_days,
+            can: crate::ssr::console_capabilities(&p),
         }),
         account: account_dto,
         signin_account,

@@ -26,7 +26,9 @@ pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
     let state = ConsoleState::get()?;
     let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
     let d = state.engine.get_user(&principal, &user_name).await?;
+    let can = crate::ssr::entity_capabilities(&principal, "User", &d.user.arn);
     Ok(UserDetailDto {
+        can,
         user_name: d.user.user_name.to_string(),
         user_id: d.user.user_id.to_string(),
         path: d.user.path.to_string(),

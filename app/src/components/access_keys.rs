@@ -36,6 +36,9 @@ pub fn AccessKeys(
     /// `deleted` after a deletion.
     note: Option<String>,
     flash: Option<Flash>,
+    /// The viewer may list but not change these keys: no buttons.
+    #[prop(optional)]
+    read_only: bool,
 ) -> impl IntoView {
     let create = ServerAction::<CreateAccessKey>::new();
     let status = ServerAction::<SetAccessKeyStatus>::new();
@@ -45,7 +48,7 @@ pub fn AccessKeys(
     let status_error = form_error(status.value(), status.version(), None, "access-keys");
     let page = mfa_page(&user_name);
     let full = keys.len() >= MAX_ACCESS_KEYS;
-    let listing = confirm_delete.is_none();
+    let listing = confirm_delete.is_none() && !read_only;
     let shown_once = new_key.map(|k| {
         let href = csv_href(&k);
         let file = format!("{}_accessKeys.csv", k.access_key_id);

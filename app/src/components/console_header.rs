@@ -28,12 +28,11 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/console">"Lanyard"</a>
             <nav class="topnav">
-                // Administration links only for whom it is allowed (root until policies land).
-                {principal.is_root.then(|| view! {
-                    <a href="/console/users">"Users"</a>
-                    <a href="/console/groups">"Groups"</a>
-                    <a href="/console/account">"Account"</a>
-                })}
+                // Administration links only where the principal's policies allow it.
+                {principal.can("users").then(|| view! { <a href="/console/users">"Users"</a> })}
+                {principal.can("groups").then(|| view! { <a href="/console/groups">"Groups"</a> })}
+                {principal.can("policies").then(|| view! { <a href="/console/policies">"Policies"</a> })}
+                {principal.can("account").then(|| view! { <a href="/console/account">"Account"</a> })}
                 <a href="/console/security-credentials">"My security credentials"</a>
             </nav>
             <div class="who">

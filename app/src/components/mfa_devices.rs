@@ -43,6 +43,9 @@ pub fn MfaDevices(
     /// `added`, `removed` or `resynced` after a change.
     note: Option<String>,
     flash: Option<Flash>,
+    /// The viewer may list but not change these devices: no buttons.
+    #[prop(optional)]
+    read_only: bool,
 ) -> impl IntoView {
     let page = mfa_page(&user_name);
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
@@ -54,7 +57,7 @@ pub fn MfaDevices(
     });
     let empty = devices.is_empty();
     // While a step is open its own buttons are the only ones of their name on the page.
-    let listing = step == MfaStep::List;
+    let listing = step == MfaStep::List && !read_only;
     let rows = devices
         .into_iter()
         .map(|d| {
@@ -97,6 +100,7 @@ pub fn MfaDevices(
         MfaStep::Resync(device) => {
             view! { <ResyncForm user_name=user_name.clone() device flash=flash_for("mfa-resync")/> }.into_any()
         }
+        MfaStep::List if read_only => ().into_any(),
         MfaStep::List => view! {
             <form method="get" action=format!("{page}#mfa")>
                 <input type="hidden" name="mfa" value="assign"/>

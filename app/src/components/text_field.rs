@@ -49,3 +49,45 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A labelled multi-line field (policy documents) with the same error wiring as [`TextField`].
+#[component]
+pub fn TextArea(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    #[prop(into)] field: String,
+    error: Signal<Option<AppError>>,
+    value: Option<String>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
+    let msg_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (msg_id, hint_id, has_hint) = (msg_id.clone(), hint_id.clone(), hint.is_some());
+        move || {
+            let ids: Vec<&str> = [(message.get().is_some(), msg_id.as_str()), (has_hint, hint_id.as_str())]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, id)| id)
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id.clone()
+                name=id
+                rows="12"
+                class="code"
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described
+                spellcheck="false"
+            >{value}</textarea>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=msg_id.clone()>{m}</p> })}
+        </div>
+    }
+}

@@ -38,6 +38,24 @@ pub fn ConsoleHomePage() -> impl IntoView {
 #[component]
 fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl IntoView {
     let is_root = principal.is_root;
+    let links: Vec<(&str, &str, &str)> = [
+        ("users", "/console/users", "browse the account's IAM users by path."),
+        ("groups", "/console/groups", "users who need the same permissions."),
+        ("policies", "/console/policies", "what users and groups may do; try them in the policy simulator."),
+    ]
+    .into_iter()
+    .filter(|(what, _, _)| principal.can(what))
+    .collect();
+    let admin = (!links.is_empty()).then(|| {
+        let items = links
+            .into_iter()
+            .map(|(what, href, text)| {
+                let label = format!("{}{}", what[..1].to_uppercase(), &what[1..]);
+                view! { <p><a href=href>{label}</a>" — "{text}</p> }
+            })
+            .collect_view();
+        view! { <section class="card"><h2>"Identity and access management"</h2>{items}</section> }
+    });
     view! {
         <Title text="Console Home · Lanyard"/>
         <ConsoleHeader principal=principal.clone()/>
@@ -62,11 +80,8 @@ fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl Int
                     </dl>
                 </section>
             })}
+            {admin}
             <Show when=move || is_root>
-                <section class="card">
-                    <h2>"Identity and access management"</h2>
-                    <p><a href="/console/users">"Users"</a>" — browse the account's IAM users by path."</p>
-                </section>
                 <section class="card notice">
                     <h2>"Protect your root user"</h2>
                     <p>"Use the root user only for tasks that require it. Create IAM users for everyday administration."</p>

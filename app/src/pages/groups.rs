@@ -3,11 +3,14 @@
 //! confirmed by typing the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    group_page, load_group, load_groups, load_page_context, user_page, AddGroupMember, CreateGroup, DeleteGroup,
-    RemoveGroupMember,
+    group_page, load_group, load_groups, load_page_context, load_permissions, user_page, AddGroupMember, CreateGroup,
+    DeleteGroup, RemoveGroupMember,
 };
-use crate::components::{follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TextField};
-use crate::dto::{Flash, GroupDetailDto, GroupDto};
+use crate::components::{
+    follow_navigation, form_error, permissions_note, signed_in, ConsoleHeader, FormAlert, Loading, Permissions,
+    TextField,
+};
+use crate::dto::{Flash, GroupDetailDto, GroupDto, PermissionsDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,8 +30,9 @@ pub fn GroupsPage() -> impl IntoView {
                     Err(instead) => return instead,
                 };
                 let deleted = query.read_untracked().get("deleted").is_some();
+                let may_create = principal.can("create-group");
                 let body = match groups.await {
-                    Ok(groups) => view! { <GroupList groups deleted flash=c.flash/> }.into_any(),
+                    Ok(groups) => view! { <GroupList groups deleted may_create flash=c.flash/> }.into_any(),
                     Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
@@ -38,7 +42,7 @@ pub fn GroupsPage() -> impl IntoView {
 }
 
 #[component]
-fn GroupList(groups: Vec<GroupDto>, deleted: bool, flash: Option<Flash>) -> impl IntoView {
+fn GroupList(groups: Vec<GroupDto>, deleted: bool, may_create: bool, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<CreateGroup>::new();
     follow_navigation(action.value());
     let typed = |f: &str| flash.as_ref().filter(|x| x.form == "create-group").and_then(|x| x.value(f));
@@ -74,6 +78,7 @@ fn GroupList(groups: Vec<GroupDto>, deleted: bool, flash: Option<Flash>) -> impl
                 .into_any()
             }}
         </section>
+        {may_create.then(|| view! {
         <section class="card narrow-form">
             <h2>"Create group"</h2>
             <FormAlert error=error/>
@@ -85,6 +90,7 @@ fn GroupList(groups: Vec<GroupDto>, deleted: bool, flash: Option<Flash>) -> impl
                 <button type="submit" class="primary">"Create group"</button>
             </ActionForm>
         </section>
+        })}
     }
 }
 
@@ -95,6 +101,7 @@ pub fn GroupPage() -> impl IntoView {
     let name = move || params.read().get("name").unwrap_or_default();
     let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let group = Resource::new_blocking(name, load_group);
+    let permissions = Resource::new_blocking(name, |n| load_permissions("group".into(), n));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -108,9 +115,12 @@ pub fn GroupPage() -> impl IntoView {
                         .or_else(|| q.get("removed").map(|u| format!("{u} has been removed from the group.")));
                     (q.get("delete").is_some(), note)
                 };
-                let body = match group.await {
-                    Ok(g) => view! { <GroupDetail group=g confirm_delete note flash=c.flash/> }.into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                let permissions_note = permissions_note(&query.read_untracked());
+                let body = match (group.await, permissions.await) {
+                    (Ok(g), Ok(permissions)) => view! {
+                        <GroupDetail group=g permissions permissions_note confirm_delete note flash=c.flash/>
+                    }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
             })}
@@ -121,6 +131,8 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupDetail(
     group: GroupDetailDto,
+    permissions: PermissionsDto,
+    permissions_note: Option<String>,
     confirm_delete: bool,
     note: Option<String>,
     flash: Option<Flash>,
@@ -136,6 +148,9 @@ fn GroupDetail(
     let members_error = form_error(add.value(), add.version(), flash_for("group-members"), "group-members");
     let remove_error = form_error(remove.value(), remove.version(), None, "group-members");
     let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-group"), "delete-group");
+    let (may_add, may_remove, may_delete) = (group.can("add-member"), group.can("remove-member"), group.can("delete"));
+    let can = group.can.clone();
+    let permissions_flash = flash.clone().filter(|f| f.form == "permissions" || f.form == "inline-policy");
     let g = group.group;
     let page = group_page(&g.group_name);
     let empty = group.members.is_empty();
@@ -148,11 +163,13 @@ fn GroupDetail(
                 <tr>
                     <td><a href=user_page(&m)>{m.clone()}</a></td>
                     <td class="actions">
+                        {may_remove.then(|| view! {
                         <ActionForm action=remove attr:class="inline">
                             <input type="hidden" name="group_name" value=group_name/>
                             <input type="hidden" name="user_name" value=m/>
                             <button type="submit" class="secondary">"Remove"</button>
                         </ActionForm>
+                        })}
                     </td>
                 </tr>
             }
@@ -187,6 +204,7 @@ fn GroupDetail(
                 }
                 .into_any()
             }}
+            {may_add.then(|| view! {
             <FormAlert error=members_error/>
             <ActionForm action=add>
                 <input type="hidden" name="group_name" value=for_add/>
@@ -194,7 +212,10 @@ fn GroupDetail(
                     hint="A user may be in at most 10 groups."/>
                 <button type="submit" class="secondary">"Add user"</button>
             </ActionForm>
+            })}
         </section>
+        <Permissions kind="group" name=g.group_name.clone() permissions can note=permissions_note flash=permissions_flash/>
+        {may_delete.then(|| view! {
         <section class="card danger-zone narrow-form">
             <h2>"Delete group"</h2>
             {if confirm_delete || delete_error.get_untracked().is_some() {
@@ -219,5 +240,6 @@ fn GroupDetail(
                 .into_any()
             }}
         </section>
+        })}
     }
 }

@@ -6,6 +6,8 @@ pub mod create_user;
 pub mod groups;
 pub mod not_found;
 pub mod own_password;
+pub mod policies;
+pub mod policy_simulator;
 pub mod root_recovery;
 pub mod signin;
 pub mod user_detail;

@@ -111,7 +111,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                         <AccessKeys user_name=None keys new_key root_self confirm_delete note=keys_note flash=keys_flash/>
                     }
                     .into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => not_allowed(error, "access keys"),
                 };
                 let mfa_flash = c.flash.clone().filter(|f| f.form.starts_with("mfa-"));
                 let mfa = match (devices.await, enrolment.await) {
@@ -119,7 +119,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                         <MfaDevices user_name=None devices step enrolment note flash=mfa_flash/>
                     }
                     .into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => not_allowed(error, "MFA devices"),
                 };
                 let password = match rules.await {
                     Ok(r) if r.may_change => view! { <ChangePasswordForm rules=r flash=c.flash/> }.into_any(),
@@ -147,5 +147,19 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// A credential card the principal's policies do not cover says so instead of failing the page.
+fn not_allowed(error: crate::error::AppError, what: &'static str) -> AnyView {
+    if error.code == "AccessDenied" {
+        view! {
+            <section class="card">
+                <p data-testid="credentials-not-allowed">{format!("Your permissions do not let you manage your own {what}. Ask an administrator.")}</p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! { <PageError error/> }.into_any()
     }
 }

@@ -3,15 +3,18 @@
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_page_context, load_user, load_user_groups, load_user_password_rules,
-    start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser,
-    DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
+    load_access_keys, load_mfa_devices, load_page_context, load_permissions, load_user, load_user_groups,
+    load_user_password_rules, start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags,
+    ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, signed_in, AccessKeys, ConsoleHeader, CopyButton, FormAlert, Loading, MfaDevices,
-    MfaStep, PasswordChecklist, PasswordInput, TagEditor, TextField,
+    follow_navigation, form_error, permissions_note, signed_in, AccessKeys, ConsoleHeader, CopyButton, FormAlert,
+    Loading, MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, TagEditor, TextField,
 };
-use crate::dto::{AccessKeyDto, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, UserDetailDto};
+use crate::dto::{
+    AccessKeyDto, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, PermissionsDto, UserDetailDto,
+};
+use crate::error::AppError;
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -44,6 +47,7 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let keys = Resource::new_blocking(move || Some(name.get()), load_access_keys);
     let groups = Resource::new_blocking(move || name.get(), load_user_groups);
     let new_key = Resource::new_blocking(move || Some(name.get()), take_new_access_key);
+    let permissions = Resource::new_blocking(move || name.get(), |n| load_permissions("user".into(), n));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -63,20 +67,25 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                     };
                     (MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"), keys_query)
                 };
+                // Cards the viewer may not list are left out; any other failure fails the page.
                 let keys_card = match (keys.await, new_key.await) {
-                    (Ok(keys), Ok(new_key)) => Ok(KeysCard { keys, new_key, query: keys_query }),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
+                    (Ok(keys), Ok(new_key)) => Ok(Some(KeysCard { keys, new_key, query: keys_query })),
+                    (Err(e), _) | (_, Err(e)) => unless_denied(e),
                 };
                 let mfa = match (devices.await, enrolment.await) {
-                    (Ok(devices), Ok(enrolment)) => Ok(MfaCard { devices, enrolment, step, note }),
-                    (Err(e), _) | (_, Err(e)) => Err(e),
+                    (Ok(devices), Ok(enrolment)) => Ok(Some(MfaCard { devices, enrolment, step, note })),
+                    (Err(e), _) | (_, Err(e)) => unless_denied(e),
                 };
-                let body = match (user.await, mfa, keys_card, groups.await) {
-                    (Ok(u), Ok(mfa), Ok(keys), Ok(groups)) => view! {
-                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys groups/>
+                let groups = groups.await.map(Some).or_else(unless_denied);
+                let permissions_note = permissions_note(&query.read_untracked());
+                let body = match (user.await, mfa, keys_card, groups, permissions.await) {
+                    (Ok(u), Ok(mfa), Ok(keys), Ok(groups), Ok(permissions)) => view! {
+                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys groups
+                            permissions permissions_note/>
                     }
                     .into_any(),
-                    (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
+                    (Err(e), _, _, _, _) | (_, Err(e), _, _, _) | (_, _, Err(e), _, _) | (_, _, _, Err(e), _)
+                    | (_, _, _, _, Err(e)) => {
                         view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any()
                     }
                 };
@@ -87,6 +96,15 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+    }
+}
+
+/// A card's data the viewer may not see is no card at all.
+fn unless_denied<T>(e: AppError) -> Result<Option<T>, AppError> {
+    if e.code == "AccessDenied" {
+        Ok(None)
+    } else {
+        Err(e)
     }
 }
 
@@ -119,10 +137,15 @@ fn UserDetail(
     manage_console: bool,
     generated: Option<String>,
     rules: Vec<PasswordRule>,
-    mfa: MfaCard,
-    keys: KeysCard,
-    groups: Vec<GroupDto>,
+    mfa: Option<MfaCard>,
+    keys: Option<KeysCard>,
+    groups: Option<Vec<GroupDto>>,
+    permissions: PermissionsDto,
+    permissions_note: Option<String>,
 ) -> impl IntoView {
+    let may = |what: &str| user.can(what);
+    let can = user.can.clone();
+    let permissions_flash = flash.clone().filter(|f| f.form == "permissions" || f.form == "inline-policy");
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
     let keys_flash = flash_for("access-keys");
@@ -131,17 +154,28 @@ fn UserDetail(
         <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › "{user.user_name.clone()}</p>
         <h1>{user.user_name.clone()}</h1>
         <Summary user=user.clone()/>
-        <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
-            generated rules flash=flash_for("console-access")/>
-        <MfaDevices user_name=Some(user.user_name.clone()) devices=mfa.devices step=mfa.step
-            enrolment=mfa.enrolment note=mfa.note flash=mfa_flash/>
-        <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
-            confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash/>
-        <UserGroups groups/>
-        <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
-        <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/>
-        <RenameMove user=user.clone() flash=flash_for("update-user")/>
-        <Delete user_name=user.user_name.clone() confirm=confirm_delete flash=flash_for("delete-user")/>
+        {may("console-access").then(|| view! {
+            <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
+                generated rules flash=flash_for("console-access")/>
+        })}
+        {mfa.map(|mfa| view! {
+            <MfaDevices user_name=Some(user.user_name.clone()) devices=mfa.devices step=mfa.step
+                enrolment=mfa.enrolment note=mfa.note flash=mfa_flash read_only=!may("change-mfa")/>
+        })}
+        {keys.map(|keys| view! {
+            <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
+                confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash read_only=!may("change-keys")/>
+        })}
+        {groups.map(|groups| view! { <UserGroups groups/> })}
+        <Permissions kind="user" name=user.user_name.clone() permissions can note=permissions_note flash=permissions_flash/>
+        {may("unlock").then(|| view! {
+            <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
+        })}
+        {may("tag").then(|| view! { <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/> })}
+        {may("update").then(|| view! { <RenameMove user=user.clone() flash=flash_for("update-user")/> })}
+        {may("delete").then(|| view! {
+            <Delete user_name=user.user_name.clone() confirm=confirm_delete flash=flash_for("delete-user")/>
+        })}
     }
 }
 

@@ -82,6 +82,7 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(signed_in) => signed_in,
                     Err(instead) => return instead,
                 };
+                let may_create = principal.can("create-user");
                 let body = match data.await {
                     Ok(d) => view! { <UsersView data=d params=params()/> }.into_any(),
                     Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
@@ -92,7 +93,7 @@ pub fn UsersPage() -> impl IntoView {
                         <p class="crumbs"><a href="/console">"Console Home"</a>" › Users"</p>
                         <div class="title-row">
                             <h1>"Users"</h1>
-                            <a class="button primary-link" href="/console/users/new">"Create user"</a>
+                            {may_create.then(|| view! { <a class="button primary-link" href="/console/users/new">"Create user"</a> })}
                         </div>
                         {body}
                     </main>

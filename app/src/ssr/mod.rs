@@ -1,9 +1,11 @@
 //! Server-only helpers for server functions: the console's state, the session, plain-form posts.
 
+mod capabilities;
 mod console_state;
 mod form_post;
 mod session;
 
+pub use capabilities::{console_capabilities, entity_capabilities};
 pub use console_state::{client_addr, ClientAddr, ConsoleState};
 pub use form_post::{finish, is_plain_form_post, take_flash};
 pub use session::{

@@ -1,0 +1,161 @@
+//! The `Permissions` card of a user's or group's page: attached managed policies (`Detach`),
+//! `Attach policy` from the managed ones, inline policies with their documents (`Delete`), and
+//! `Create inline policy`. Only the controls the viewer may use are shown.
+
+use crate::api::{policy_page, AttachPolicy, DeleteInlinePolicy, DetachPolicy, PutInlinePolicy};
+use crate::components::{follow_navigation, form_error, FormAlert, TextArea, TextField};
+use crate::dto::{Flash, PermissionsDto};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn Permissions(
+    /// `user` or `group`.
+    #[prop(into)]
+    kind: String,
+    #[prop(into)] name: String,
+    permissions: PermissionsDto,
+    /// What the viewer may do here: `attach`, `detach`, `put-inline`, `delete-inline`.
+    can: Vec<String>,
+    note: Option<String>,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let may = |what: &str| can.iter().any(|c| c == what);
+    let (may_attach, may_detach, may_put, may_delete) =
+        (may("attach"), may("detach"), may("put-inline"), may("delete-inline"));
+    let attach = ServerAction::<AttachPolicy>::new();
+    let detach = ServerAction::<DetachPolicy>::new();
+    let put = ServerAction::<PutInlinePolicy>::new();
+    let delete = ServerAction::<DeleteInlinePolicy>::new();
+    follow_navigation(attach.value());
+    follow_navigation(detach.value());
+    follow_navigation(put.value());
+    follow_navigation(delete.value());
+    let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
+    let inline_flash = flash_for("inline-policy");
+    let (typed_name, typed_doc) = (
+        inline_flash.as_ref().and_then(|x| x.value("policy_name")),
+        inline_flash.as_ref().and_then(|x| x.value("policy_document")),
+    );
+    let attach_error = form_error(attach.value(), attach.version(), flash_for("permissions"), "permissions");
+    let detach_error = form_error(detach.value(), detach.version(), None, "permissions");
+    let delete_error = form_error(delete.value(), delete.version(), None, "permissions");
+    let put_error = form_error(put.value(), put.version(), flash_for("inline-policy"), "inline-policy");
+    let hidden = {
+        let (kind, name) = (kind.clone(), name.clone());
+        move || {
+            view! {
+                <input type="hidden" name="kind" value=kind.clone()/>
+                <input type="hidden" name="name" value=name.clone()/>
+            }
+        }
+    };
+    let attached_rows = permissions
+        .attached
+        .iter()
+        .map(|(policy, arn)| {
+            let arn = arn.clone();
+            let hidden = hidden.clone();
+            view! {
+                <tr>
+                    <td><a href=policy_page(&arn)>{policy.clone()}</a></td>
+                    <td>"Attached directly"</td>
+                    <td class="actions">
+                        {may_detach.then(|| view! {
+                            <ActionForm action=detach attr:class="inline">
+                                {hidden()}
+                                <input type="hidden" name="policy_arn" value=arn.clone()/>
+                                <button type="submit" class="secondary">"Detach"</button>
+                            </ActionForm>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let inline_rows = permissions
+        .inline
+        .iter()
+        .map(|(policy, document)| {
+            let hidden = hidden.clone();
+            let policy = policy.clone();
+            view! {
+                <tr>
+                    <td>{policy.clone()}</td>
+                    <td><pre class="policy-document">{document.clone()}</pre></td>
+                    <td class="actions">
+                        {may_delete.then(|| view! {
+                            <ActionForm action=delete attr:class="inline">
+                                {hidden()}
+                                <input type="hidden" name="policy_name" value=policy.clone()/>
+                                <button type="submit" class="secondary">"Delete"</button>
+                            </ActionForm>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let options = permissions
+        .attachable
+        .iter()
+        .map(|(policy, arn)| view! { <option value=arn.clone()>{policy.clone()}</option> })
+        .collect_view();
+    let can_attach_any = may_attach && !permissions.attachable.is_empty();
+    let no_policies = permissions.attached.is_empty() && permissions.inline.is_empty();
+    view! {
+        <section class="card narrow-form" id="permissions">
+            <h2>"Permissions policies"</h2>
+            {note.map(|n| view! { <p class="once" role="status">{n}</p> })}
+            <FormAlert error=detach_error/>
+            <FormAlert error=delete_error/>
+            {no_policies.then(|| view! { <p data-testid="no-policies">"No policies. Without one, nothing is allowed."</p> })}
+            {(!permissions.attached.is_empty()).then(|| view! {
+                <table class="list" data-testid="attached-policies">
+                    <thead><tr><th>"Policy name"</th><th>"Attached"</th><th></th></tr></thead>
+                    <tbody>{attached_rows}</tbody>
+                </table>
+            })}
+            {(!permissions.inline.is_empty()).then(|| view! {
+                <table class="list" data-testid="inline-policies">
+                    <thead><tr><th>"Inline policy"</th><th>"Document"</th><th></th></tr></thead>
+                    <tbody>{inline_rows}</tbody>
+                </table>
+            })}
+            {can_attach_any.then({ let hidden = hidden.clone(); move || view! {
+                <FormAlert error=attach_error/>
+                <ActionForm action=attach>
+                    {hidden()}
+                    <div class="field">
+                        <label for="policy_arn">"Policy"</label>
+                        <select id="policy_arn" name="policy_arn">{options}</select>
+                    </div>
+                    <button type="submit" class="secondary">"Attach policy"</button>
+                </ActionForm>
+            }})}
+            {may_put.then(|| view! {
+                <details open=put_error.get_untracked().is_some()>
+                    <summary>"Create inline policy"</summary>
+                    <FormAlert error=put_error/>
+                    <ActionForm action=put>
+                        {hidden()}
+                        <TextField id="policy_name" label="Policy name" field="policyName" error=put_error
+                            value=typed_name/>
+                        <TextArea id="policy_document" label="Policy document" field="policyDocument" error=put_error
+                            value=typed_doc hint="JSON, as IAM writes it: Version, Statement with Effect, Action, Resource."/>
+                        <button type="submit" class="secondary">"Create inline policy"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+/// What the address says just happened to the card (`?attached=…` and friends).
+pub fn permissions_note(q: &leptos_router::params::ParamsMap) -> Option<String> {
+    q.get("attached")
+        .map(|p| format!("{p} has been attached."))
+        .or_else(|| q.get("detached").map(|p| format!("{p} has been detached.")))
+        .or_else(|| q.get("inline").map(|p| format!("The inline policy {p} has been saved.")))
+        .or_else(|| q.get("inline-deleted").map(|p| format!("The inline policy {p} has been deleted.")))
+}

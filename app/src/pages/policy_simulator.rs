@@ -1,0 +1,102 @@
+//! `/console/policies/simulate`: choose a user, actions and a resource (and whether the session
+//! used MFA); see each action allowed, explicitly denied or implicitly denied, with the statement
+//! that decided. A plain GET form, so a simulation is a shareable address.
+
+use crate::api::{load_page_context, simulate_policy};
+use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading};
+use crate::dto::SimulationDto;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn PolicySimulatorPage() -> impl IntoView {
+    let query = use_query_map();
+    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
+    let asked = move || {
+        let q = query.read();
+        (
+            q.get("user").unwrap_or_default(),
+            q.get("actions").unwrap_or_default(),
+            q.get("resource").filter(|r| !r.trim().is_empty()).unwrap_or_else(|| "*".into()),
+            q.get("mfa").is_some(),
+        )
+    };
+    let results = Resource::new_blocking(asked, |(u, a, r, m)| simulate_policy(u, a, r, m));
+    view! {
+        <Title text="Policy simulator · Lanyard"/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let (principal, _) = match signed_in(ctx.await) {
+                    Ok(signed_in) => signed_in,
+                    Err(instead) => return instead,
+                };
+                let (user, actions, resource, mfa) = asked();
+                let answer = match results.await {
+                    Ok(rows) if rows.is_empty() => ().into_any(),
+                    Ok(rows) => view! { <Results rows/> }.into_any(),
+                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                };
+                view! {
+                    <ConsoleHeader principal/>
+                    <main class="page">
+                        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/policies">"Policies"</a>" › Policy simulator"</p>
+                        <h1>"Policy simulator"</h1>
+                        <section class="card narrow-form">
+                            <form method="get" action="/console/policies/simulate">
+                                <div class="field">
+                                    <label for="user">"User name"</label>
+                                    <input id="user" name="user" type="text" value=user spellcheck="false"/>
+                                </div>
+                                <div class="field">
+                                    <label for="actions">"Actions"</label>
+                                    <textarea id="actions" name="actions" rows="4" class="code" spellcheck="false">{actions}</textarea>
+                                    <p class="hint">"One or more, separated by spaces, commas or lines: iam:CreateUser iam:ListUsers"</p>
+                                </div>
+                                <div class="field">
+                                    <label for="resource">"Resource"</label>
+                                    <input id="resource" name="resource" type="text" value=resource spellcheck="false"/>
+                                    <p class="hint">"An ARN such as arn:aws:iam::123456789012:user/alice, or * for any."</p>
+                                </div>
+                                <div class="field check">
+                                    <input id="mfa" name="mfa" type="checkbox" value="1" checked=mfa/>
+                                    <label for="mfa">"Signed in with MFA"</label>
+                                </div>
+                                <button type="submit" class="primary">"Run simulation"</button>
+                            </form>
+                        </section>
+                        {answer}
+                    </main>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Results(rows: Vec<SimulationDto>) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let class = if r.decision == "allowed" { "decision allowed" } else { "decision denied" };
+            view! {
+                <tr>
+                    <td><code>{r.action}</code></td>
+                    <td><code>{r.resource}</code></td>
+                    <td class=class>{r.decision}</td>
+                    <td>{r.deciding}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h2>"Results"</h2>
+            <table class="list" data-testid="simulation">
+                <thead><tr><th>"Action"</th><th>"Resource"</th><th>"Decision"</th><th>"Deciding statement"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
