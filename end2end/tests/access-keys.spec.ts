@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { accountHost, rootSignIn } from './demo';
-import { aws, createAccount, lanyard, uniqueEmail } from './cli';
+import { aws, createAccount, fixture, lanyard, uniqueEmail } from './cli';
 
 const ROOT_PASSWORD = 'Keys-Root-Passw0rd!';
 const USER_PASSWORD = 'Keys-User-Passw0rd!';
@@ -19,7 +19,8 @@ async function createKey(page: Page): Promise<{ id: string; secret: string }> {
 test('a user creates an access key in the browser and the aws CLI proves it; deactivated, it stops working', async ({ page }) => {
   const email = uniqueEmail('keys');
   const alias = createAccount('keys', email, ROOT_PASSWORD);
-  lanyard(['user', 'create', '--account', alias, '--name', 'dana', '--path', '/eng/', '--password-stdin'], `${USER_PASSWORD}\n`);
+  lanyard(['user', 'create', '--account', alias, '--name', 'dana', '--path', '/eng/', '--password-stdin',
+    '--inline-policy', `OwnKeys=${fixture('self-service-access-keys.json')}`], `${USER_PASSWORD}\n`);
 
   await page.goto(`${accountHost(alias)}/console`);
   await page.getByLabel('IAM user name').fill('dana');

@@ -38,3 +38,8 @@ export function createAccount(prefix: string, email: string, password: string): 
 export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}@example.com`;
 }
+
+/** The path of a file in `end2end/fixtures` (policy documents, shared with the Rust tests). */
+export function fixture(name: string): string {
+  return require('node:path').join(__dirname, '..', 'fixtures', name);
+}

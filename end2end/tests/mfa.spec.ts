@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from '@playwright/test';
 import { GENERIC_FAILURE, accountHost, rootSignIn, submitRootSignIn } from './demo';
-import { createAccount, lanyard, uniqueEmail } from './cli';
+import { createAccount, fixture, lanyard, uniqueEmail } from './cli';
 import { stepNow, totp } from './totp';
 
 const ROOT_PASSWORD = 'Mfa-Root-Passw0rd!';
@@ -44,12 +44,15 @@ async function assignDevice(page: Page, deviceName: string): Promise<string> {
 test('a user enrols a device, then signs in with a fresh code; a replayed code is refused', async ({ page, browser }) => {
   const email = uniqueEmail('mfa');
   const alias = createAccount('mfa', email, ROOT_PASSWORD);
-  lanyard(['user', 'create', '--account', alias, '--name', 'bob', '--password-stdin'], `${USER_PASSWORD}\n`);
+  // AWS's published policy: without MFA only enrolling a device; with MFA one's own credentials.
+  lanyard(['user', 'create', '--account', alias, '--name', 'bob', '--password-stdin',
+    '--inline-policy', `MySecCreds=${fixture('my-sec-creds-self-manage.json')}`], `${USER_PASSWORD}\n`);
 
   await userSignIn(page, alias, 'bob');
   await expect(page.getByTestId('principal-arn')).toContainText(':user/bob');
   await page.goto(`${accountHost(alias)}/console/security-credentials`);
   await expect(page.getByTestId('mfa-state')).toContainText('No MFA device assigned');
+  await expect(page.getByTestId('credentials-not-allowed')).toContainText('access keys');
   const secret = await assignDevice(page, 'bob-phone');
   await page.getByRole('button', { name: 'Sign out' }).click();
   // Signing out returns to the account's sign-in page; let that navigation finish first.
@@ -65,6 +68,10 @@ test('a user enrols a device, then signs in with a fresh code; a replayed code i
   await page.getByLabel('MFA code').fill(code);
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByTestId('principal-arn')).toContainText(':user/bob');
+  // Signed in with MFA, the same policy lets bob manage his own access keys.
+  await page.goto(`${accountHost(alias)}/console/security-credentials`);
+  await expect(page.getByRole('button', { name: 'Create access key' })).toBeVisible();
+  await expect(page.getByTestId('credentials-not-allowed')).toHaveCount(0);
 
   // Someone who saw that code (and knows the password) cannot use it.
   const thief = await newPage(browser);

@@ -184,6 +184,12 @@ pub enum UserCommand {
         /// Require a new password at the next sign-in.
         #[arg(long)]
         password_reset_required: bool,
+        /// Attach this managed policy (an ARN such as arn:aws:iam::aws:policy/IAMReadOnlyAccess); repeatable.
+        #[arg(long = "attach-policy", value_name = "ARN")]
+        attach_policies: Vec<String>,
+        /// Embed an inline policy read from a JSON file, as NAME=FILE; repeatable.
+        #[arg(long = "inline-policy", value_name = "NAME=FILE")]
+        inline_policies: Vec<String>,
     },
 }
 

@@ -102,7 +102,9 @@ impl Actor {
     pub fn evaluate(&self, action: &str, resource: &str) -> Evaluation {
         match &self.principal {
             Principal::Root { account_id, .. } => {
-                let own = resource.starts_with(&format!("arn:aws:iam::{account_id}:"));
+                // AWS's own managed policies are readable by every account (and never writable).
+                let own = resource.starts_with(&format!("arn:aws:iam::{account_id}:"))
+                    || resource.starts_with("arn:aws:iam::aws:policy/");
                 let decision = if own { Decision::Allowed } else { Decision::ImplicitlyDenied };
                 Evaluation { decision, deciding: None }
             }

@@ -217,10 +217,7 @@ impl Engine {
         if description.chars().count() > 1000 {
             errors.push(FieldError::new("description", "must be at most 1000 characters"));
         }
-        let document = match check_document(&input.document) {
-            Ok(()) => None,
-            Err(e) => Some(e),
-        };
+        let document = check_document(&input.document).err();
         match (name, path, errors.is_empty(), document) {
             (Ok(name), Ok(path), true, None) => {
                 let account = actor.account_id();

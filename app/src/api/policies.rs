@@ -52,6 +52,7 @@ fn pretty(document: &str) -> String {
 }
 
 /// Bounded copies of what was typed, kept for the form after an error.
+#[cfg(feature = "ssr")]
 fn typed(fields: &[(&str, &str)]) -> Vec<(String, String)> {
     fields.iter().map(|(k, v)| ((*k).to_owned(), v.chars().take(7000).collect())).collect()
 }
@@ -202,13 +203,21 @@ pub async fn load_permissions(kind: String, name: String) -> Result<PermissionsD
         e => Err(e),
     };
     let mut dto = PermissionsDto::default();
-    match engine.list_attached_policies(&principal, &t).await {
-        Ok(a) => dto.attached = a,
-        Err(e) => keep(e)?,
-    }
-    match engine.list_inline_policies(&principal, &t).await {
-        Ok(i) => dto.inline = i.into_iter().map(|p| (p.policy_name, pretty(&p.document))).collect(),
-        Err(e) => keep(e)?,
+    let attached = engine.list_attached_policies(&principal, &t).await;
+    let inline = engine.list_inline_policies(&principal, &t).await;
+    match (attached, inline) {
+        // Neither part may be seen: the card is not the viewer's to see.
+        (Err(e @ IamError::AccessDenied(_)), Err(IamError::AccessDenied(_))) => return Err(e.into()),
+        (attached, inline) => {
+            match attached {
+                Ok(a) => dto.attached = a,
+                Err(e) => keep(e)?,
+            }
+            match inline {
+                Ok(i) => dto.inline = i.into_iter().map(|p| (p.policy_name, pretty(&p.document))).collect(),
+                Err(e) => keep(e)?,
+            }
+        }
     }
     match engine.list_policies(&principal, None).await {
         Ok(all) => {

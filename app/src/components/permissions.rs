@@ -21,6 +21,9 @@ pub fn Permissions(
     flash: Option<Flash>,
 ) -> impl IntoView {
     let may = |what: &str| can.iter().any(|c| c == what);
+    if !may("policies") && !may("inline") {
+        return ().into_any();
+    }
     let (may_attach, may_detach, may_put, may_delete) =
         (may("attach"), may("detach"), may("put-inline"), may("delete-inline"));
     let attach = ServerAction::<AttachPolicy>::new();
@@ -149,6 +152,7 @@ pub fn Permissions(
             })}
         </section>
     }
+    .into_any()
 }
 
 /// What the address says just happened to the card (`?attached=…` and friends).

@@ -50,7 +50,7 @@ fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl Int
         let items = links
             .into_iter()
             .map(|(what, href, text)| {
-                let label = format!("{}{}", what[..1].to_uppercase(), &what[1..]);
+                let label = format!("Browse {what}");
                 view! { <p><a href=href>{label}</a>" — "{text}</p> }
             })
             .collect_view();

@@ -116,7 +116,12 @@ pub fn GroupPage() -> impl IntoView {
                     (q.get("delete").is_some(), note)
                 };
                 let permissions_note = permissions_note(&query.read_untracked());
-                let body = match (group.await, permissions.await) {
+                // Permissions the viewer may not list are simply not shown.
+                let permissions = match permissions.await {
+                    Err(e) if e.code == "AccessDenied" => Ok(PermissionsDto::default()),
+                    other => other,
+                };
+                let body = match (group.await, permissions) {
                     (Ok(g), Ok(permissions)) => view! {
                         <GroupDetail group=g permissions permissions_note confirm_delete note flash=c.flash/>
                     }.into_any(),

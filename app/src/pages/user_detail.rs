@@ -78,7 +78,8 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                 };
                 let groups = groups.await.map(Some).or_else(unless_denied);
                 let permissions_note = permissions_note(&query.read_untracked());
-                let body = match (user.await, mfa, keys_card, groups, permissions.await) {
+                let permissions = permissions.await.map(Some).or_else(unless_denied).map(Option::unwrap_or_default);
+                let body = match (user.await, mfa, keys_card, groups, permissions) {
                     (Ok(u), Ok(mfa), Ok(keys), Ok(groups), Ok(permissions)) => view! {
                         <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys groups
                             permissions permissions_note/>

@@ -39,8 +39,27 @@ pub async fn run(cli: Cli) -> CommandResult {
             account::create(&config, email, alias, password_stdin).await
         }
         Command::User {
-            command: UserCommand::Create { account, name, path, password_stdin, password_reset_required },
-        } => user::create(&config, &account, name, path, password_stdin, password_reset_required).await,
+            command:
+                UserCommand::Create {
+                    account,
+                    name,
+                    path,
+                    password_stdin,
+                    password_reset_required,
+                    attach_policies,
+                    inline_policies,
+                },
+        } => {
+            let new = user::NewUserArgs {
+                name,
+                path,
+                password_stdin,
+                password_reset_required,
+                attach_policies,
+                inline_policies,
+            };
+            user::create(&config, &account, new).await
+        }
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {
             demo::seed_users(&config, &account, count, paths).await

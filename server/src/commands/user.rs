@@ -1,17 +1,33 @@
 //! `lanyard user create`: an IAM user, with a console password when one is given on stdin.
 
-use super::{engine, find_account, read_password_stdin, CommandResult};
+use super::{engine, find_account, read_password_stdin, CommandError, CommandResult};
 use crate::config::Config;
+use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::NewUser;
 
-pub async fn create(
-    config: &Config,
-    account: &str,
-    name: String,
-    path: Option<String>,
-    password_stdin: bool,
-    password_reset_required: bool,
-) -> CommandResult {
+/// What `lanyard user create` was given.
+pub struct NewUserArgs {
+    pub name: String,
+    pub path: Option<String>,
+    pub password_stdin: bool,
+    pub password_reset_required: bool,
+    pub attach_policies: Vec<String>,
+    /// `NAME=FILE`
+    pub inline_policies: Vec<String>,
+}
+
+pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> CommandResult {
+    let NewUserArgs { name, path, password_stdin, password_reset_required, attach_policies, inline_policies } = args;
+    // Every policy file is read before anything is written.
+    let mut inline = Vec::new();
+    for spec in &inline_policies {
+        let (policy_name, file) = spec
+            .split_once('=')
+            .ok_or_else(|| CommandError::Usage(format!("--inline-policy {spec}: expected NAME=FILE")))?;
+        let document =
+            std::fs::read_to_string(file).map_err(|e| CommandError::Usage(format!("--inline-policy {spec}: {e}")))?;
+        inline.push((policy_name.to_owned(), document));
+    }
     let password = if password_stdin { Some(read_password_stdin()?) } else { None };
     let engine = engine(config).await?;
     let account = find_account(&engine, account).await?;
@@ -21,6 +37,13 @@ pub async fn create(
     let user = engine
         .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, ..Default::default() })
         .await?;
+    let target = PolicyTarget::User(user.user_name.to_string());
+    for arn in &attach_policies {
+        engine.attach_policy(&root, &target, arn).await?;
+    }
+    for (policy_name, document) in &inline {
+        engine.put_inline_policy(&root, &target, policy_name, document).await?;
+    }
     let out = serde_json::json!({
         "user_id": user.user_id,
         "user_name": user.user_name,

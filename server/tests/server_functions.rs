@@ -1,0 +1,169 @@
+//! Every server function the console registers, called over HTTP by a signed-in IAM user without
+//! any policy, with arguments aimed at another user, a group and a policy of the account (the group
+//! and the policy share the name `Ops`, so one `confirm_name` confirms either deletion).
+
+use axum::body::Body;
+use axum::http::{header, Request};
+use clap::Parser;
+use lanyard_iam::domain::Password;
+use lanyard_iam::usecases::accounts::NewAccount;
+use lanyard_iam::usecases::policies::NewPolicy;
+use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::{Actor, Engine, EngineConfig};
+use lanyard_server::config::Cli;
+use lanyard_server::{router, sessions};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+const HOST: &str = "localhost:3000";
+const ORIGIN: &str = "http://localhost:3000";
+const PASSWORD: &str = "User-Password-1";
+
+/// What any principal may call: signing in and out, the page context, one's own session state,
+/// root recovery (public by design) and the password rules forms display.
+const OPEN_TO_EVERYONE: &[&str] = &[
+    "sign_in",
+    "sign_in_mfa",
+    "mfa_step_pending",
+    "sign_out",
+    "page_context",
+    "forgot_password",
+    "reset_link_usable",
+    "reset_password",
+    "own_password_rules",
+    "user_password_rules",
+    "take_generated_password",
+    "take_new_access_key",
+];
+
+fn post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body.to_owned())).unwrap()
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Privilege escalation through hand-written requests: each server function that acts on the
+/// account refuses an IAM user without policies with AccessDenied, and nothing changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) {
+    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let account = engine
+        .create_account(NewAccount {
+            email: "owner@example.com".into(),
+            alias: Some("demo".into()),
+            password: Password::new("Root-Password-1"),
+        })
+        .await
+        .unwrap();
+    let root = Actor::root(account.account_id.clone(), "owner@example.com");
+    for name in ["nobody", "victim"] {
+        let user = NewUser { user_name: name.into(), password: Some(Password::new(PASSWORD)), ..Default::default() };
+        engine.create_user(&root, user).await.unwrap();
+    }
+    engine.create_group(&root, "Ops", None).await.unwrap();
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let policy = engine
+        .create_policy(&root, NewPolicy { policy_name: "Ops".into(), document: doc.into(), ..Default::default() })
+        .await
+        .unwrap();
+    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
+    let app = router::build(&config, engine.clone(), sessions::store(&pool));
+
+    let sign_in = format!("kind=user&account=demo&user_name=nobody&password={PASSWORD}&from=%2Fsignin%2Fdemo");
+    let res = app.clone().oneshot(post("/api/sign_in", &sign_in, None)).await.unwrap();
+    assert!(res.status().is_success(), "sign-in: {}", res.status());
+    let cookie = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lanyard_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .expect("session cookie");
+
+    let fields: Vec<(&str, String)> = vec![
+        ("user_name", "victim".into()),
+        ("confirm_user_name", "victim".into()),
+        ("new_user_name", "renamed".into()),
+        ("new_path", "/x/".into()),
+        ("path", "/".into()),
+        ("group_name", "Ops".into()),
+        ("confirm_name", "Ops".into()),
+        ("kind", "user".into()),
+        ("name", "nobody".into()),
+        ("arn", policy.arn.clone()),
+        ("policy_arn", "arn:aws:iam::aws:policy/AdministratorAccess".into()),
+        ("policy_name", "Escalate".into()),
+        ("policy_document", doc.into()),
+        ("description", "d".into()),
+        ("version_id", "v1".into()),
+        ("access_key_id", "AKIAAAAAAAAAAAAAAAAA".into()),
+        ("status", "Inactive".into()),
+        ("account_alias", "evil".into()),
+        ("minimum_password_length", "8".into()),
+        ("password_kind", "custom".into()),
+        ("custom_password", "Evil-Passw0rd!!".into()),
+        ("console_access", "on".into()),
+        ("ticket", "x".into()),
+        ("device_name", "d".into()),
+        ("device", "d".into()),
+        ("code1", "123456".into()),
+        ("code2", "234567".into()),
+        ("assign", "true".into()),
+        ("actions", "iam:GetUser".into()),
+        ("resource", "*".into()),
+        ("mfa", "false".into()),
+        ("current_password", PASSWORD.into()),
+        ("new_password", "New-Passw0rd-123".into()),
+        ("confirm_new_password", "New-Passw0rd-123".into()),
+    ];
+    let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
+
+    let mut paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
+    paths.sort_unstable();
+    assert!(paths.len() > 40, "the console's server functions are registered: {paths:?}");
+    let mut checked = 0;
+    for path in paths {
+        let name = path.trim_start_matches("/api/");
+        if OPEN_TO_EVERYONE.contains(&name) {
+            continue;
+        }
+        let res = app.clone().oneshot(post(path, &body, Some(&cookie))).await.unwrap();
+        let status = res.status();
+        let text =
+            String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+        assert!(
+            text.contains("AccessDenied") && text.contains("is not authorized to perform: iam:"),
+            "{name}: expected AccessDenied, got {status} {text}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} server functions checked");
+
+    // Nothing changed: no new user, group member, policy attachment, alias or password.
+    let users = engine.list_users(&root, Default::default()).await.unwrap().users;
+    assert_eq!(users.iter().map(|u| u.user_name.to_string()).collect::<Vec<_>>(), ["nobody", "victim"]);
+    assert!(engine.get_group(&root, "Ops").await.unwrap().members.is_empty());
+    let me = lanyard_iam::usecases::policies::PolicyTarget::User("nobody".into());
+    assert!(engine.list_attached_policies(&root, &me).await.unwrap().is_empty());
+    assert!(engine.list_inline_policies(&root, &me).await.unwrap().is_empty());
+    assert_eq!(engine.get_policy(&root, &policy.arn).await.unwrap().versions.len(), 1);
+    let a =
+        engine.find_account(&lanyard_iam::domain::AccountRef::Id(account.account_id.clone())).await.unwrap().unwrap();
+    assert_eq!(a.alias.map(|x| x.to_string()).as_deref(), Some("demo"));
+}
