@@ -6,6 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Outside the clone, so a fresh clone on the same machine (CI) reuses compiled dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/lanyard/target}"
+# A clean clone per CI run would only pile up incremental caches that are never reused (they filled
+# the disk once); CI compiles the workspace crates from scratch instead.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 
