@@ -2,7 +2,7 @@
 //! entities, edit, delete), the permissions card of users and groups (attach, detach, inline
 //! policies), and the policy simulator.
 
-use crate::dto::{Navigate, PermissionsDto, PolicyDetailDto, PolicyDto, PolicyVersionDto, SimulationDto};
+use crate::dto::{Navigate, PermissionsDto, PolicyDetailDto, PolicyDto, SimulationDto};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -12,6 +12,7 @@ pub fn policy_page(arn: &str) -> String {
 }
 
 /// The page of the user or group (`kind` is `user` or `group`) a permissions card is on.
+#[cfg(feature = "ssr")]
 fn entity_page(kind: &str, name: &str) -> String {
     match kind {
         "group" => crate::api::group_page(name),
@@ -95,6 +96,7 @@ pub async fn create_policy(
 
 #[server(endpoint = "load_policy")]
 pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
+    use crate::dto::PolicyVersionDto;
     use crate::ssr::{current_principal, ConsoleState};
     use lanyard_iam::IamError;
 

@@ -4,6 +4,18 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// `aria-describedby`: the error message while there is one, then the hint (if the field has one).
+fn described_by(
+    message: Signal<Option<String>>,
+    msg_id: String,
+    hint_id: Option<String>,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    move || {
+        let ids: Vec<&str> = message.get().map(|_| msg_id.as_str()).into_iter().chain(hint_id.as_deref()).collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -19,19 +31,7 @@ pub fn TextField(
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
     let msg_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = {
-        let (msg_id, hint_id, has_hint) = (msg_id.clone(), hint_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if message.get().is_some() {
-                ids.push(msg_id.clone());
-            }
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(message, msg_id.clone(), hint.is_some().then(|| hint_id.clone()));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -63,17 +63,7 @@ pub fn TextArea(
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
     let msg_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = {
-        let (msg_id, hint_id, has_hint) = (msg_id.clone(), hint_id.clone(), hint.is_some());
-        move || {
-            let ids: Vec<&str> = [(message.get().is_some(), msg_id.as_str()), (has_hint, hint_id.as_str())]
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, id)| id)
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(message, msg_id.clone(), hint.is_some().then(|| hint_id.clone()));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
