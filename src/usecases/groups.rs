@@ -149,7 +149,7 @@ impl Engine {
             }
             self.authorize(actor, "iam:RemoveUserFromGroup", &group.arn)?;
         }
-        let target = crate::usecases::policies::PolicyTarget::Group(group.group_name.clone());
+        let target = crate::usecases::policies::Target::group(&group.group_id, &group.group_name, &group.arn);
         self.clear_target_policies(&mut tx, actor, &target, strict).await?;
         store::groups::delete_group(&mut *tx, &group.group_id).await?;
         tx.commit().await?;

@@ -69,7 +69,7 @@ pub struct InlinePolicy {
 }
 
 /// A target resolved in the actor's account and locked while the transaction lasts.
-struct Target {
+pub(crate) struct Target {
     user_id: Option<String>,
     group_id: Option<String>,
     name: String,
@@ -78,6 +78,16 @@ struct Target {
 }
 
 impl Target {
+    /// A user the caller has already locked.
+    pub(crate) fn user(user_id: &str, name: &str, arn: &str) -> Self {
+        Target { user_id: Some(user_id.into()), group_id: None, name: name.into(), arn: arn.into(), is_user: true }
+    }
+
+    /// A group the caller has already locked.
+    pub(crate) fn group(group_id: &str, name: &str, arn: &str) -> Self {
+        Target { user_id: None, group_id: Some(group_id.into()), name: name.into(), arn: arn.into(), is_user: false }
+    }
+
     fn ids(&self) -> (Option<&str>, Option<&str>) {
         (self.user_id.as_deref(), self.group_id.as_deref())
     }
@@ -523,16 +533,15 @@ impl Engine {
         Ok(())
     }
 
-    /// For DeleteUser / DeleteGroup: removes every attached and inline policy of a locked target,
-    /// or (strict) refuses with IAM's DeleteConflict while any remains.
+    /// For DeleteUser / DeleteGroup: removes every attached and inline policy of a target the
+    /// caller has locked, or (strict) refuses with IAM's DeleteConflict while any remains.
     pub(crate) async fn clear_target_policies(
         &self,
         conn: &mut PgConnection,
         actor: &Actor,
-        target: &PolicyTarget,
+        target: &Target,
         strict: bool,
     ) -> Result<(), IamError> {
-        let target = self.lock_target(&mut *conn, actor, target).await?;
         let (u, g) = target.ids();
         let attached = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
         if !attached.is_empty() {

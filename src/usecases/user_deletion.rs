@@ -54,7 +54,7 @@ impl Engine {
             }
             self.authorize(actor, "iam:DeactivateMFADevice", &arn)?;
         }
-        let target = crate::usecases::policies::PolicyTarget::User(user.user_name.clone());
+        let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, &arn);
         self.clear_target_policies(&mut tx, actor, &target, strict).await?;
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;

@@ -184,18 +184,16 @@ impl Engine {
         }
         let mut conn = self.pool.acquire().await?;
         let (row, _) = self.lock_user_for(&mut conn, actor, user_name, &["iam:UpdateUser"]).await?;
-        let current = User {
-            user_id: UniqueId::parse(&row.user_id)?,
-            user_name: UserName::parse(&row.user_name)?,
-            path: IamPath::parse(&row.path)?,
-            arn: String::new(),
-            created_at: row.created_at,
+        let name = match name {
+            Some(n) => n,
+            None => UserName::parse(&row.user_name)?,
         };
-        let name = name.unwrap_or(current.user_name.clone());
-        let path = path.unwrap_or(current.path.clone());
+        let path = match path {
+            Some(p) => p,
+            None => IamPath::parse(&row.path)?,
+        };
         let account_id = actor.account_id();
-        match store::users::update_user_name_path(&mut *conn, account_id, current.user_id.as_str(), &name, &path).await
-        {
+        match store::users::update_user_name_path(&mut *conn, account_id, &row.user_id, &name, &path).await {
             Ok(true) => {}
             Ok(false) => return Err(no_such_user(user_name)),
             Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
@@ -203,9 +201,9 @@ impl Engine {
             }
             Err(e) => return Err(e.into()),
         }
-        tracing::info!(account_id = %account_id, from = %current.user_name, to = %name, path = %path, "user updated");
+        tracing::info!(account_id = %account_id, from = %row.user_name, to = %name, path = %path, "user updated");
         let arn = user_arn(account_id, &path, &name);
-        Ok(User { user_id: current.user_id, user_name: name, path, arn, created_at: current.created_at })
+        Ok(User { user_id: UniqueId::parse(&row.user_id)?, user_name: name, path, arn, created_at: row.created_at })
     }
 }
 

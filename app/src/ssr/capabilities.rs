@@ -21,47 +21,44 @@ pub fn console_capabilities(actor: &Actor) -> Vec<String> {
     allowed(actor, &checks)
 }
 
-/// What may be done to the user or group with this ARN (`kind` is `User` or `Group`).
+/// What may be done to the user or group with this ARN (`kind` is `User` or `Group`); every check is
+/// an action on that one ARN.
 pub fn entity_capabilities(actor: &Actor, kind: &str, arn: &str) -> Vec<String> {
-    let checks: Vec<(&str, String, String)> = if kind == "User" {
-        vec![
-            ("update", "iam:UpdateUser".into(), arn.into()),
-            ("delete", "iam:DeleteUser".into(), arn.into()),
-            ("tag", "iam:TagUser".into(), arn.into()),
-            ("console-access", "iam:UpdateLoginProfile".into(), arn.into()),
-            ("unlock", "iam:UpdateLoginProfile".into(), arn.into()),
-            ("keys", "iam:ListAccessKeys".into(), arn.into()),
-            ("change-keys", "iam:CreateAccessKey".into(), arn.into()),
-            ("mfa", "iam:ListMFADevices".into(), arn.into()),
-            ("change-mfa", "iam:EnableMFADevice".into(), arn.into()),
-            ("groups", "iam:ListGroupsForUser".into(), arn.into()),
+    let own: &[(&str, &str)] = if kind == "User" {
+        &[
+            ("update", "iam:UpdateUser"),
+            ("delete", "iam:DeleteUser"),
+            ("tag", "iam:TagUser"),
+            ("console-access", "iam:UpdateLoginProfile"),
+            ("unlock", "iam:UpdateLoginProfile"),
+            ("keys", "iam:ListAccessKeys"),
+            ("change-keys", "iam:CreateAccessKey"),
+            ("mfa", "iam:ListMFADevices"),
+            ("change-mfa", "iam:EnableMFADevice"),
+            ("groups", "iam:ListGroupsForUser"),
         ]
     } else {
-        vec![
-            ("update", "iam:UpdateGroup".into(), arn.into()),
-            ("delete", "iam:DeleteGroup".into(), arn.into()),
-            ("add-member", "iam:AddUserToGroup".into(), arn.into()),
-            ("remove-member", "iam:RemoveUserFromGroup".into(), arn.into()),
+        &[
+            ("update", "iam:UpdateGroup"),
+            ("delete", "iam:DeleteGroup"),
+            ("add-member", "iam:AddUserToGroup"),
+            ("remove-member", "iam:RemoveUserFromGroup"),
         ]
     };
-    let mut can: Vec<String> = checks
-        .iter()
-        .filter(|(_, action, resource)| actor.may(action, resource))
-        .map(|(name, _, _)| (*name).to_owned())
-        .collect();
-    for (name, action) in [
+    let policies = [
         ("policies", format!("iam:ListAttached{kind}Policies")),
         ("attach", format!("iam:Attach{kind}Policy")),
         ("detach", format!("iam:Detach{kind}Policy")),
         ("inline", format!("iam:List{kind}Policies")),
         ("put-inline", format!("iam:Put{kind}Policy")),
         ("delete-inline", format!("iam:Delete{kind}Policy")),
-    ] {
-        if actor.may(&action, arn) {
-            can.push(name.to_owned());
-        }
-    }
-    can
+    ];
+    own.iter()
+        .map(|(name, action)| (*name, *action))
+        .chain(policies.iter().map(|(name, action)| (*name, action.as_str())))
+        .filter(|(_, action)| actor.may(action, arn))
+        .map(|(name, _)| name.to_owned())
+        .collect()
 }
 
 fn allowed(actor: &Actor, checks: &[(&str, &str, String)]) -> Vec<String> {
