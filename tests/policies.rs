@@ -257,18 +257,19 @@ async fn aws_documented_policies_behave_as_documented(pool: PgPool) {
     let r = e
         .simulate_principal_policy(&root, &sim("sam", "iam:CreateAccessKey iam:EnableMFADevice", false))
         .await
-        .unwrap();
+        .unwrap()
+        .results;
     assert_eq!(r[0].decision, Decision::ExplicitlyDenied);
     assert_eq!(r[0].deciding.as_ref().and_then(|d| d.sid.clone()).as_deref(), Some("DenyAllExceptListedIfNoMFA"));
     assert_eq!(r[1].decision, Decision::Allowed);
-    let r = e.simulate_principal_policy(&root, &sim("sam", "iam:CreateAccessKey", true)).await.unwrap();
+    let r = e.simulate_principal_policy(&root, &sim("sam", "iam:CreateAccessKey", true)).await.unwrap().results;
     assert_eq!(r[0].decision, Decision::Allowed);
-    let r = e.simulate_principal_policy(&root, &sim("tom", "iam:CreateUser", true)).await.unwrap();
+    let r = e.simulate_principal_policy(&root, &sim("tom", "iam:CreateUser", true)).await.unwrap().results;
     assert_eq!((r[0].decision, r[0].deciding.clone()), (Decision::ImplicitlyDenied, None));
     let err = e.simulate_principal_policy(&root, &sim("tom", "CreateUser", true)).await.unwrap_err();
     assert_eq!(err.field_errors()[0].field, "actionNames");
     assert_eq!(
-        e.simulate_principal_policy(&rob, &sim("tom", "iam:GetUser", true)).await.unwrap().len(),
+        e.simulate_principal_policy(&rob, &sim("tom", "iam:GetUser", true)).await.unwrap().results.len(),
         1,
         "ReadOnly may simulate"
     );

@@ -259,11 +259,21 @@ pub struct PermissionsDto {
 
 /// One line of the policy simulator's answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SimulationDto {
+pub struct SimulationRowDto {
     pub action: String,
     pub resource: String,
     /// `allowed`, `explicitly denied` or `implicitly denied`.
     pub decision: String,
     /// `AdministratorAccess · Statement[0]` or `inline:x · Sid NoDeletes`; empty when nothing applied.
     pub deciding: String,
+}
+
+/// A simulation: each action's row, the request context it was decided in, and warnings about
+/// condition keys Lanyard never supplies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulationDto {
+    pub rows: Vec<SimulationRowDto>,
+    /// `(key, values joined by ", ")`, sorted by key.
+    pub context: Vec<(String, String)>,
+    pub warnings: Vec<String>,
 }

@@ -1,9 +1,14 @@
-//! The `Condition` element: operators, `…IfExists`, and how a condition holds against a request's
-//! context keys (several values of one key: any may match; several keys or operators: all must hold).
+//! The `Condition` element: operators, `…IfExists`, the `ForAllValues:` / `ForAnyValue:` set
+//! qualifiers, and how a condition holds against a request's context keys (several values of one
+//! key: any may match; several keys or operators: all must hold). AWS's rules are kept exactly: a
+//! key absent from the request makes a positive operator false and a negated one true, `…IfExists`
+//! true, and `Null` tests presence.
 
 use super::pattern::{glob, substitute, VarLookup};
 use crate::IamError;
 use serde_json::Value;
+use std::net::IpAddr;
+use time::OffsetDateTime;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConditionOperator {
@@ -19,12 +24,32 @@ pub enum ConditionOperator {
     NumericLessThanEquals,
     NumericGreaterThan,
     NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
     Bool,
+    BinaryEquals,
+    IpAddress,
+    NotIpAddress,
     ArnEquals,
     ArnLike,
     ArnNotEquals,
     ArnNotLike,
     Null,
+}
+
+/// How a condition treats a key with several values (`aws:TagKeys`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetQualifier {
+    /// No qualifier: the condition holds if any value of the key matches.
+    Single,
+    /// Every value in the request matches (also when the key is absent or empty).
+    ForAllValues,
+    /// At least one value in the request matches (never when the key is absent).
+    ForAnyValue,
 }
 
 impl ConditionOperator {
@@ -43,7 +68,16 @@ impl ConditionOperator {
             "NumericLessThanEquals" => NumericLessThanEquals,
             "NumericGreaterThan" => NumericGreaterThan,
             "NumericGreaterThanEquals" => NumericGreaterThanEquals,
+            "DateEquals" => DateEquals,
+            "DateNotEquals" => DateNotEquals,
+            "DateLessThan" => DateLessThan,
+            "DateLessThanEquals" => DateLessThanEquals,
+            "DateGreaterThan" => DateGreaterThan,
+            "DateGreaterThanEquals" => DateGreaterThanEquals,
             "Bool" => Bool,
+            "BinaryEquals" => BinaryEquals,
+            "IpAddress" => IpAddress,
+            "NotIpAddress" => NotIpAddress,
             "ArnEquals" => ArnEquals,
             "ArnLike" => ArnLike,
             "ArnNotEquals" => ArnNotEquals,
@@ -53,13 +87,38 @@ impl ConditionOperator {
         })
     }
 
-    /// Negated operators hold when the key is absent (IAM: nothing in the request matches).
+    /// Negated operators hold when nothing in the request matches, the key's absence included.
     fn negated(self) -> bool {
         use ConditionOperator::*;
         matches!(
             self,
-            StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals | ArnNotEquals | ArnNotLike
+            StringNotEquals
+                | StringNotEqualsIgnoreCase
+                | StringNotLike
+                | NumericNotEquals
+                | DateNotEquals
+                | NotIpAddress
+                | ArnNotEquals
+                | ArnNotLike
         )
+    }
+
+    /// Whether a value written in a policy is one this operator can compare; checked when the
+    /// policy is saved, as IAM does, so a typo is an error rather than a statement that never applies.
+    fn accepts(self, policy: &str) -> bool {
+        use ConditionOperator::*;
+        if policy.contains("${") {
+            return true;
+        }
+        match self {
+            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+            | NumericGreaterThanEquals => policy.trim().parse::<f64>().is_ok(),
+            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            | DateGreaterThanEquals => parse_date(policy).is_some(),
+            IpAddress | NotIpAddress => parse_cidr(policy).is_some(),
+            Bool | Null => policy.eq_ignore_ascii_case("true") || policy.eq_ignore_ascii_case("false"),
+            _ => true,
+        }
     }
 
     /// Whether a context value matches one policy value under the positive form of the operator.
@@ -67,7 +126,7 @@ impl ConditionOperator {
         use ConditionOperator::*;
         let num = |s: &str| s.trim().parse::<f64>().ok();
         match self {
-            StringEquals | StringNotEquals => context == policy,
+            StringEquals | StringNotEquals | BinaryEquals => context == policy,
             StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => context.to_lowercase() == policy.to_lowercase(),
             StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => {
                 glob(policy, context, false)
@@ -79,16 +138,95 @@ impl ConditionOperator {
             | NumericLessThanEquals
             | NumericGreaterThan
             | NumericGreaterThanEquals => match (num(context), num(policy)) {
-                (Some(c), Some(p)) => match self {
-                    NumericLessThan => c < p,
-                    NumericLessThanEquals => c <= p,
-                    NumericGreaterThan => c > p,
-                    NumericGreaterThanEquals => c >= p,
-                    _ => c == p,
-                },
+                (Some(c), Some(p)) => compare(self, c.partial_cmp(&p)),
+                _ => false,
+            },
+            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            | DateGreaterThanEquals => match (parse_date(context), parse_date(policy)) {
+                (Some(c), Some(p)) => compare(self, Some(c.cmp(&p))),
+                _ => false,
+            },
+            IpAddress | NotIpAddress => match (parse_ip(context), parse_cidr(policy)) {
+                (Some(ip), Some(net)) => net.contains(ip),
                 _ => false,
             },
             Null => false,
+        }
+    }
+}
+
+/// The ordered operators' verdict on `ordering` (context compared with policy).
+fn compare(op: ConditionOperator, ordering: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::*;
+    use ConditionOperator::*;
+    let Some(o) = ordering else { return false };
+    match op {
+        NumericLessThan | DateLessThan => o == Less,
+        NumericLessThanEquals | DateLessThanEquals => o != Greater,
+        NumericGreaterThan | DateGreaterThan => o == Greater,
+        NumericGreaterThanEquals | DateGreaterThanEquals => o != Less,
+        _ => o == Equal,
+    }
+}
+
+/// A date as IAM accepts it: ISO 8601 (`2026-12-01T10:00:00Z`, with or without seconds or
+/// fraction, or just `2026-12-01`) or Unix epoch seconds. Compared as seconds.
+pub(crate) fn parse_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    if let Ok(t) = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
+        return Some(t.unix_timestamp());
+    }
+    let date_only = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(s, &date_only) {
+        return Some(d.midnight().assume_utc().unix_timestamp());
+    }
+    // `2026-12-01T10:00Z`: minutes without seconds.
+    let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
+    time::PrimitiveDateTime::parse(s, &minutes).ok().map(|t| t.assume_utc().unix_timestamp())
+}
+
+fn parse_ip(s: &str) -> Option<IpAddr> {
+    let ip: IpAddr = s.trim().parse().ok()?;
+    Some(match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    })
+}
+
+/// An address range as `IpAddress` takes it: `203.0.113.0/24`, `2001:db8::/32`, or one address.
+#[derive(Clone, Copy, Debug)]
+struct Cidr {
+    net: IpAddr,
+    bits: u32,
+}
+
+fn parse_cidr(s: &str) -> Option<Cidr> {
+    let (addr, bits) = match s.trim().split_once('/') {
+        Some((a, b)) => (a, Some(b.parse::<u32>().ok()?)),
+        None => (s.trim(), None),
+    };
+    let net = parse_ip(addr)?;
+    let max = if net.is_ipv4() { 32 } else { 128 };
+    let bits = bits.unwrap_or(max);
+    (bits <= max).then_some(Cidr { net, bits })
+}
+
+impl Cidr {
+    fn contains(self, ip: IpAddr) -> bool {
+        let mask = |bits: u32, width: u32| if bits == 0 { 0u128 } else { u128::MAX << (width - bits) };
+        match (self.net, ip) {
+            (IpAddr::V4(n), IpAddr::V4(i)) => {
+                let m = mask(self.bits, 32) as u32;
+                u32::from(n) & m == u32::from(i) & m
+            }
+            (IpAddr::V6(n), IpAddr::V6(i)) => {
+                let m = mask(self.bits, 128);
+                u128::from(n) & m == u128::from(i) & m
+            }
+            _ => false,
         }
     }
 }
@@ -97,6 +235,7 @@ impl ConditionOperator {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConditionBlock {
     pub operator: ConditionOperator,
+    pub qualifier: SetQualifier,
     pub if_exists: bool,
     pub key: String,
     pub values: Vec<String>,
@@ -118,11 +257,20 @@ pub(super) fn parse_conditions(value: &Value, at: &str) -> Result<Vec<ConditionB
     };
     let mut blocks = Vec::new();
     for (name, keys) in ops {
-        let (base, if_exists) = match name.strip_suffix("IfExists") {
+        let (qualifier, unqualified) = match name.split_once(':') {
+            Some(("ForAllValues", rest)) => (SetQualifier::ForAllValues, rest),
+            Some(("ForAnyValue", rest)) => (SetQualifier::ForAnyValue, rest),
+            Some(_) => {
+                return Err(malformed(format!("{at}: {name} is not a supported condition operator.")));
+            }
+            None => (SetQualifier::Single, name.as_str()),
+        };
+        let (base, if_exists) = match unqualified.strip_suffix("IfExists") {
             Some(base) if base != "Null" => (base, true),
-            _ => (name.as_str(), false),
+            _ => (unqualified, false),
         };
         let operator = ConditionOperator::parse(base)
+            .filter(|op| !(*op == ConditionOperator::Null && qualifier != SetQualifier::Single))
             .ok_or_else(|| malformed(format!("{at}: {name} is not a supported condition operator.")))?;
         let Value::Object(keys) = keys else {
             return Err(malformed(format!("{at}.{name} must be an object of condition keys.")));
@@ -139,7 +287,10 @@ pub(super) fn parse_conditions(value: &Value, at: &str) -> Result<Vec<ConditionB
             .ok_or_else(|| {
                 malformed(format!("{at}.{name}.{key} must be a string, number, boolean or a list of them."))
             })?;
-            blocks.push(ConditionBlock { operator, if_exists, key: key.clone(), values });
+            if let Some(bad) = values.iter().find(|v| !operator.accepts(v)) {
+                return Err(malformed(format!("{at}.{name}.{key}: {bad:?} is not a valid value for {base}.")));
+            }
+            blocks.push(ConditionBlock { operator, qualifier, if_exists, key: key.clone(), values });
         }
     }
     Ok(blocks)
@@ -150,13 +301,17 @@ impl ConditionBlock {
     /// have the key); `vars` resolves `${…}` in the policy's values, or is `None` when the policy's
     /// version takes them literally.
     pub fn holds(&self, context: &dyn Fn(&str) -> Option<Vec<String>>, vars: Option<VarLookup<'_>>) -> bool {
-        let present = context(&self.key);
+        let present = context(&self.key).filter(|v| !v.is_empty());
         if self.operator == ConditionOperator::Null {
             let absent = present.is_none();
             return self.values.iter().any(|v| v.eq_ignore_ascii_case(if absent { "true" } else { "false" }));
         }
         let Some(present) = present else {
-            return self.if_exists || self.operator.negated();
+            return match self.qualifier {
+                SetQualifier::ForAllValues => true,
+                SetQualifier::ForAnyValue => self.if_exists,
+                SetQualifier::Single => self.if_exists || self.operator.negated(),
+            };
         };
         let policy_values: Vec<String> = self
             .values
@@ -166,11 +321,19 @@ impl ConditionBlock {
                 None => Some(v.clone()),
             })
             .collect();
-        let any = present.iter().any(|c| policy_values.iter().any(|p| self.operator.matches(c, p)));
-        if self.operator.negated() {
-            !any
-        } else {
-            any
+        // One request value against the policy's values: a positive operator wants a match, a
+        // negated one wants none.
+        let value_holds = |c: &String| {
+            let any = policy_values.iter().any(|p| self.operator.matches(c, p));
+            any != self.operator.negated()
+        };
+        match self.qualifier {
+            SetQualifier::ForAllValues => present.iter().all(value_holds),
+            SetQualifier::ForAnyValue => present.iter().any(value_holds),
+            SetQualifier::Single => {
+                let any = present.iter().any(|c| policy_values.iter().any(|p| self.operator.matches(c, p)));
+                any != self.operator.negated()
+            }
         }
     }
 }

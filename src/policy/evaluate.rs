@@ -20,7 +20,8 @@ pub struct NamedPolicy<'a> {
 pub struct RequestContext {
     pub action: String,
     pub resource: String,
-    keys: HashMap<String, Vec<String>>,
+    /// Lower-cased key → (the key as first written, its values).
+    keys: HashMap<String, (String, Vec<String>)>,
 }
 
 impl RequestContext {
@@ -29,16 +30,23 @@ impl RequestContext {
     }
 
     pub fn with_key(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.keys.entry(key.to_ascii_lowercase()).or_default().push(value.into());
+        self.keys.entry(key.to_ascii_lowercase()).or_insert_with(|| (key.to_owned(), Vec::new())).1.push(value.into());
         self
     }
 
     pub fn key(&self, key: &str) -> Option<Vec<String>> {
-        self.keys.get(&key.to_ascii_lowercase()).cloned()
+        self.keys.get(&key.to_ascii_lowercase()).map(|(_, v)| v.clone())
+    }
+
+    /// Every key with its values, sorted by name (what the simulator shows).
+    pub fn entries(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = self.keys.values().cloned().collect();
+        out.sort_by_key(|(k, _)| k.to_ascii_lowercase());
+        out
     }
 
     fn variable(&self, name: &str) -> Option<String> {
-        self.keys.get(&name.to_ascii_lowercase()).and_then(|v| v.first().cloned())
+        self.keys.get(&name.to_ascii_lowercase()).and_then(|(_, v)| v.first().cloned())
     }
 }
 
@@ -105,5 +113,84 @@ pub fn evaluate(policies: &[NamedPolicy<'_>], ctx: &RequestContext) -> Evaluatio
     match allow {
         Some(by) => Evaluation { decision: Decision::Allowed, deciding: Some(by) },
         None => Evaluation { decision: Decision::ImplicitlyDenied, deciding: None },
+    }
+}
+
+/// Whether some Allow statement of `doc` lists the context's action and a resource pattern that
+/// could match an ARN starting with `prefix` (conditions are taken as possibly holding). Used to
+/// refuse callers who could do the action to nothing of that kind, before any lookup.
+pub fn might_allow(doc: &PolicyDocument, ctx: &RequestContext, prefix: &str) -> bool {
+    let lookup = |name: &str| ctx.variable(name);
+    let vars: Option<VarLookup<'_>> = if doc.variables_enabled() { Some(&lookup) } else { None };
+    doc.statements.iter().filter(|st| st.effect == Effect::Allow).any(|st| {
+        let action_listed = st.actions.iter().any(|p| glob(p, &ctx.action, true));
+        if action_listed == st.not_action {
+            return false;
+        }
+        if st.not_resource {
+            return !st.resources.iter().any(|p| p == "*");
+        }
+        st.resources.iter().any(|p| {
+            let pattern = match vars {
+                Some(vars) => substitute(p, vars),
+                None => Some(p.clone()),
+            };
+            pattern.is_some_and(|p| could_match_with_prefix(&p, prefix))
+        })
+    })
+}
+
+/// Whether `pattern` (`*`, `?` wildcards) matches at least one text that starts with `prefix`:
+/// the pattern's states are followed through the prefix; any state left alive can be completed.
+fn could_match_with_prefix(pattern: &str, prefix: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let mut alive = vec![false; p.len() + 1];
+    let close = |alive: &mut Vec<bool>| {
+        for i in 0..p.len() {
+            if alive[i] && p[i] == '*' {
+                alive[i + 1] = true;
+            }
+        }
+    };
+    alive[0] = true;
+    close(&mut alive);
+    for c in prefix.chars() {
+        let mut next = vec![false; p.len() + 1];
+        for i in 0..p.len() {
+            if !alive[i] {
+                continue;
+            }
+            match p[i] {
+                '*' => next[i] = true,
+                '?' => next[i + 1] = true,
+                lit if lit == c => next[i + 1] = true,
+                _ => {}
+            }
+        }
+        close(&mut next);
+        if !next.iter().any(|a| *a) {
+            return false;
+        }
+        alive = next;
+    }
+    alive.iter().any(|a| *a)
+}
+
+#[cfg(test)]
+mod prefix_tests {
+    use super::could_match_with_prefix as m;
+
+    #[test]
+    fn patterns_that_could_reach_a_prefix() {
+        let users = "arn:aws:iam::123456789012:user/";
+        assert!(m("*", users));
+        assert!(m("arn:aws:iam::*:user/*", users));
+        assert!(m("arn:aws:iam::123456789012:user/team/*", users));
+        assert!(m("arn:aws:iam::123456789012:user/bob", users));
+        assert!(m("arn:aws:iam::123456789012:*", users));
+        assert!(!m("arn:aws:iam::123456789012:group/*", users));
+        assert!(!m("arn:aws:iam::999999999999:user/*", users));
+        assert!(!m("arn:aws:iam::123456789012:user", users));
+        assert!(m("arn:aws:iam::1234567890??:us*r/x", users));
     }
 }

@@ -233,3 +233,238 @@ fn an_applicable_deny_always_wins() {
         assert_eq!(decision == ExplicitlyDenied, deny_applies, "{statements:?} for {ctx:?}");
     }
 }
+
+fn doc(statements: &str) -> PolicyDocument {
+    parse_policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#)).unwrap()
+}
+
+/// AWS's documented examples of each condition key family and operator Lanyard supplies, each
+/// with a request that meets it and one that does not.
+#[test]
+fn documented_condition_key_examples() {
+    let bob = user_arn("bob");
+    let base = |action: &str| alice(action, &bob, Some(true));
+    let cases: Vec<(&str, &str, RequestContext, Decision)> = vec![
+        // aws:ResourceTag: allow only on resources tagged status=approved (IAM user guide).
+        (
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/status":"approved"}}}"#,
+            "tagged approved",
+            base("iam:UpdateLoginProfile").with_key("aws:ResourceTag/status", "approved"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/status":"approved"}}}"#,
+            "untagged",
+            base("iam:UpdateLoginProfile"),
+            ImplicitlyDenied,
+        ),
+        // Tag keys compare ignoring case, values do not.
+        (
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"iam:ResourceTag/STATUS":"approved"}}}"#,
+            "key case",
+            base("iam:GetUser").with_key("iam:ResourceTag/status", "approved"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/status":"approved"}}}"#,
+            "value case",
+            base("iam:GetUser").with_key("aws:ResourceTag/status", "Approved"),
+            ImplicitlyDenied,
+        ),
+        // aws:TagKeys with ForAllValues: only the listed keys may be set (empty set passes).
+        (
+            r#"{"Effect":"Allow","Action":"iam:TagUser","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["Department","CostCenter"]}}}"#,
+            "allowed keys",
+            base("iam:TagUser").with_key("aws:TagKeys", "Department").with_key("aws:TagKeys", "CostCenter"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:TagUser","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["Department","CostCenter"]}}}"#,
+            "one extra key",
+            base("iam:TagUser").with_key("aws:TagKeys", "Department").with_key("aws:TagKeys", "Owner"),
+            ImplicitlyDenied,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:TagUser","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["Department"]}}}"#,
+            "no keys at all",
+            base("iam:TagUser"),
+            Allowed,
+        ),
+        // ForAnyValue: at least one listed key; never with no keys.
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["Department"]}}}"#,
+            "has the key",
+            base("iam:CreateUser").with_key("aws:TagKeys", "Owner").with_key("aws:TagKeys", "Department"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["Department"]}}}"#,
+            "no keys",
+            base("iam:CreateUser"),
+            ImplicitlyDenied,
+        ),
+        // aws:RequestTag with a policy variable from aws:PrincipalTag.
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"${aws:PrincipalTag/team}"}}}"#,
+            "own team",
+            base("iam:CreateUser").with_key("aws:PrincipalTag/team", "eng").with_key("aws:RequestTag/team", "eng"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:CreateUser","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"${aws:PrincipalTag/team}"}}}"#,
+            "other team",
+            base("iam:CreateUser").with_key("aws:PrincipalTag/team", "eng").with_key("aws:RequestTag/team", "ops"),
+            ImplicitlyDenied,
+        ),
+        // aws:SourceIp with IpAddress / NotIpAddress (the documented "deny outside these ranges").
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["192.0.2.0/24","203.0.113.0/24"]},"Bool":{"aws:ViaAWSService":"false"}}}"#,
+            "inside",
+            base("iam:GetUser").with_key("aws:SourceIp", "203.0.113.7").with_key("aws:ViaAWSService", "false"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":["192.0.2.0/24","203.0.113.0/24"]},"Bool":{"aws:ViaAWSService":"false"}}}"#,
+            "outside",
+            base("iam:GetUser").with_key("aws:SourceIp", "198.51.100.1").with_key("aws:ViaAWSService", "false"),
+            ExplicitlyDenied,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"2001:db8::/32"}}}"#,
+            "ipv6",
+            base("iam:GetUser").with_key("aws:SourceIp", "2001:db8:1::5"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.1"}}}"#,
+            "v4-mapped",
+            base("iam:GetUser").with_key("aws:SourceIp", "::ffff:127.0.0.1"),
+            Allowed,
+        ),
+        // aws:CurrentTime / aws:EpochTime with Date operators (the documented date window).
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-04-01T00:00:00Z"},"DateLessThan":{"aws:CurrentTime":"2020-06-30T23:59:59Z"}}}"#,
+            "inside the window",
+            base("iam:GetUser").with_key("aws:CurrentTime", "2020-05-01T12:00:00Z"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2020-04-01T00:00:00Z"},"DateLessThan":{"aws:CurrentTime":"2020-06-30T23:59:59Z"}}}"#,
+            "after the window",
+            base("iam:GetUser").with_key("aws:CurrentTime", "2026-12-01T12:00:00Z"),
+            ImplicitlyDenied,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateLessThanEquals":{"aws:EpochTime":"2020-01-01"}}}"#,
+            "epoch against a date",
+            base("iam:GetUser").with_key("aws:EpochTime", "1577836800"),
+            Allowed,
+        ),
+        // aws:SecureTransport: the documented Deny over plain HTTP.
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}"#,
+            "plain http",
+            base("iam:GetUser").with_key("aws:SecureTransport", "false"),
+            ExplicitlyDenied,
+        ),
+        // iam:PolicyARN: attaching AdministratorAccess is denied, others allowed.
+        (
+            r#"{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*"},{"Effect":"Deny","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/AdministratorAccess"}}}"#,
+            "admin policy",
+            base("iam:AttachUserPolicy").with_key("iam:PolicyARN", "arn:aws:iam::aws:policy/AdministratorAccess"),
+            ExplicitlyDenied,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":"*"},{"Effect":"Deny","Action":"iam:AttachUserPolicy","Resource":"*","Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::aws:policy/AdministratorAccess"}}}"#,
+            "read-only policy",
+            base("iam:AttachUserPolicy").with_key("iam:PolicyARN", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"),
+            Allowed,
+        ),
+        // aws:PrincipalArn / aws:PrincipalType / aws:RequestedRegion.
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:user/a*"},"StringEquals":{"aws:PrincipalType":"User","aws:RequestedRegion":["us-east-1","eu-west-1"]}}}"#,
+            "principal keys",
+            base("iam:GetUser")
+                .with_key("aws:PrincipalArn", user_arn("alice"))
+                .with_key("aws:PrincipalType", "User")
+                .with_key("aws:RequestedRegion", "us-east-1"),
+            Allowed,
+        ),
+        // BinaryEquals compares the base64 value.
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"BinaryEquals":{"aws:UserAgent":"QmluYXJ5VmFsdWU="}}}"#,
+            "binary",
+            base("iam:GetUser").with_key("aws:UserAgent", "QmluYXJ5VmFsdWU="),
+            Allowed,
+        ),
+        // A negated operator on an absent key holds; ForAllValues with a negated operator too.
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAllValues:StringNotLike":{"aws:TagKeys":"aws:*"}}}"#,
+            "no reserved keys",
+            base("iam:TagUser").with_key("aws:TagKeys", "team"),
+            Allowed,
+        ),
+        (
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForAllValues:StringNotLike":{"aws:TagKeys":"admin*"}}}"#,
+            "a forbidden key",
+            base("iam:TagUser").with_key("aws:TagKeys", "team").with_key("aws:TagKeys", "admin-level"),
+            ImplicitlyDenied,
+        ),
+    ];
+    for (statements, what, ctx, expected) in cases {
+        assert_eq!(decide(&[("p", &doc(statements))], &ctx), expected, "{what}: {statements}");
+    }
+}
+
+#[test]
+fn condition_values_are_checked_when_saved() {
+    for (cond, fault) in [
+        (r#"{"IpAddress":{"aws:SourceIp":"not-an-ip"}}"#, "not a valid value for IpAddress"),
+        (r#"{"DateLessThan":{"aws:CurrentTime":"yesterday"}}"#, "not a valid value for DateLessThan"),
+        (r#"{"NumericLessThan":{"aws:MultiFactorAuthAge":"soon"}}"#, "not a valid value for NumericLessThan"),
+        (r#"{"ForAllValues:Null":{"aws:TagKeys":"true"}}"#, "ForAllValues:Null is not a supported"),
+        (r#"{"ForSomeValues:StringEquals":{"aws:TagKeys":"a"}}"#, "ForSomeValues:StringEquals is not a supported"),
+    ] {
+        let json = format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"*","Resource":"*","Condition":{cond}}}]}}"#);
+        match parse_policy(&json) {
+            Err(crate::IamError::MalformedPolicyDocument(m)) => assert!(m.contains(fault), "{m}"),
+            other => panic!("{cond}: {other:?}"),
+        }
+    }
+}
+
+/// Property: with tagged resources and request tags in the context, an applicable Deny still
+/// always wins, and a Deny conditioned on a tag applies exactly when the tag is there.
+#[test]
+fn tag_conditioned_denies_always_apply_when_their_tag_is_present() {
+    let mut rng = rand::thread_rng();
+    let keys = ["role", "team", "Role"];
+    let values = ["admin", "dev", "Admin"];
+    for _ in 0..2_000 {
+        let (key, value) = (*keys.choose(&mut rng).unwrap(), *values.choose(&mut rng).unwrap());
+        let family = ["aws:ResourceTag", "iam:ResourceTag", "aws:RequestTag"].choose(&mut rng).unwrap();
+        let op = ["StringEquals", "StringLike", "StringEqualsIgnoreCase"].choose(&mut rng).unwrap();
+        let policy = doc(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:*","Resource":"*"}},
+               {{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{{"{op}":{{"{family}/{key}":"{value}"}}}}}}"#
+        ));
+        let mut ctx = alice("iam:UpdateLoginProfile", &user_arn("bob"), Some(rng.gen_bool(0.5)));
+        let mut present = Vec::new();
+        for _ in 0..rng.gen_range(0..4) {
+            let (k, v) = (*keys.choose(&mut rng).unwrap(), *values.choose(&mut rng).unwrap());
+            let f = ["aws:ResourceTag", "iam:ResourceTag", "aws:RequestTag"].choose(&mut rng).unwrap();
+            ctx = ctx.with_key(&format!("{f}/{k}"), v);
+            present.push((*f, k, v));
+        }
+        let matches = |v: &str| match *op {
+            "StringEqualsIgnoreCase" => v.eq_ignore_ascii_case(value),
+            _ => v == value,
+        };
+        let deny_should_apply = present
+            .iter()
+            .any(|(f, k, v)| f.eq_ignore_ascii_case(family) && k.eq_ignore_ascii_case(key) && matches(v));
+        let decision = decide(&[("p", &policy)], &ctx);
+        assert_eq!(decision == ExplicitlyDenied, deny_should_apply, "{op} {family}/{key}={value} with {present:?}");
+        assert!(matches!(decision, ExplicitlyDenied | Allowed));
+    }
+}

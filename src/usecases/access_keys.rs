@@ -3,7 +3,7 @@
 //! administrator, a user's. At most two per owner, counted under the owner's row lock.
 
 use crate::crypto::secrets::{generate_access_key_id, SecretAccessKey};
-use crate::domain::{AccessKeyId, AccessKeyStatus, MAX_ACCESS_KEYS};
+use crate::domain::{AccessKeyId, AccessKeyStatus, IamAction, MAX_ACCESS_KEYS};
 use crate::store;
 use crate::store::access_keys::AccessKeyRow;
 use crate::usecases::actor::Actor;
@@ -56,7 +56,7 @@ fn no_such_key(id: &str) -> IamError {
 impl Engine {
     pub async fn create_access_key(&self, actor: &Actor, owner: &OwnerRef) -> Result<NewAccessKey, IamError> {
         let mut tx = self.pool.begin().await?;
-        let owner = self.resolve_owner(&mut tx, actor, owner, true, "iam:CreateAccessKey").await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, true, IamAction::CreateAccessKey).await?;
         let existing =
             store::access_keys::list_access_keys(&mut *tx, owner.account_id.as_str(), owner.user_id.as_deref()).await?;
         if existing.len() >= MAX_ACCESS_KEYS {
@@ -82,7 +82,7 @@ impl Engine {
 
     pub async fn list_access_keys(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<AccessKey>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ListAccessKeys").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ListAccessKeys).await?;
         let rows =
             store::access_keys::list_access_keys(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
                 .await?;
@@ -99,7 +99,7 @@ impl Engine {
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:UpdateAccessKey").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::UpdateAccessKey).await?;
         let done = store::access_keys::update_access_key_status(
             &mut *conn,
             owner.account_id.as_str(),
@@ -123,7 +123,7 @@ impl Engine {
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:DeleteAccessKey").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::DeleteAccessKey).await?;
         let done = store::access_keys::delete_access_key(
             &mut *conn,
             owner.account_id.as_str(),

@@ -2,7 +2,8 @@
 
 use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password};
 use crate::store::{self, accounts::AccountRow};
-use crate::usecases::actor::Actor;
+use crate::domain::IamAction;
+use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -92,7 +93,7 @@ impl Engine {
     pub async fn set_account_alias(&self, actor: &Actor, alias: &str) -> Result<AccountAlias, IamError> {
         let alias = AccountAlias::parse(alias.trim())?;
         let account_id = actor.account_id();
-        self.authorize(actor, "iam:CreateAccountAlias", &format!("arn:aws:iam::{account_id}:*"))?;
+        self.authorize(actor, IamAction::CreateAccountAlias, &Resource::untagged(format!("arn:aws:iam::{account_id}:*")))?;
         match store::accounts::update_account_alias(&self.pool, account_id, Some(&alias)).await {
             Ok(true) => Ok(alias),
             Ok(false) => Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found."))),

@@ -1,13 +1,17 @@
 //! Who is acting in one request, with what authorization needs loaded once per request: an IAM
-//! user's policies (inline, attached, and those of its groups) and how the request was
-//! authenticated (the `aws:MultiFactorAuth*` keys). Every use case takes an [`Actor`].
+//! user's policies (inline, attached, and those of its groups) and tags, how the request was
+//! authenticated (the `aws:MultiFactorAuth*` keys) and where it came from. Every use case takes an
+//! [`Actor`] and asks [`Engine::authorize`] with an [`Access`]: the action, the resource with its
+//! tags, and the request's own keys, so IAM's request context is whole (a condition on a key that
+//! is missing never matches, and a Deny built on it would never apply).
 
-use crate::domain::{AccountId, Principal};
+use crate::domain::{AccountId, IamAction, Principal, Tag};
 use crate::policy::{
     aws_managed_document, evaluate, parse_policy, Decision, Evaluation, NamedPolicy, PolicyDocument, RequestContext,
 };
 use crate::store;
 use crate::{Engine, IamError};
+use std::net::IpAddr;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -22,6 +26,32 @@ pub enum MfaContext {
     Present { at: i64 },
 }
 
+/// What the front end knows of the request itself: the global keys `aws:SourceIp`,
+/// `aws:UserAgent`, `aws:SecureTransport`, `aws:RequestedRegion` and `aws:TokenIssueTime`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestFacts {
+    pub source_ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+    pub secure_transport: bool,
+    /// IAM is a global service answered in `us-east-1`; the API passes the signed region.
+    pub requested_region: String,
+    /// Unix seconds when the temporary credentials (a console session) were issued; `None` for
+    /// long-term access keys.
+    pub token_issued_at: Option<i64>,
+}
+
+impl Default for RequestFacts {
+    fn default() -> Self {
+        RequestFacts {
+            source_ip: None,
+            user_agent: None,
+            secure_transport: false,
+            requested_region: "us-east-1".into(),
+            token_issued_at: None,
+        }
+    }
+}
+
 /// One policy that applies to the actor, parsed.
 #[derive(Clone, Debug)]
 pub struct LoadedPolicy {
@@ -31,11 +61,61 @@ pub struct LoadedPolicy {
     pub document: Arc<PolicyDocument>,
 }
 
+/// A resource as authorization sees it: its ARN and its tags (`aws:ResourceTag/*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    pub arn: String,
+    pub tags: Vec<Tag>,
+}
+
+impl Resource {
+    /// A resource that carries no tags (an account, a group, a policy, a pattern like `user/*`).
+    pub fn untagged(arn: impl Into<String>) -> Self {
+        Resource { arn: arn.into(), tags: Vec::new() }
+    }
+
+    pub fn tagged(arn: impl Into<String>, tags: Vec<Tag>) -> Self {
+        Resource { arn: arn.into(), tags }
+    }
+}
+
+/// The keys a request adds about itself: the tags it sets (`aws:RequestTag/*`, `aws:TagKeys`),
+/// the tag keys it removes, and the managed policy it attaches or detaches (`iam:PolicyARN`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestKeys<'a> {
+    pub tags: &'a [Tag],
+    pub removed_tag_keys: &'a [String],
+    pub policy_arn: Option<&'a str>,
+}
+
+/// One question for the evaluator: may the actor do `action` to `resource` in this request?
+#[derive(Clone, Debug)]
+pub struct Access<'a> {
+    /// A policy action name (`iam:CreateUser`); free text only for the simulator.
+    pub action: &'a str,
+    pub resource: &'a Resource,
+    pub request: RequestKeys<'a>,
+}
+
+impl<'a> Access<'a> {
+    pub fn new(action: IamAction, resource: &'a Resource) -> Self {
+        Access { action: action.qualified(), resource, request: RequestKeys::default() }
+    }
+
+    pub fn with(mut self, request: RequestKeys<'a>) -> Self {
+        self.request = request;
+        self
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Actor {
     principal: Principal,
     policies: Arc<[LoadedPolicy]>,
+    /// The IAM user's own tags (`aws:PrincipalTag/*`).
+    tags: Arc<[Tag]>,
     mfa: MfaContext,
+    facts: Arc<RequestFacts>,
 }
 
 impl std::ops::Deref for Actor {
@@ -45,19 +125,39 @@ impl std::ops::Deref for Actor {
     }
 }
 
+/// `arn:aws:iam::123456789012:user/x` → `123456789012`.
+fn account_of_arn(arn: &str) -> Option<&str> {
+    let account = arn.strip_prefix("arn:aws:iam::")?.split(':').next()?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
 impl Actor {
     /// The root user, who needs no policies in its own account.
     pub fn root(account_id: AccountId, email: impl Into<String>) -> Self {
-        Actor {
-            principal: Principal::Root { account_id, email: email.into() },
-            policies: Arc::from(Vec::new()),
-            mfa: MfaContext::NotPresent,
-        }
+        Self::with_policies(Principal::Root { account_id, email: email.into() }, Vec::new(), MfaContext::NotPresent)
     }
 
     /// A principal with the given policies, for the simulator, benchmarks and tests.
     pub fn with_policies(principal: Principal, policies: Vec<LoadedPolicy>, mfa: MfaContext) -> Self {
-        Actor { principal, policies: Arc::from(policies), mfa }
+        Actor {
+            principal,
+            policies: Arc::from(policies),
+            tags: Arc::from(Vec::new()),
+            mfa,
+            facts: Arc::new(RequestFacts::default()),
+        }
+    }
+
+    /// The same actor as seen in another request (its origin, its credentials' issue time).
+    pub fn with_facts(mut self, facts: RequestFacts) -> Self {
+        self.facts = Arc::new(facts);
+        self
+    }
+
+    /// The same actor with these principal tags (the simulator's and tests' way; requests load them).
+    pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
+        self.tags = Arc::from(tags);
+        self
     }
 
     pub fn principal(&self) -> &Principal {
@@ -72,13 +172,54 @@ impl Actor {
         self.mfa
     }
 
-    /// The request context IAM would build: the principal's keys and the MFA keys.
-    pub fn request_context(&self, action: &str, resource: &str) -> RequestContext {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        let mut ctx = RequestContext::new(action, resource)
+    /// The principal as a resource of its own actions (ChangePassword, own keys): its ARN and,
+    /// for an IAM user, its tags.
+    pub fn as_resource(&self) -> Resource {
+        Resource::tagged(self.principal.arn(), self.tags.to_vec())
+    }
+
+    pub fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+
+    pub fn facts(&self) -> &RequestFacts {
+        &self.facts
+    }
+
+    /// The request context IAM would build for `access`: global keys (time, origin, principal,
+    /// MFA), the resource's keys (its account and tags) and the request's (tags set or removed,
+    /// the policy ARN).
+    pub fn request_context(&self, access: &Access<'_>) -> RequestContext {
+        let now = OffsetDateTime::now_utc();
+        let epoch = now.unix_timestamp();
+        let current_time = now
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default();
+        let mut ctx = RequestContext::new(access.action, &access.resource.arn)
             .with_key("aws:PrincipalArn", self.principal.arn())
             .with_key("aws:PrincipalAccount", self.principal.account_id().as_str())
-            .with_key("aws:EpochTime", now.to_string());
+            .with_key("aws:CurrentTime", current_time)
+            .with_key("aws:EpochTime", epoch.to_string())
+            .with_key("aws:SecureTransport", self.facts.secure_transport.to_string())
+            .with_key("aws:RequestedRegion", self.facts.requested_region.as_str())
+            .with_key("aws:ViaAWSService", "false")
+            .with_key("aws:PrincipalIsAWSService", "false");
+        if let Some(ip) = self.facts.source_ip {
+            ctx = ctx.with_key("aws:SourceIp", ip.to_string());
+        }
+        if let Some(ua) = &self.facts.user_agent {
+            ctx = ctx.with_key("aws:UserAgent", ua.as_str());
+        }
+        if let Some(at) = self.facts.token_issued_at {
+            let issued = OffsetDateTime::from_unix_timestamp(at)
+                .ok()
+                .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
+            if let Some(issued) = issued {
+                ctx = ctx.with_key("aws:TokenIssueTime", issued);
+            }
+        }
         ctx = match &self.principal {
             Principal::User { user_name, user_id, .. } => ctx
                 .with_key("aws:username", user_name.as_str())
@@ -88,18 +229,43 @@ impl Actor {
                 ctx.with_key("aws:userid", account_id.as_str()).with_key("aws:PrincipalType", "Account")
             }
         };
-        match self.mfa {
+        for tag in self.tags.iter() {
+            ctx = ctx.with_key(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
+        }
+        ctx = match self.mfa {
             MfaContext::Absent => ctx,
             MfaContext::NotPresent => ctx.with_key("aws:MultiFactorAuthPresent", "false"),
             MfaContext::Present { at } => ctx
                 .with_key("aws:MultiFactorAuthPresent", "true")
-                .with_key("aws:MultiFactorAuthAge", (now - at).max(0).to_string()),
+                .with_key("aws:MultiFactorAuthAge", (epoch - at).max(0).to_string()),
+        };
+        if let Some(account) = account_of_arn(&access.resource.arn) {
+            ctx = ctx.with_key("aws:ResourceAccount", account);
         }
+        for tag in &access.resource.tags {
+            ctx = ctx
+                .with_key(&format!("aws:ResourceTag/{}", tag.key), tag.value.as_str())
+                .with_key(&format!("iam:ResourceTag/{}", tag.key), tag.value.as_str());
+        }
+        let request = &access.request;
+        for tag in request.tags {
+            ctx = ctx
+                .with_key(&format!("aws:RequestTag/{}", tag.key), tag.value.as_str())
+                .with_key("aws:TagKeys", tag.key.as_str());
+        }
+        for key in request.removed_tag_keys {
+            ctx = ctx.with_key("aws:TagKeys", key.as_str());
+        }
+        if let Some(arn) = request.policy_arn {
+            ctx = ctx.with_key("iam:PolicyARN", arn);
+        }
+        ctx
     }
 
-    /// IAM's decision for `action` on `resource`. Root may do everything in its own account and
-    /// nothing elsewhere; an IAM user what its policies allow.
-    pub fn evaluate(&self, action: &str, resource: &str) -> Evaluation {
+    /// IAM's decision for `access`. Root may do everything in its own account and nothing
+    /// elsewhere; an IAM user what its policies allow.
+    pub fn evaluate(&self, access: &Access<'_>) -> Evaluation {
+        let resource = access.resource.arn.as_str();
         match &self.principal {
             Principal::Root { account_id, .. } => {
                 // AWS's own managed policies are readable by every account (and never writable).
@@ -111,25 +277,42 @@ impl Actor {
             Principal::User { .. } => {
                 let named: Vec<NamedPolicy<'_>> =
                     self.policies.iter().map(|p| NamedPolicy { name: &p.label, document: &p.document }).collect();
-                evaluate(&named, &self.request_context(action, resource))
+                evaluate(&named, &self.request_context(access))
             }
         }
     }
 
     /// Whether `action` on `resource` is allowed (what pages ask before offering a control).
-    pub fn may(&self, action: &str, resource: &str) -> bool {
-        self.evaluate(action, resource).decision == Decision::Allowed
+    pub fn may(&self, action: IamAction, resource: &Resource) -> bool {
+        self.evaluate(&Access::new(action, resource)).decision == Decision::Allowed
+    }
+
+    /// Whether any Allow statement could grant `action` on some resource whose ARN starts with
+    /// `prefix` (conditions aside). A caller for whom none could is refused before a lookup by
+    /// name, so a refusal never tells whether the named entity exists.
+    pub fn might_be_allowed(&self, action: IamAction, prefix: &str) -> bool {
+        match &self.principal {
+            Principal::Root { account_id, .. } => prefix.starts_with(&format!("arn:aws:iam::{account_id}:")),
+            Principal::User { .. } => {
+                let ctx = self.request_context(&Access::new(action, &Resource::untagged(prefix)));
+                self.policies.iter().any(|p| crate::policy::might_allow(&p.document, &ctx, prefix))
+            }
+        }
     }
 }
 
 impl Engine {
-    /// The actor for a principal loaded this request: an IAM user's policies come in one query.
+    /// The actor for a principal loaded this request: an IAM user's policies come in one query,
+    /// its tags in another.
     pub async fn load_actor(&self, principal: Principal, mfa: MfaContext) -> Result<Actor, IamError> {
-        let policies = match &principal {
-            Principal::Root { .. } => Vec::new(),
-            Principal::User { user_id, .. } => self.load_user_policies(user_id.as_str()).await?,
+        let (policies, tags) = match &principal {
+            Principal::Root { .. } => (Vec::new(), Vec::new()),
+            Principal::User { user_id, .. } => (
+                self.load_user_policies(user_id.as_str()).await?,
+                store::user_tags::list_user_tags(&self.pool, user_id.as_str()).await?,
+            ),
         };
-        Ok(Actor { principal, policies: Arc::from(policies), mfa })
+        Ok(Actor::with_policies(principal, policies, mfa).with_tags(tags))
     }
 
     pub(crate) async fn load_user_policies(&self, user_id: &str) -> Result<Vec<LoadedPolicy>, IamError> {
@@ -148,17 +331,39 @@ impl Engine {
             .collect()
     }
 
-    /// The single gate in front of every action: IAM's decision, or AccessDenied worded as AWS
-    /// words it (naming the action, the resource, and why).
-    pub fn authorize(&self, actor: &Actor, action: &str, resource: &str) -> Result<(), IamError> {
-        let why = match actor.evaluate(action, resource).decision {
+    /// The single gate in front of every action on an existing or named resource.
+    pub fn authorize(&self, actor: &Actor, action: IamAction, resource: &Resource) -> Result<(), IamError> {
+        self.authorize_access(actor, &Access::new(action, resource))
+    }
+
+    /// IAM's decision for a whole [`Access`], or AccessDenied worded as AWS words it (naming the
+    /// action, the resource, and why).
+    pub fn authorize_access(&self, actor: &Actor, access: &Access<'_>) -> Result<(), IamError> {
+        let action = access.action;
+        let why = match actor.evaluate(access).decision {
             Decision::Allowed => return Ok(()),
             Decision::ExplicitlyDenied => "with an explicit deny in an identity-based policy",
             Decision::ImplicitlyDenied => &format!("because no identity-based policy allows the {action} action"),
         };
-        Err(IamError::AccessDenied(format!(
-            "User: {} is not authorized to perform: {action} on resource: {resource} {why}",
-            actor.arn()
-        )))
+        Err(access_denied(actor, action, &access.resource.arn, why))
     }
+
+    /// Before looking an entity up by name: refuses a caller whose policies could not allow
+    /// `action` on any resource under `prefix` (`arn:aws:iam::<acct>:user/`), naming the resource
+    /// as the caller gave it (`…:user/<name>`), so neither existence nor the stored path leaks.
+    pub(crate) fn precheck(&self, actor: &Actor, action: IamAction, prefix: &str, name: &str) -> Result<(), IamError> {
+        if actor.might_be_allowed(action, prefix) {
+            return Ok(());
+        }
+        let action = action.qualified();
+        let why = format!("because no identity-based policy allows the {action} action");
+        Err(access_denied(actor, action, &format!("{prefix}{}", name.trim()), &why))
+    }
+}
+
+fn access_denied(actor: &Actor, action: &str, resource: &str, why: &str) -> IamError {
+    IamError::AccessDenied(format!(
+        "User: {} is not authorized to perform: {action} on resource: {resource} {why}",
+        actor.arn()
+    ))
 }

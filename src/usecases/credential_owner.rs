@@ -1,9 +1,11 @@
 //! Whose credentials a request is about (MFA devices, access keys): the principal's own, or an
 //! IAM user's by name, resolved in the actor's account and authorized once.
 
-use crate::domain::{root_arn, user_arn, AccountId, IamPath, Principal, UserName};
+use crate::domain::{root_arn, AccountId, IamAction, Principal};
 use crate::store;
+use crate::store::users::UserRow;
 use crate::usecases::actor::Actor;
+use crate::usecases::users::{no_such_user, user_prefix};
 use crate::usecases::sign_in::{root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
 use sqlx::PgConnection;
@@ -39,57 +41,69 @@ impl Owner {
 }
 
 impl Engine {
-    /// Resolves `owner` in the actor's account, authorizing `action` on the owner's ARN. With
-    /// `lock`, the owner's row (the user, or the account for root) is locked until the transaction ends,
-    /// so quotas counted under it hold.
+    /// Resolves `owner` in the actor's account, authorizing `action` on the owner (with its tags).
+    /// With `lock`, the owner's row (the user, or the account for root) is locked until the
+    /// transaction ends, so quotas counted under it hold. Whether the owner is the actor is decided
+    /// by ids, never by names: `SelfMFA` names the user `selfmfa` too.
     pub(crate) async fn resolve_owner(
         &self,
         conn: &mut PgConnection,
         actor: &Actor,
         owner: &OwnerRef,
         lock: bool,
-        action: &str,
+        action: IamAction,
     ) -> Result<Owner, IamError> {
         let account_id = actor.account_id().clone();
-        let me = match (owner, actor.principal()) {
-            (OwnerRef::Me, _) => true,
-            (OwnerRef::User(name), Principal::User { user_name, .. }) => name.trim() == user_name.as_str(),
-            _ => false,
-        };
-        match (me, actor.principal(), owner) {
-            (true, Principal::Root { email, .. }, _) => {
+        match (owner, actor.principal()) {
+            (OwnerRef::Me, Principal::Root { email, .. }) => {
                 if lock {
                     store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
                 }
-                Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
-            }
-            (true, Principal::User { user_id, user_name, path, .. }, _) => {
-                // One's own credentials are as IAM has them: allowed by a policy (such as AWS's
-                // self-manage examples), not by default.
-                let arn = user_arn(&account_id, path, user_name);
-                self.authorize(actor, action, &arn)?;
-                if lock {
-                    store::users::find_user_for_update(&mut *conn, &account_id, user_name.as_str()).await?;
-                }
                 Ok(Owner {
-                    arn,
-                    user_id: Some(user_id.to_string()),
-                    name: user_name.to_string(),
+                    arn: root_arn(&account_id),
                     account_id,
+                    user_id: None,
+                    name: email.clone(),
                     is_self: true,
                 })
             }
-            (false, _, OwnerRef::User(name)) => {
-                let name = name.trim();
-                // Outside a transaction the row lock ends with the statement.
-                let row = store::users::find_user_for_update(&mut *conn, &account_id, name).await?;
-                let row =
-                    row.ok_or_else(|| IamError::NoSuchEntity(format!("The user with name {name} cannot be found.")))?;
-                let arn = user_arn(&account_id, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
-                self.authorize(actor, action, &arn)?;
-                Ok(Owner { arn, account_id, user_id: Some(row.user_id), name: row.user_name, is_self: false })
+            (OwnerRef::Me, Principal::User { user_name, .. }) => {
+                // One's own credentials are as IAM has them: allowed by a policy (such as AWS's
+                // self-manage examples), not by default.
+                let row = store::users::find_user_for_update(&mut *conn, &account_id, user_name.as_str())
+                    .await?
+                    .ok_or_else(|| no_such_user(user_name.as_str()))?;
+                self.owner_from_row(conn, actor, row, action).await
             }
-            (false, _, OwnerRef::Me) => Err(IamError::Internal("unreachable owner".into())),
+            (OwnerRef::User(name), _) => {
+                let name = name.trim();
+                self.precheck(actor, action, &user_prefix(&account_id), name)?;
+                // Outside a transaction the row lock ends with the statement.
+                let row = store::users::find_user_for_update(&mut *conn, &account_id, name)
+                    .await?
+                    .ok_or_else(|| no_such_user(name))?;
+                self.owner_from_row(conn, actor, row, action).await
+            }
         }
+    }
+
+    async fn owner_from_row(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        row: UserRow,
+        action: IamAction,
+    ) -> Result<Owner, IamError> {
+        let account_id = actor.account_id().clone();
+        let resource = self.user_resource(conn, &account_id, &row.user_id, &row.path, &row.user_name).await?;
+        self.authorize(actor, action, &resource)?;
+        let is_self = matches!(actor.principal(), Principal::User { user_id, .. } if user_id.as_str() == row.user_id);
+        Ok(Owner {
+            arn: resource.arn,
+            account_id,
+            user_id: Some(row.user_id),
+            name: row.user_name,
+            is_self,
+        })
     }
 }

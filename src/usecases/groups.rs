@@ -2,10 +2,10 @@
 //! DeleteGroup (strict, or with its memberships), AddUserToGroup / RemoveUserFromGroup (at most
 //! 10 groups per user, counted under the user's row lock) and ListGroupsForUser.
 
-use crate::domain::{group_arn, GroupName, IamPath, UniqueId, UniqueIdKind, MAX_GROUPS_PER_USER};
+use crate::domain::{group_arn, GroupName, IamAction, IamPath, UniqueId, UniqueIdKind, MAX_GROUPS_PER_USER};
 use crate::store;
 use crate::store::groups::GroupRow;
-use crate::usecases::actor::Actor;
+use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::users::no_such_user;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -68,20 +68,22 @@ impl Engine {
         conn: &mut PgConnection,
         actor: &Actor,
         name: &str,
-        action: &str,
+        action: IamAction,
     ) -> Result<Group, IamError> {
+        let account = actor.account_id();
+        self.precheck(actor, action, &format!("arn:aws:iam::{account}:group/"), name)?;
         let row = store::groups::find_group_for_update(&mut *conn, actor.account_id().as_str(), name.trim())
             .await?
             .ok_or_else(|| no_such_group(name.trim()))?;
         let group = to_group(row)?;
-        self.authorize(actor, action, &group.arn)?;
+        self.authorize(actor, action, &Resource::untagged(group.arn.clone()))?;
         Ok(group)
     }
 
     pub async fn create_group(&self, actor: &Actor, name: &str, path: Option<&str>) -> Result<Group, IamError> {
         let (name, path) = parse_name_path(name, path)?;
         let account = actor.account_id();
-        self.authorize(actor, "iam:CreateGroup", &group_arn(account, &path, &name))?;
+        self.authorize(actor, IamAction::CreateGroup, &Resource::untagged(group_arn(account, &path, &name)))?;
         let id = UniqueId::generate(UniqueIdKind::Group);
         let row = store::groups::insert_group(&self.pool, id.as_str(), account.as_str(), name.as_str(), path.as_str())
             .await
@@ -99,13 +101,13 @@ impl Engine {
             return Err(IamError::field("pathPrefix", "must start with /"));
         }
         let account = actor.account_id();
-        self.authorize(actor, "iam:ListGroups", &format!("arn:aws:iam::{account}:group{prefix}*"))?;
+        self.authorize(actor, IamAction::ListGroups, &Resource::untagged(format!("arn:aws:iam::{account}:group{prefix}*")))?;
         store::groups::list_groups(&self.pool, account.as_str(), prefix).await?.into_iter().map(to_group).collect()
     }
 
     pub async fn get_group(&self, actor: &Actor, name: &str) -> Result<GroupDetail, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let group = self.lock_group_for(&mut conn, actor, name, "iam:GetGroup").await?;
+        let group = self.lock_group_for(&mut conn, actor, name, IamAction::GetGroup).await?;
         let members = store::groups::list_group_member_names(&mut *conn, &group.group_id).await?;
         Ok(GroupDetail { group, members })
     }
@@ -119,11 +121,16 @@ impl Engine {
         new_path: Option<&str>,
     ) -> Result<Group, IamError> {
         let mut tx = self.pool.begin().await?;
-        let current = self.lock_group_for(&mut tx, actor, name, "iam:UpdateGroup").await?;
+        let current = self.lock_group_for(&mut tx, actor, name, IamAction::UpdateGroup).await?;
         let (to_name, to_path) = parse_name_path(
             new_name.filter(|n| !n.trim().is_empty()).unwrap_or(&current.group_name),
             Some(new_path.filter(|p| !p.trim().is_empty()).unwrap_or(&current.path)),
         )?;
+        // As IAM: the permission is needed on the destination ARN too (a new name and/or path).
+        let destination = group_arn(actor.account_id(), &to_path, &to_name);
+        if destination != current.arn {
+            self.authorize(actor, IamAction::UpdateGroup, &Resource::untagged(destination))?;
+        }
         let row =
             store::groups::update_group_name_path(&mut *tx, &current.group_id, to_name.as_str(), to_path.as_str())
                 .await
@@ -139,7 +146,7 @@ impl Engine {
     /// removes the memberships with the group, in one transaction.
     pub async fn delete_group(&self, actor: &Actor, name: &str, strict: bool) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let group = self.lock_group_for(&mut tx, actor, name, "iam:DeleteGroup").await?;
+        let group = self.lock_group_for(&mut tx, actor, name, IamAction::DeleteGroup).await?;
         let members = store::groups::list_group_member_names(&mut *tx, &group.group_id).await?;
         if !members.is_empty() {
             if strict {
@@ -147,7 +154,7 @@ impl Engine {
                     "Cannot delete entity, must remove users from group first.".into(),
                 ));
             }
-            self.authorize(actor, "iam:RemoveUserFromGroup", &group.arn)?;
+            self.authorize(actor, IamAction::RemoveUserFromGroup, &Resource::untagged(group.arn.clone()))?;
         }
         let target = crate::usecases::policies::Target::group(&group.group_id, &group.group_name, &group.arn);
         self.clear_target_policies(&mut tx, actor, &target, strict).await?;
@@ -160,7 +167,7 @@ impl Engine {
     /// AddUserToGroup; adding a member twice changes nothing, as in IAM.
     pub async fn add_user_to_group(&self, actor: &Actor, group: &str, user: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let group = self.lock_group_for(&mut tx, actor, group, "iam:AddUserToGroup").await?;
+        let group = self.lock_group_for(&mut tx, actor, group, IamAction::AddUserToGroup).await?;
         // The user's row lock serializes this user's memberships, so the quota holds under races.
         let member = store::users::find_user_for_update(&mut *tx, actor.account_id(), user.trim())
             .await?
@@ -182,7 +189,7 @@ impl Engine {
 
     pub async fn remove_user_from_group(&self, actor: &Actor, group: &str, user: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let group = self.lock_group_for(&mut tx, actor, group, "iam:RemoveUserFromGroup").await?;
+        let group = self.lock_group_for(&mut tx, actor, group, IamAction::RemoveUserFromGroup).await?;
         let member = store::users::find_user_for_update(&mut *tx, actor.account_id(), user.trim())
             .await?
             .ok_or_else(|| no_such_user(user.trim()))?;
@@ -198,15 +205,7 @@ impl Engine {
 
     pub async fn list_groups_for_user(&self, actor: &Actor, user: &str) -> Result<Vec<Group>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let row = store::users::find_user_for_update(&mut *conn, actor.account_id(), user.trim())
-            .await?
-            .ok_or_else(|| no_such_user(user.trim()))?;
-        let arn = crate::domain::user_arn(
-            actor.account_id(),
-            &IamPath::parse(&row.path)?,
-            &crate::domain::UserName::parse(&row.user_name)?,
-        );
-        self.authorize(actor, "iam:ListGroupsForUser", &arn)?;
+        let (row, _) = self.lock_user_for(&mut conn, actor, user, &[IamAction::ListGroupsForUser]).await?;
         store::groups::list_groups_for_user(&mut *conn, &row.user_id).await?.into_iter().map(to_group).collect()
     }
 }

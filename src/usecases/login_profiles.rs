@@ -5,6 +5,7 @@
 use crate::crypto::secrets::generate_password;
 use crate::domain::Password;
 use crate::store;
+use crate::domain::IamAction;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::{Engine, IamError};
@@ -51,18 +52,22 @@ impl Engine {
         choice: NewPassword,
         reset_required: bool,
     ) -> Result<LoginProfileSet, IamError> {
-        let (password, generated) = self.choose_password(actor.account_id(), &choice, user_name.trim()).await?;
-        let hash = self.hasher.hash(&password).await?;
+        // Authorized before the password is hashed, so a caller without the permission cannot
+        // make the server spend an argon2 hash per request.
         let mut tx = self.pool.begin().await?;
-        let (user, arn) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let actions = [IamAction::CreateLoginProfile, IamAction::UpdateLoginProfile];
+        self.precheck_any(actor, &actions, &crate::usecases::users::user_prefix(actor.account_id()), user_name)?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
         let exists = store::login_profiles::find_login_profile(&mut *tx, &user.user_id).await?.is_some();
+        let action = if exists { IamAction::UpdateLoginProfile } else { IamAction::CreateLoginProfile };
+        self.authorize(actor, action, &resource)?;
+        let (password, generated) = self.choose_password(actor.account_id(), &choice, &user.user_name).await?;
+        let hash = self.hasher.hash(&password).await?;
         if exists {
-            self.authorize(actor, "iam:UpdateLoginProfile", &arn)?;
             store::login_profiles::update_login_profile_password(&mut *tx, &user.user_id, &hash, reset_required)
                 .await?;
             store::login_profiles::update_user_session_epoch(&mut *tx, &user.user_id).await?;
         } else {
-            self.authorize(actor, "iam:CreateLoginProfile", &arn)?;
             store::login_profiles::insert_login_profile(&mut *tx, &user.user_id, &hash, reset_required).await?;
         }
         tx.commit().await?;
@@ -74,7 +79,7 @@ impl Engine {
     /// keys (when they exist) keep working.
     pub async fn delete_login_profile(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:DeleteLoginProfile"]).await?;
+        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteLoginProfile]).await?;
         if !store::login_profiles::delete_login_profile(&mut *tx, &user.user_id).await? {
             return Err(IamError::NoSuchEntity(format!("Login profile for {} cannot be found.", user.user_name)));
         }

@@ -7,10 +7,10 @@
 
 use crate::crypto::sealing::MasterKey;
 use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
-use crate::domain::{mfa_arn, AccountId, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
+use crate::domain::{mfa_arn, AccountId, IamAction, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
 use crate::store;
 use crate::store::mfa_devices::MfaSecretRow;
-use crate::usecases::actor::Actor;
+use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::credential_owner::{Owner, OwnerRef};
 use crate::usecases::sign_in::address_key;
 use crate::{Engine, FieldError, IamError};
@@ -100,7 +100,7 @@ impl Engine {
     /// The owner's devices (name, serial, enabled and last used).
     pub async fn list_mfa_devices(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<MfaDevice>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ListMFADevices").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ListMFADevices).await?;
         let rows =
             store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
                 .await?;
@@ -120,7 +120,7 @@ impl Engine {
     pub async fn start_mfa_enrolment(&self, actor: &Actor, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
         let mut conn = self.pool.acquire().await?;
         // The device's name (its ARN) is chosen at `Add MFA`, where CreateVirtualMFADevice is checked.
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:EnableMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::EnableMFADevice).await?;
         let account = store::accounts::find_account_by_id(&mut *conn, &owner.account_id).await?;
         let issuer = account.and_then(|a| a.alias).unwrap_or_else(|| owner.account_id.to_string());
         let label = match owner.user_id {
@@ -152,8 +152,8 @@ impl Engine {
             return Err(IamError::Validation(errors));
         };
         let mut tx = self.pool.begin().await?;
-        let owner = self.resolve_owner(&mut tx, actor, owner, true, "iam:EnableMFADevice").await?;
-        self.authorize(actor, "iam:CreateVirtualMFADevice", &mfa_arn(&owner.account_id, &name))?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, true, IamAction::EnableMFADevice).await?;
+        self.authorize(actor, IamAction::CreateVirtualMFADevice, &Resource::untagged(mfa_arn(&owner.account_id, &name)))?;
         let expired = || {
             IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
         };
@@ -246,7 +246,7 @@ impl Engine {
         source: IpAddr,
     ) -> Result<(), IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:DeactivateMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::DeactivateMFADevice).await?;
         drop(conn);
         if owner.is_self {
             self.check_mfa_removal_proof(&owner, proof.unwrap_or_default(), source).await?;
@@ -318,7 +318,7 @@ impl Engine {
     ) -> Result<(), IamError> {
         let (code1, code2) = parse_codes(code1, code2).map_err(IamError::Validation)?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, "iam:ResyncMFADevice").await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ResyncMFADevice).await?;
         let rows =
             store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
                 .await?;

@@ -4,6 +4,7 @@
 
 use crate::domain::{password_rules, root_password_violations, Password, PasswordPolicy, PasswordRule, Principal};
 use crate::store;
+use crate::domain::IamAction;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
@@ -96,7 +97,7 @@ impl Engine {
             Principal::User { account_id, user_id, .. } => {
                 let policy = self.find_policy(account_id).await?;
                 let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str()).await?;
-                let by_policy = actor.may("iam:ChangePassword", &actor.arn());
+                let by_policy = actor.may(IamAction::ChangePassword, &actor.as_resource());
                 let may_change = profile.is_some_and(|p| {
                     by_policy
                         || p.password_reset_required
@@ -150,7 +151,7 @@ impl Engine {
                     || expired
                     || policy.as_ref().is_some_and(|p| p.allow_users_to_change_password);
                 if !allowed {
-                    self.authorize(actor, "iam:ChangePassword", &actor.arn())?;
+                    self.authorize(actor, IamAction::ChangePassword, &actor.as_resource())?;
                 }
                 let errors = shape_errors(&change);
                 if !errors.is_empty() {

@@ -3,7 +3,8 @@
 
 use crate::domain::{password_violations, root_arn, AccountId, PasswordPolicy, PasswordPolicyInput, PasswordRule};
 use crate::store;
-use crate::usecases::actor::Actor;
+use crate::domain::IamAction;
+use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 
 impl Engine {
@@ -13,7 +14,7 @@ impl Engine {
 
     /// The account's custom policy; `None` when the AWS defaults apply.
     pub async fn get_password_policy(&self, actor: &Actor) -> Result<Option<PasswordPolicy>, IamError> {
-        self.authorize(actor, "iam:GetAccountPasswordPolicy", &root_arn(actor.account_id()))?;
+        self.authorize(actor, IamAction::GetAccountPasswordPolicy, &Resource::untagged(root_arn(actor.account_id())))?;
         self.find_policy(actor.account_id()).await
     }
 
@@ -24,7 +25,7 @@ impl Engine {
         input: &PasswordPolicyInput,
     ) -> Result<PasswordPolicy, IamError> {
         let policy = PasswordPolicy::parse(input)?;
-        self.authorize(actor, "iam:UpdateAccountPasswordPolicy", &root_arn(actor.account_id()))?;
+        self.authorize(actor, IamAction::UpdateAccountPasswordPolicy, &Resource::untagged(root_arn(actor.account_id())))?;
         store::password_policies::update_password_policy(&self.pool, actor.account_id().as_str(), &policy).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy updated");
         Ok(policy)
@@ -32,7 +33,7 @@ impl Engine {
 
     /// Back to AWS's defaults.
     pub async fn delete_password_policy(&self, actor: &Actor) -> Result<(), IamError> {
-        self.authorize(actor, "iam:DeleteAccountPasswordPolicy", &root_arn(actor.account_id()))?;
+        self.authorize(actor, IamAction::DeleteAccountPasswordPolicy, &Resource::untagged(root_arn(actor.account_id())))?;
         store::password_policies::delete_password_policy(&self.pool, actor.account_id().as_str()).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy deleted");
         Ok(())

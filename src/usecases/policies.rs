@@ -3,14 +3,14 @@
 //! and inline policies embedded in a user or a group.
 
 use crate::domain::{
-    group_arn, policy_arn, user_arn, GroupName, IamPath, PolicyName, UniqueId, UniqueIdKind, UserName,
+    group_arn, policy_arn, EntityKind, GroupName, IamAction, IamPath, PolicyName, UniqueId, UniqueIdKind,
     MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_USER_INLINE_CHARS,
 };
 use crate::policy::{aws_managed_name, parse_policy, AWS_MANAGED, MAX_POLICY_CHARS};
 use crate::store;
 use crate::store::policies::PolicyRow;
-use crate::usecases::actor::Actor;
-use crate::usecases::users::no_such_user;
+use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
+use crate::usecases::users::{no_such_user, user_prefix};
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -68,42 +68,62 @@ pub struct InlinePolicy {
     pub document: String,
 }
 
+/// A target's stored id: a user's or a group's.
+pub(crate) enum TargetId {
+    User(String),
+    Group(String),
+}
+
 /// A target resolved in the actor's account and locked while the transaction lasts.
 pub(crate) struct Target {
-    user_id: Option<String>,
-    group_id: Option<String>,
+    id: TargetId,
     name: String,
-    arn: String,
-    is_user: bool,
+    resource: Resource,
 }
 
 impl Target {
     /// A user the caller has already locked.
-    pub(crate) fn user(user_id: &str, name: &str, arn: &str) -> Self {
-        Target { user_id: Some(user_id.into()), group_id: None, name: name.into(), arn: arn.into(), is_user: true }
+    pub(crate) fn user(user_id: &str, name: &str, resource: Resource) -> Self {
+        Target { id: TargetId::User(user_id.into()), name: name.into(), resource }
     }
 
     /// A group the caller has already locked.
     pub(crate) fn group(group_id: &str, name: &str, arn: &str) -> Self {
-        Target { user_id: None, group_id: Some(group_id.into()), name: name.into(), arn: arn.into(), is_user: false }
+        Target { id: TargetId::Group(group_id.into()), name: name.into(), resource: Resource::untagged(arn) }
     }
 
+    /// The store's (user id, group id) pair, exactly one of them set.
     fn ids(&self) -> (Option<&str>, Option<&str>) {
-        (self.user_id.as_deref(), self.group_id.as_deref())
-    }
-
-    /// The IAM action for `verb` on this kind of target: `Attach` → `iam:AttachUserPolicy`.
-    fn action(&self, verb: &str) -> String {
-        format!("iam:{verb}{}Policy", if self.is_user { "User" } else { "Group" })
-    }
-
-    fn kind(&self) -> &'static str {
-        if self.is_user {
-            "User"
-        } else {
-            "Group"
+        match &self.id {
+            TargetId::User(id) => (Some(id), None),
+            TargetId::Group(id) => (None, Some(id)),
         }
     }
+
+    fn kind(&self) -> EntityKind {
+        match self.id {
+            TargetId::User(_) => EntityKind::User,
+            TargetId::Group(_) => EntityKind::Group,
+        }
+    }
+
+    fn arn(&self) -> &str {
+        &self.resource.arn
+    }
+}
+
+impl PolicyTarget {
+    fn kind(&self) -> EntityKind {
+        match self {
+            PolicyTarget::User(_) => EntityKind::User,
+            PolicyTarget::Group(_) => EntityKind::Group,
+        }
+    }
+}
+
+/// `Attach`/`Detach` as IAM authorizes them: on the target, with `iam:PolicyARN` in the context.
+fn policy_access<'a>(action: IamAction, target: &'a Target, policy_arn: &'a str) -> Access<'a> {
+    Access::new(action, &target.resource).with(RequestKeys { policy_arn: Some(policy_arn), ..Default::default() })
 }
 
 fn no_such_policy(arn: &str) -> IamError {
@@ -148,28 +168,33 @@ fn check_document(document: &str) -> Result<(), IamError> {
 }
 
 impl Engine {
+    /// The target by name, locked while the transaction lasts. A caller who could do `action`
+    /// to no entity of that kind is refused before the lookup (nothing about existence leaks).
     async fn lock_target(
         &self,
         conn: &mut PgConnection,
         actor: &Actor,
         target: &PolicyTarget,
+        action: IamAction,
     ) -> Result<Target, IamError> {
         let account = actor.account_id();
         match target {
             PolicyTarget::User(name) => {
+                self.precheck(actor, action, &user_prefix(account), name)?;
                 let row = store::users::find_user_for_update(&mut *conn, account, name.trim())
                     .await?
                     .ok_or_else(|| no_such_user(name.trim()))?;
-                let arn = user_arn(account, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
-                Ok(Target { user_id: Some(row.user_id), group_id: None, name: row.user_name, arn, is_user: true })
+                let resource = self.user_resource(conn, account, &row.user_id, &row.path, &row.user_name).await?;
+                Ok(Target { id: TargetId::User(row.user_id), name: row.user_name, resource })
             }
             PolicyTarget::Group(name) => {
+                self.precheck(actor, action, &format!("arn:aws:iam::{account}:group/"), name)?;
                 let row =
                     store::groups::find_group_for_update(&mut *conn, account.as_str(), name.trim()).await?.ok_or_else(
                         || IamError::NoSuchEntity(format!("The group with name {} cannot be found.", name.trim())),
                     )?;
                 let arn = group_arn(account, &IamPath::parse(&row.path)?, &GroupName::parse(&row.group_name)?);
-                Ok(Target { user_id: None, group_id: Some(row.group_id), name: row.group_name, arn, is_user: false })
+                Ok(Target { id: TargetId::Group(row.group_id), name: row.group_name, resource: Resource::untagged(arn) })
             }
         }
     }
@@ -180,10 +205,10 @@ impl Engine {
         conn: &mut PgConnection,
         actor: &Actor,
         arn: &str,
-        action: &str,
+        action: IamAction,
     ) -> Result<PolicyRow, IamError> {
         let arn = arn.trim();
-        self.authorize(actor, action, arn)?;
+        self.authorize(actor, action, &Resource::untagged(arn))?;
         store::policies::find_policy_for_update(&mut *conn, actor.account_id().as_str(), arn)
             .await?
             .ok_or_else(|| IamError::NoSuchEntity(format!("Policy {arn} was not found.")))
@@ -200,7 +225,7 @@ impl Engine {
             return Err(IamError::field("pathPrefix", "must start with /"));
         }
         let account = actor.account_id();
-        self.authorize(actor, "iam:ListPolicies", &format!("arn:aws:iam::{account}:policy{prefix}*"))?;
+        self.authorize(actor, IamAction::ListPolicies, &Resource::untagged(format!("arn:aws:iam::{account}:policy{prefix}*")))?;
         let counts = store::policies::list_attachment_counts(&self.pool, account.as_str()).await?;
         let count = |arn: &str| counts.iter().find(|(a, _)| a == arn).map_or(0, |(_, n)| *n);
         let mut out: Vec<ManagedPolicy> = if prefix == "/" {
@@ -232,7 +257,7 @@ impl Engine {
             (Ok(name), Ok(path), true, None) => {
                 let account = actor.account_id();
                 let arn = policy_arn(account, &path, &name);
-                self.authorize(actor, "iam:CreatePolicy", &arn)?;
+                self.authorize(actor, IamAction::CreatePolicy, &Resource::untagged(arn.clone()))?;
                 let id = UniqueId::generate(UniqueIdKind::Policy);
                 let mut tx = self.pool.begin().await?;
                 let row = store::policies::insert_policy(
@@ -267,7 +292,7 @@ impl Engine {
     /// GetPolicy with its versions and attachments; AWS-managed policies have their one version.
     pub async fn get_policy(&self, actor: &Actor, arn: &str) -> Result<PolicyDetail, IamError> {
         let arn = arn.trim();
-        self.authorize(actor, "iam:GetPolicy", arn)?;
+        self.authorize(actor, IamAction::GetPolicy, &Resource::untagged(arn))?;
         let account = actor.account_id().as_str();
         let attached_to: Vec<(String, String)> = store::policies::list_policy_attachments(&self.pool, account, arn)
             .await?
@@ -314,7 +339,7 @@ impl Engine {
     ) -> Result<String, IamError> {
         check_document(document)?;
         let mut tx = self.pool.begin().await?;
-        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:CreatePolicyVersion").await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::CreatePolicyVersion).await?;
         let versions = store::policies::list_policy_versions(&mut *tx, &policy.policy_id).await?;
         if versions.len() >= MAX_POLICY_VERSIONS {
             return Err(IamError::LimitExceeded(format!(
@@ -333,7 +358,7 @@ impl Engine {
 
     pub async fn set_default_policy_version(&self, actor: &Actor, arn: &str, version_id: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:SetDefaultPolicyVersion").await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::SetDefaultPolicyVersion).await?;
         let versions = store::policies::list_policy_versions(&mut *tx, &policy.policy_id).await?;
         if !versions.iter().any(|v| v.version_id == version_id) {
             return Err(IamError::NoSuchEntity(format!("Policy {} version {version_id} does not exist.", policy.arn)));
@@ -345,7 +370,7 @@ impl Engine {
 
     pub async fn delete_policy_version(&self, actor: &Actor, arn: &str, version_id: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:DeletePolicyVersion").await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::DeletePolicyVersion).await?;
         if policy.default_version_id == version_id {
             return Err(IamError::DeleteConflict("Cannot delete the default version of a policy.".into()));
         }
@@ -360,7 +385,7 @@ impl Engine {
     /// it from every user and group first, in the same transaction.
     pub async fn delete_policy(&self, actor: &Actor, arn: &str, strict: bool) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let policy = self.lock_policy_for(&mut tx, actor, arn, "iam:DeletePolicy").await?;
+        let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::DeletePolicy).await?;
         let attached = store::policies::list_policy_attachments(&mut *tx, &policy.account_id, &policy.arn).await?;
         if !attached.is_empty() {
             if strict {
@@ -371,8 +396,8 @@ impl Engine {
                     "user" => PolicyTarget::User(a.name.clone()),
                     _ => PolicyTarget::Group(a.name.clone()),
                 };
-                let target = self.lock_target(&mut tx, actor, &target).await?;
-                self.authorize(actor, &target.action("Detach"), &target.arn)?;
+                let target = self.lock_target(&mut tx, actor, &target, target.kind().detach()).await?;
+                self.authorize_access(actor, &policy_access(target.kind().detach(), &target, &policy.arn))?;
                 let (u, g) = target.ids();
                 store::policies::delete_policy_attachment(&mut *tx, &policy.arn, u, g).await?;
             }
@@ -387,8 +412,8 @@ impl Engine {
     pub async fn attach_policy(&self, actor: &Actor, target: &PolicyTarget, arn: &str) -> Result<(), IamError> {
         let arn = arn.trim();
         let mut tx = self.pool.begin().await?;
-        let target = self.lock_target(&mut tx, actor, target).await?;
-        self.authorize(actor, &target.action("Attach"), &target.arn)?;
+        let target = self.lock_target(&mut tx, actor, target, target.kind().attach()).await?;
+        self.authorize_access(actor, &policy_access(target.kind().attach(), &target, arn))?;
         // The policy's row lock keeps a concurrent DeletePolicy from missing this attachment.
         let exists = AWS_MANAGED.iter().any(|(a, _)| *a == arn)
             || store::policies::find_policy_for_update(&mut *tx, actor.account_id().as_str(), arn).await?.is_some();
@@ -403,26 +428,26 @@ impl Engine {
         if attached.len() >= MAX_ATTACHED_POLICIES {
             return Err(IamError::LimitExceeded(format!(
                 "Cannot exceed quota for PoliciesPer{}: {MAX_ATTACHED_POLICIES}",
-                target.kind()
+                target.kind().name()
             )));
         }
         store::policies::insert_policy_attachment(&mut *tx, actor.account_id().as_str(), arn, u, g).await?;
         tx.commit().await?;
-        tracing::info!(policy = %arn, target = %target.arn, "policy attached");
+        tracing::info!(policy = %arn, target = %target.arn(), "policy attached");
         Ok(())
     }
 
     pub async fn detach_policy(&self, actor: &Actor, target: &PolicyTarget, arn: &str) -> Result<(), IamError> {
         let arn = arn.trim();
         let mut tx = self.pool.begin().await?;
-        let target = self.lock_target(&mut tx, actor, target).await?;
-        self.authorize(actor, &target.action("Detach"), &target.arn)?;
+        let target = self.lock_target(&mut tx, actor, target, target.kind().detach()).await?;
+        self.authorize_access(actor, &policy_access(target.kind().detach(), &target, arn))?;
         let (u, g) = target.ids();
         if !store::policies::delete_policy_attachment(&mut *tx, arn, u, g).await? {
             return Err(IamError::NoSuchEntity(format!("Policy {arn} was not found.")));
         }
         tx.commit().await?;
-        tracing::info!(policy = %arn, target = %target.arn, "policy detached");
+        tracing::info!(policy = %arn, target = %target.arn(), "policy detached");
         Ok(())
     }
 
@@ -433,8 +458,8 @@ impl Engine {
         target: &PolicyTarget,
     ) -> Result<Vec<(String, String)>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let target = self.lock_target(&mut conn, actor, target).await?;
-        self.authorize(actor, &format!("iam:ListAttached{}Policies", target.kind()), &target.arn)?;
+        let target = self.lock_target(&mut conn, actor, target, target.kind().list_attached()).await?;
+        self.authorize(actor, target.kind().list_attached(), &target.resource)?;
         let (u, g) = target.ids();
         let arns = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
         Ok(arns.into_iter().map(|a| (aws_managed_name(&a).to_owned(), a)).collect())
@@ -462,8 +487,8 @@ impl Engine {
             }
         };
         let mut tx = self.pool.begin().await?;
-        let target = self.lock_target(&mut tx, actor, target).await?;
-        self.authorize(actor, &target.action("Put"), &target.arn)?;
+        let target = self.lock_target(&mut tx, actor, target, target.kind().put_inline()).await?;
+        self.authorize(actor, target.kind().put_inline(), &target.resource)?;
         let (u, g) = target.ids();
         let existing = store::policies::list_inline_policies(&mut *tx, u, g).await?;
         let size = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
@@ -473,11 +498,14 @@ impl Engine {
             .map(|p| size(&p.document))
             .sum::<usize>()
             + size(document);
-        let limit = if target.is_user { MAX_USER_INLINE_CHARS } else { MAX_GROUP_INLINE_CHARS };
+        let limit = match target.kind() {
+            EntityKind::User => MAX_USER_INLINE_CHARS,
+            EntityKind::Group => MAX_GROUP_INLINE_CHARS,
+        };
         if total > limit {
             return Err(IamError::LimitExceeded(format!(
                 "Maximum policy size of {limit} bytes exceeded for {} {}",
-                target.kind().to_lowercase(),
+                target.kind().name().to_lowercase(),
                 target.name
             )));
         }
@@ -491,7 +519,7 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(policy = %name, target = %target.arn, "inline policy put");
+        tracing::info!(policy = %name, target = %target.arn(), "inline policy put");
         Ok(())
     }
 
@@ -502,8 +530,8 @@ impl Engine {
         target: &PolicyTarget,
     ) -> Result<Vec<InlinePolicy>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let target = self.lock_target(&mut conn, actor, target).await?;
-        self.authorize(actor, &target.action("List").replace("Policy", "Policies"), &target.arn)?;
+        let target = self.lock_target(&mut conn, actor, target, target.kind().list_inline()).await?;
+        self.authorize(actor, target.kind().list_inline(), &target.resource)?;
         let (u, g) = target.ids();
         Ok(store::policies::list_inline_policies(&mut *conn, u, g)
             .await?
@@ -519,13 +547,13 @@ impl Engine {
         policy_name: &str,
     ) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let target = self.lock_target(&mut tx, actor, target).await?;
-        self.authorize(actor, &target.action("Delete"), &target.arn)?;
+        let target = self.lock_target(&mut tx, actor, target, target.kind().delete_inline()).await?;
+        self.authorize(actor, target.kind().delete_inline(), &target.resource)?;
         let (u, g) = target.ids();
         if !store::policies::delete_inline_policy(&mut *tx, u, g, policy_name.trim()).await? {
             return Err(IamError::NoSuchEntity(format!(
                 "The {} policy with name {} cannot be found.",
-                target.kind().to_lowercase(),
+                target.kind().name().to_lowercase(),
                 policy_name.trim()
             )));
         }
@@ -548,7 +576,9 @@ impl Engine {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
             }
-            self.authorize(actor, &target.action("Detach"), &target.arn)?;
+            for arn in &attached {
+                self.authorize_access(actor, &policy_access(target.kind().detach(), target, arn))?;
+            }
             for arn in &attached {
                 store::policies::delete_policy_attachment(&mut *conn, arn, u, g).await?;
             }
@@ -558,7 +588,7 @@ impl Engine {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
             }
-            self.authorize(actor, &target.action("Delete"), &target.arn)?;
+            self.authorize(actor, target.kind().delete_inline(), &target.resource)?;
             for p in &inline {
                 store::policies::delete_inline_policy(&mut *conn, u, g, &p.policy_name).await?;
             }

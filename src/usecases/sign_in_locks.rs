@@ -1,7 +1,7 @@
 //! A user's sign-in lock as administrators see it on the user's page, and clearing it (for the
 //! person locked out by their own typos, or after an attack on their name has been dealt with).
 
-use crate::domain::AccountId;
+use crate::domain::{AccountId, IamAction};
 use crate::store;
 use crate::usecases::actor::Actor;
 use crate::usecases::sign_in::user_throttle_key;
@@ -46,7 +46,7 @@ impl Engine {
     /// user's console password.
     pub async fn clear_sign_in_lock(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &["iam:UpdateLoginProfile"]).await?;
+        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
         let key = user_throttle_key(actor.account_id(), &user.user_name);
         store::throttle::delete_throttle(&self.pool, &key).await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "sign-in lock cleared");

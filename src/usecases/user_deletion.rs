@@ -2,9 +2,9 @@
 //! owns credentials or memberships. The console's `Delete user` removes the user together with
 //! everything they own, in one transaction, checking each implied action first.
 
-use crate::domain::{IamPath, UniqueId, UserName};
+use crate::domain::{IamAction, IamPath, UniqueId, UserName};
 use crate::store;
-use crate::usecases::actor::Actor;
+use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::sign_in::user_throttle_key;
 use crate::usecases::users::User;
 use crate::{Engine, IamError};
@@ -23,19 +23,19 @@ impl Engine {
 
     async fn delete_user_inner(&self, actor: &Actor, user_name: &str, strict: bool) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
-        let (user, arn) = self.lock_user_for(&mut tx, actor, user_name, &["iam:DeleteUser"]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteUser]).await?;
         let dependents = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
         if dependents.has_login_profile {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete login profile first.".into()));
             }
-            self.authorize(actor, "iam:DeleteLoginProfile", &arn)?;
+            self.authorize(actor, IamAction::DeleteLoginProfile, &resource)?;
         }
         if dependents.has_access_key {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
             }
-            self.authorize(actor, "iam:DeleteAccessKey", &arn)?;
+            self.authorize(actor, IamAction::DeleteAccessKey, &resource)?;
         }
         if dependents.in_groups {
             if strict {
@@ -45,16 +45,17 @@ impl Engine {
             }
             // RemoveUserFromGroup is an action on each group.
             for g in store::groups::list_groups_for_user(&mut *tx, &user.user_id).await? {
-                self.authorize(actor, "iam:RemoveUserFromGroup", &crate::usecases::groups::arn_of(&g)?)?;
+                let group = Resource::untagged(crate::usecases::groups::arn_of(&g)?);
+                self.authorize(actor, IamAction::RemoveUserFromGroup, &group)?;
             }
         }
         if dependents.has_mfa_device {
             if strict {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must remove MFA device first.".into()));
             }
-            self.authorize(actor, "iam:DeactivateMFADevice", &arn)?;
+            self.authorize(actor, IamAction::DeactivateMFADevice, &resource)?;
         }
-        let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, &arn);
+        let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, resource.clone());
         self.clear_target_policies(&mut tx, actor, &target, strict).await?;
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
@@ -64,7 +65,7 @@ impl Engine {
             user_id: UniqueId::parse(&user.user_id)?,
             user_name: UserName::parse(&user.user_name)?,
             path: IamPath::parse(&user.path)?,
-            arn,
+            arn: resource.arn,
             created_at: user.created_at,
         })
     }

@@ -3,7 +3,8 @@
 
 use crate::domain::{user_arn, AccountId, IamPath, UniqueId, UniqueIdKind, UserName};
 use crate::store::user_directory::{self as dir, UserKey, UserListQuery, UserOrder};
-use crate::usecases::actor::Actor;
+use crate::domain::IamAction;
+use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -149,7 +150,7 @@ impl Engine {
             return Err(IamError::Validation(errors));
         }
         let resource = format!("arn:aws:iam::{account_id}:user{}*", prefix.as_deref().unwrap_or("/"));
-        self.authorize(actor, "iam:ListUsers", &resource)?;
+        self.authorize(actor, IamAction::ListUsers, &Resource::untagged(resource))?;
 
         let order = match input.sort {
             UserSort::Name => UserOrder::Name,
@@ -206,7 +207,7 @@ impl Engine {
     pub async fn list_path_level(&self, actor: &Actor, parent: &str) -> Result<PathLevel, IamError> {
         let parent = IamPath::parse(parent)?;
         let account_id = actor.account_id();
-        self.authorize(actor, "iam:ListUsers", &format!("arn:aws:iam::{account_id}:user{parent}*"))?;
+        self.authorize(actor, IamAction::ListUsers, &Resource::untagged(format!("arn:aws:iam::{account_id}:user{parent}*")))?;
         let children = dir::list_path_children(&self.pool, account_id.as_str(), parent.as_str()).await?;
         let direct = dir::find_path_user_count(&self.pool, account_id.as_str(), parent.as_str()).await?;
         Ok(PathLevel {

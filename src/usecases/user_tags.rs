@@ -2,9 +2,10 @@
 //! replaces the whole set. The 50-tag quota is checked under a lock on the user's row, so two
 //! concurrent TagUser calls cannot together exceed it.
 
-use crate::domain::{Tag, MAX_TAGS_PER_USER};
+use crate::domain::{IamAction, Tag, MAX_TAGS_PER_USER};
 use crate::store;
-use crate::usecases::actor::Actor;
+use crate::usecases::actor::{Access, Actor, RequestKeys};
+use crate::usecases::users::user_prefix;
 use crate::{Engine, IamError};
 use std::collections::HashSet;
 
@@ -16,8 +17,11 @@ impl Engine {
     /// IAM's TagUser: adds the tags, overwriting the values of keys the user already has.
     pub async fn tag_user(&self, actor: &Actor, user_name: &str, rows: &[(String, String)]) -> Result<(), IamError> {
         let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
+        self.precheck(actor, IamAction::TagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:TagUser"]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let request = RequestKeys { tags: &tags, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request))?;
         let existing = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;
         let keys: HashSet<String> = existing.iter().chain(&tags).map(|t| t.key.to_lowercase()).collect();
         if keys.len() > MAX_TAGS_PER_USER {
@@ -30,8 +34,11 @@ impl Engine {
 
     /// IAM's UntagUser: removes the keys (ignoring case); unknown keys are ignored.
     pub async fn untag_user(&self, actor: &Actor, user_name: &str, keys: &[String]) -> Result<(), IamError> {
+        self.precheck(actor, IamAction::UntagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:UntagUser"]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let request = RequestKeys { removed_tag_keys: keys, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::UntagUser, &resource).with(request))?;
         store::user_tags::delete_user_tags(&mut *tx, &user.user_id, keys).await?;
         tx.commit().await?;
         Ok(())
@@ -45,8 +52,20 @@ impl Engine {
         rows: &[(String, String)],
     ) -> Result<Vec<Tag>, IamError> {
         let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
+        self.precheck(actor, IamAction::TagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &["iam:TagUser", "iam:UntagUser"]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        // The edit is a TagUser of the new set and an UntagUser of the keys that go.
+        let removed: Vec<String> = resource
+            .tags
+            .iter()
+            .filter(|old| !tags.iter().any(|t| t.key.eq_ignore_ascii_case(&old.key)))
+            .map(|t| t.key.clone())
+            .collect();
+        let tag_request = RequestKeys { tags: &tags, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(tag_request))?;
+        let untag_request = RequestKeys { removed_tag_keys: &removed, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::UntagUser, &resource).with(untag_request))?;
         store::user_tags::delete_all_user_tags(&mut *tx, &user.user_id).await?;
         store::user_tags::insert_user_tags(&mut *tx, &user.user_id, &tags).await?;
         let saved = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;

@@ -7,7 +7,8 @@ use crate::domain::{
 };
 use crate::store;
 use crate::store::users::UserRow;
-use crate::usecases::actor::Actor;
+use crate::domain::{AccountId, IamAction};
+use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::sign_in_locks::SignInLock;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -88,12 +89,15 @@ impl Engine {
             return Err(IamError::Validation(errors));
         };
         let arn = user_arn(&account_id, &path, &name);
-        self.authorize(actor, "iam:CreateUser", &arn)?;
+        // A new user has no tags yet: the request's tags are `aws:RequestTag/*` and `aws:TagKeys`.
+        let resource = Resource::untagged(arn.clone());
+        let request = RequestKeys { tags: &tags, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::CreateUser, &resource).with(request.clone()))?;
         if !tags.is_empty() {
-            self.authorize(actor, "iam:TagUser", &arn)?;
+            self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request))?;
         }
         if input.password.is_some() {
-            self.authorize(actor, "iam:CreateLoginProfile", &arn)?;
+            self.authorize(actor, IamAction::CreateLoginProfile, &resource)?;
         }
 
         let hash = match &input.password {
@@ -131,13 +135,14 @@ impl Engine {
     /// IAM's GetUser, with the console's credential summary.
     pub async fn get_user(&self, actor: &Actor, user_name: &str) -> Result<UserDetail, IamError> {
         let account_id = actor.account_id().clone();
+        self.precheck(actor, IamAction::GetUser, &user_prefix(&account_id), user_name)?;
         let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim())
             .await?
             .ok_or_else(|| no_such_user(user_name))?;
         let (name, path) = (UserName::parse(&row.user_name)?, IamPath::parse(&row.path)?);
         let arn = user_arn(&account_id, &path, &name);
-        self.authorize(actor, "iam:GetUser", &arn)?;
         let tags = store::user_tags::list_user_tags(&self.pool, &row.user_id).await?;
+        self.authorize(actor, IamAction::GetUser, &Resource::tagged(arn.clone(), tags.clone()))?;
         let sign_in_lock = self.find_sign_in_lock(&account_id, &row.user_name).await?;
         Ok(UserDetail {
             user: User {
@@ -183,7 +188,7 @@ impl Engine {
             return Err(IamError::Validation(errors));
         }
         let mut conn = self.pool.acquire().await?;
-        let (row, _) = self.lock_user_for(&mut conn, actor, user_name, &["iam:UpdateUser"]).await?;
+        let (row, resource) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateUser]).await?;
         let name = match name {
             Some(n) => n,
             None => UserName::parse(&row.user_name)?,
@@ -193,6 +198,12 @@ impl Engine {
             None => IamPath::parse(&row.path)?,
         };
         let account_id = actor.account_id();
+        // As IAM: renaming or moving needs the permission on the destination ARN too, so a
+        // permission scoped to `user/team/*` cannot move a user out of (or into) another path.
+        let destination = user_arn(account_id, &path, &name);
+        if destination != resource.arn {
+            self.authorize(actor, IamAction::UpdateUser, &Resource::tagged(destination, resource.tags.clone()))?;
+        }
         match store::users::update_user_name_path(&mut *conn, account_id, &row.user_id, &name, &path).await {
             Ok(true) => {}
             Ok(false) => return Err(no_such_user(user_name)),
@@ -208,21 +219,57 @@ impl Engine {
 }
 
 impl Engine {
-    /// Locks the user's row for the transaction and checks `actions` on the user's ARN (returned).
+    /// Locks the user's row for the transaction and checks `actions` on the user (returned as a
+    /// [`Resource`] with its tags). A caller whose policies allow none of `actions` on any user is
+    /// refused before the lookup, so the answer never tells whether the user exists.
     pub(crate) async fn lock_user_for(
         &self,
         tx: &mut PgConnection,
         actor: &Actor,
         user_name: &str,
-        actions: &[&str],
-    ) -> Result<(UserRow, String), IamError> {
+        actions: &[IamAction],
+    ) -> Result<(UserRow, Resource), IamError> {
+        self.precheck_any(actor, actions, &user_prefix(actor.account_id()), user_name)?;
         let row = store::users::find_user_for_update(&mut *tx, actor.account_id(), user_name.trim())
             .await?
             .ok_or_else(|| no_such_user(user_name))?;
-        let arn = user_arn(actor.account_id(), &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?);
+        let resource = self.user_resource(&mut *tx, actor.account_id(), &row.user_id, &row.path, &row.user_name).await?;
         for action in actions {
-            self.authorize(actor, action, &arn)?;
+            self.authorize(actor, *action, &resource)?;
         }
-        Ok((row, arn))
+        Ok((row, resource))
     }
+
+    /// A stored user as authorization sees it: its ARN and tags.
+    pub(crate) async fn user_resource(
+        &self,
+        conn: &mut PgConnection,
+        account_id: &AccountId,
+        user_id: &str,
+        path: &str,
+        user_name: &str,
+    ) -> Result<Resource, IamError> {
+        let arn = user_arn(account_id, &IamPath::parse(path)?, &UserName::parse(user_name)?);
+        let tags = store::user_tags::list_user_tags(&mut *conn, user_id).await?;
+        Ok(Resource::tagged(arn, tags))
+    }
+
+    /// [`Engine::precheck`] passing when any of `actions` might be allowed (none: nothing to check).
+    pub(crate) fn precheck_any(
+        &self,
+        actor: &Actor,
+        actions: &[IamAction],
+        prefix: &str,
+        name: &str,
+    ) -> Result<(), IamError> {
+        match actions.iter().find(|a| actor.might_be_allowed(**a, prefix)) {
+            Some(_) => Ok(()),
+            None => actions.first().map_or(Ok(()), |a| self.precheck(actor, *a, prefix, name)),
+        }
+    }
+}
+
+/// `arn:aws:iam::<account>:user/`: what every user's ARN starts with.
+pub(crate) fn user_prefix(account_id: &AccountId) -> String {
+    format!("arn:aws:iam::{account_id}:user/")
 }

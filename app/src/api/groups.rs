@@ -55,7 +55,8 @@ pub async fn load_group(group_name: String) -> Result<GroupDetailDto, AppError> 
 
     let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
     let d = ConsoleState::get()?.engine.get_group(&principal, &group_name).await?;
-    let can = crate::ssr::entity_capabilities(&principal, "Group", &d.group.arn);
+    let resource = lanyard_iam::usecases::actor::Resource::untagged(d.group.arn.clone());
+    let can = crate::ssr::entity_capabilities(&principal, lanyard_iam::domain::EntityKind::Group, &resource);
     Ok(GroupDetailDto { group: to_dto(d.group), members: d.members, can })
 }
 

@@ -104,10 +104,12 @@ pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
     let d = ConsoleState::get()?.engine.get_policy(&principal, &arn).await?;
     let mut can = Vec::new();
     if !d.policy.aws_managed {
-        if principal.may("iam:CreatePolicyVersion", &d.policy.arn) {
+        use lanyard_iam::domain::IamAction;
+        let resource = lanyard_iam::usecases::actor::Resource::untagged(d.policy.arn.clone());
+        if principal.may(IamAction::CreatePolicyVersion, &resource) {
             can.push("edit".to_owned());
         }
-        if principal.may("iam:DeletePolicy", &d.policy.arn) {
+        if principal.may(IamAction::DeletePolicy, &resource) {
             can.push("delete".to_owned());
         }
     }
@@ -313,21 +315,23 @@ pub async fn simulate_policy(
     actions: String,
     resource: String,
     mfa: bool,
-) -> Result<Vec<SimulationDto>, AppError> {
+) -> Result<Option<SimulationDto>, AppError> {
+    use crate::dto::SimulationRowDto;
     use crate::ssr::{current_principal, ConsoleState};
     use lanyard_iam::policy::Decision;
     use lanyard_iam::usecases::policy_simulator::SimulationInput;
     use lanyard_iam::IamError;
 
     if user_name.trim().is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
     let input = SimulationInput { user_name, actions: vec![actions], resource, mfa };
-    let results = ConsoleState::get()?.engine.simulate_principal_policy(&principal, &input).await?;
-    Ok(results
+    let simulation = ConsoleState::get()?.engine.simulate_principal_policy(&principal, &input).await?;
+    let rows = simulation
+        .results
         .into_iter()
-        .map(|r| SimulationDto {
+        .map(|r| SimulationRowDto {
             decision: match r.decision {
                 Decision::Allowed => "allowed",
                 Decision::ExplicitlyDenied => "explicitly denied",
@@ -344,5 +348,7 @@ pub async fn simulate_policy(
             action: r.action,
             resource: r.resource,
         })
-        .collect())
+        .collect();
+    let context = simulation.context.into_iter().map(|(k, v)| (k, v.join(", "))).collect();
+    Ok(Some(SimulationDto { rows, context, warnings: simulation.warnings }))
 }

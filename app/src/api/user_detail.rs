@@ -26,7 +26,8 @@ pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
     let state = ConsoleState::get()?;
     let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
     let d = state.engine.get_user(&principal, &user_name).await?;
-    let can = crate::ssr::entity_capabilities(&principal, "User", &d.user.arn);
+    let resource = lanyard_iam::usecases::actor::Resource::tagged(d.user.arn.clone(), d.tags.clone());
+    let can = crate::ssr::entity_capabilities(&principal, lanyard_iam::domain::EntityKind::User, &resource);
     Ok(UserDetailDto {
         can,
         user_name: d.user.user_name.to_string(),

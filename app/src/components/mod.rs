@@ -24,4 +24,4 @@ pub use password_input::PasswordInput;
 pub use permissions::{permissions_note, Permissions};
 pub use signed_in::signed_in;
 pub use tag_editor::{TagEditor, TagRow};
-pub use text_field::{TextArea, TextField};
+pub use text_field::{raw_text, PlainTextArea, TextArea, TextField};

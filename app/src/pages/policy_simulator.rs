@@ -3,7 +3,7 @@
 //! that decided. A plain GET form, so a simulation is a shareable address.
 
 use crate::api::{load_page_context, simulate_policy};
-use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading};
+use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading, PlainTextArea};
 use crate::dto::SimulationDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,8 +33,8 @@ pub fn PolicySimulatorPage() -> impl IntoView {
                 };
                 let (user, actions, resource, mfa) = asked();
                 let answer = match results.await {
-                    Ok(rows) if rows.is_empty() => ().into_any(),
-                    Ok(rows) => view! { <Results rows/> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(simulation)) => view! { <Results simulation/> }.into_any(),
                     Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! {
@@ -50,7 +50,7 @@ pub fn PolicySimulatorPage() -> impl IntoView {
                                 </div>
                                 <div class="field">
                                     <label for="actions">"Actions"</label>
-                                    <textarea id="actions" name="actions" rows="4" class="code" spellcheck="false">{actions}</textarea>
+                                    <PlainTextArea id="actions" value=actions/>
                                     <p class="hint">"One or more, separated by spaces, commas or lines: iam:CreateUser iam:ListUsers"</p>
                                 </div>
                                 <div class="field">
@@ -75,7 +75,21 @@ pub fn PolicySimulatorPage() -> impl IntoView {
 }
 
 #[component]
-fn Results(rows: Vec<SimulationDto>) -> impl IntoView {
+fn Results(simulation: SimulationDto) -> impl IntoView {
+    let SimulationDto { rows, context, warnings } = simulation;
+    let warnings = (!warnings.is_empty()).then(|| {
+        let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
+        view! {
+            <div class="alert warning" role="status" data-testid="key-warnings">
+                <p>"Some conditions test keys Lanyard never supplies:"</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let context = context
+        .into_iter()
+        .map(|(k, v)| view! { <tr><td><code>{k}</code></td><td><code>{v}</code></td></tr> })
+        .collect_view();
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -97,6 +111,14 @@ fn Results(rows: Vec<SimulationDto>) -> impl IntoView {
                 <thead><tr><th>"Action"</th><th>"Resource"</th><th>"Decision"</th><th>"Deciding statement"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            {warnings}
+            <details>
+                <summary>"Request context used"</summary>
+                <table class="list" data-testid="simulation-context">
+                    <thead><tr><th>"Key"</th><th>"Value"</th></tr></thead>
+                    <tbody>{context}</tbody>
+                </table>
+            </details>
         </section>
     }
 }

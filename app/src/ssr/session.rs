@@ -5,6 +5,7 @@ use crate::error::AppError;
 use axum::http::request::Parts;
 use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
 use lanyard_iam::usecases::sign_in::SignedIn;
+use lanyard_iam::usecases::actor::RequestFacts;
 use lanyard_iam::{Actor, IamError, MfaContext};
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
@@ -140,7 +141,7 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
     };
     // The MFA keys IAM conditions test: present (with its age) only when the sign-in took a code.
     let mfa = if stored.mfa { MfaContext::Present { at: stored.signed_in_at } } else { MfaContext::NotPresent };
-    let principal = state.engine.load_actor(principal, mfa).await?;
+    let principal = state.engine.load_actor(principal, mfa).await?.with_facts(request_facts(&state, &stored)?);
     let result = SessionState {
         principal,
         must_change_password: stored.must_change_password,
@@ -152,6 +153,24 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
         session.insert(PRINCIPAL_KEY, touched).await.map_err(|e| internal("session write", e))?;
     }
     Ok(Some(result))
+}
+
+/// The global condition keys of a console request: the client's address and agent, whether the
+/// console is served over TLS, IAM's region, and the session's sign-in as its credentials' issue time.
+fn request_facts(state: &super::ConsoleState, stored: &SessionPrincipal) -> Result<RequestFacts, AppError> {
+    let parts = request_parts()?;
+    let user_agent = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(|ua| ua.chars().take(1024).collect());
+    Ok(RequestFacts {
+        source_ip: parts.extensions.get::<super::ClientAddr>().map(|a| a.0),
+        user_agent,
+        secure_transport: state.hosts.public_origin.starts_with("https://"),
+        token_issued_at: Some(stored.signed_in_at),
+        ..RequestFacts::default()
+    })
 }
 
 /// After this session changed its password: it adopts the new epoch (every other session of the
