@@ -18,7 +18,18 @@ pub struct EngineConfig {
     /// Seals secrets at rest (TOTP seeds). The default is a random key that lives as long as the
     /// process, which suits tests; the server loads its persistent key (see `lanyard --help`).
     pub master_key: MasterKey,
+    /// Regions a SigV4 credential scope may name (`--api-regions`); IAM answers in `us-east-1`.
+    pub api_regions: Vec<String>,
 }
+
+/// AWS's public commercial regions: the default list of regions the API accepts in a scope.
+pub const AWS_PUBLIC_REGIONS: &[&str] = &[
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-east-2", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ca-central-1",
+    "ca-west-1", "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-south-1",
+    "eu-south-2", "eu-north-1", "il-central-1", "me-south-1", "me-central-1", "mx-central-1", "sa-east-1",
+];
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -37,6 +48,7 @@ impl Default for EngineConfig {
             },
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             master_key: MasterKey::generate(),
+            api_regions: AWS_PUBLIC_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
         }
     }
 }

@@ -71,6 +71,30 @@ pub enum IamError {
     Internal(String),
 }
 
+/// Longest run of non-space characters a message repeats back: a 100,000-character input does not
+/// come back whole inside its error.
+pub const MAX_ECHOED_CHARS: usize = 200;
+
+/// `message` with every word longer than [`MAX_ECHOED_CHARS`] cut there (and marked with `…`).
+pub fn clip_echoes(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut run = 0usize;
+    for c in message.chars() {
+        if c.is_whitespace() {
+            run = 0;
+            out.push(c);
+            continue;
+        }
+        run += 1;
+        if run <= MAX_ECHOED_CHARS {
+            out.push(c);
+        } else if run == MAX_ECHOED_CHARS + 1 {
+            out.push('…');
+        }
+    }
+    out
+}
+
 fn describe_fields(fields: &[FieldError]) -> String {
     let n = fields.len();
     let noun = if n == 1 { "error" } else { "errors" };
@@ -133,7 +157,7 @@ impl IamError {
     pub fn public_message(&self) -> String {
         match self {
             IamError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
-            other => other.to_string(),
+            other => clip_echoes(&other.to_string()),
         }
     }
 
@@ -167,6 +191,16 @@ mod tests {
         let msg = e.public_message();
         assert!(msg.starts_with("2 validation errors detected: Value at 'userName'"), "{msg}");
         assert!(msg.contains("Value at 'path' failed to satisfy constraint: must start and end with /"));
+    }
+
+    /// Attack: 100,000-character inputs came back whole inside error messages.
+    #[test]
+    fn echoed_values_are_cut() {
+        let name = "a".repeat(100_000);
+        let e = IamError::NoSuchEntity(format!("The user with name {name} cannot be found."));
+        let msg = e.public_message();
+        assert!(msg.len() < 300, "{}", msg.len());
+        assert!(msg.starts_with("The user with name aaaa") && msg.ends_with("… cannot be found."), "{msg}");
     }
 
     #[test]

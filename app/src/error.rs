@@ -45,7 +45,11 @@ impl From<IamError> for AppError {
         AppError {
             code: e.code().to_owned(),
             message: e.public_message(),
-            fields: e.field_errors().to_vec(),
+            fields: e
+                .field_errors()
+                .iter()
+                .map(|f| FieldError::new(&f.field, lanyard_iam::error::clip_echoes(&f.message)))
+                .collect(),
             status: e.status(),
         }
     }
@@ -57,15 +61,16 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
         tracing::warn!(error = %value, "server function failed outside the engine");
-        let message = match value {
+        // Bad input is the caller's fault (400), never the server's.
+        let (message, status) = match value {
             ServerFnErrorErr::Request(_) => {
-                "The console could not reach the server. Check your connection and try again."
+                ("The console could not reach the server. Check your connection and try again.", 503)
             }
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                "The form was incomplete. Please fill it in again."
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_) => {
+                ("The form was incomplete or malformed. Please fill it in again.", 400)
             }
-            _ => "Something went wrong on our side. Please try again.",
+            _ => ("Something went wrong on our side. Please try again.", 500),
         };
-        AppError { code: "RequestFailed".to_owned(), message: message.to_owned(), fields: Vec::new(), status: 500 }
+        AppError { code: "RequestFailed".to_owned(), message: message.to_owned(), fields: Vec::new(), status }
     }
 }

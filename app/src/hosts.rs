@@ -48,6 +48,19 @@ impl HostConfig {
     }
 }
 
+/// A same-origin path to return to (`/signin/demo`), or `None`. Only a plain absolute path is
+/// accepted: letters, digits and `/ . _ - ~`, never `//` or `\\` (which browsers read as another
+/// host), no controls, spaces or encodings, at most 256 characters. What passes is also always a
+/// valid `Location` header value.
+pub fn safe_local_path(raw: &str) -> Option<&str> {
+    let ok = raw.len() <= 256
+        && raw.starts_with('/')
+        && !raw.contains("//")
+        && !raw.split('/').any(|segment| segment == "." || segment == "..")
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-~".contains(&b));
+    ok.then_some(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +78,32 @@ mod tests {
         assert_eq!(cfg().account_label("signin.localhost:3000"), None);
         assert_eq!(cfg().account_label("a.b.signin.localhost:3000"), None);
         assert_eq!(cfg().account_label("demo.signin.localhost.evil.com"), None);
+    }
+
+    /// Attack: an open redirect after sign-out through `from` (`/\\evil.example`, `/<TAB>/evil`), and a
+    /// panic building a `Location` header from `/x\x7fy`.
+    #[test]
+    fn only_plain_local_paths_are_returned_to() {
+        for ok in ["/signin", "/signin/demo", "/console", "/signin/123456789012"] {
+            assert_eq!(safe_local_path(ok), Some(ok));
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/x\x7fy",
+            "https://evil.example",
+            "evil",
+            "",
+            "/a/../b",
+            "/a/..",
+            "/%2F%2Fevil",
+            "/a b",
+            "/signin\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(safe_local_path(bad), None, "{bad:?}");
+        }
+        assert_eq!(safe_local_path(&format!("/{}", "a".repeat(300))), None);
     }
 
     #[test]

@@ -19,10 +19,14 @@ async function askForLink(page: Page, email: string) {
 
 /** The reset link in the newest mail to `email`, as `lanyard outbox` prints it. */
 function linkFromOutbox(email: string): string {
-  const mails = lanyard(['outbox', '--limit', '50']).split(/^--- /m).filter((m) => m.includes(`to ${email} `));
-  const match = mails.at(-1)?.match(/https?:\/\/\S+\/signin\/reset\?token=[0-9a-f]+/);
-  if (!match) throw new Error(`no reset link for ${email} in the outbox`);
-  return match[0];
+  // The server writes the mail in the background (the answer does not wait for it): look a few times.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const mails = lanyard(['outbox', '--limit', '50']).split(/^--- /m).filter((m) => m.includes(`to ${email} `));
+    const match = mails.at(-1)?.match(/https?:\/\/\S+\/signin\/reset\?token=[0-9a-f]+/);
+    if (match) return match[0];
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  throw new Error(`no reset link for ${email} in the outbox`);
 }
 
 test('root forgets the password: the mailed link works once and sets a new password', async ({ page }) => {

@@ -51,6 +51,11 @@ pub struct Config {
     #[arg(long, env = "LANYARD_MASTER_KEY_FILE", default_value = ".lanyard/master.key", global = true)]
     pub master_key_file: std::path::PathBuf,
 
+    /// Regions a signed API request's credential scope may name, comma-separated. The default
+    /// is AWS's public regions (IAM itself answers in us-east-1).
+    #[arg(long, env = "LANYARD_API_REGIONS", value_delimiter = ',', global = true)]
+    pub api_regions: Vec<String>,
+
     #[command(flatten)]
     pub smtp: SmtpConfig,
 }

@@ -83,6 +83,13 @@ pub async fn handle(
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
     let param = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     match param("Action") {
+        Some("GetCallerIdentity") if caller.service != "sts" => {
+            let e = IamError::RequestAuth {
+                code: "SignatureDoesNotMatch",
+                message: "Credential should be scoped to correct service: 'sts'.".into(),
+            };
+            error_response(&e, &request_id)
+        }
         Some("GetCallerIdentity") => get_caller_identity(&caller, &request_id),
         other => {
             let e = IamError::InvalidAction(format!(

@@ -71,6 +71,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .layer(sessions::layer(config, session_store))
         .layer(from_fn(client_addr))
         .layer(from_fn(clean_form_redirects))
+        .layer(from_fn(crate::middleware::request_limits::limit_requests))
         .layer(from_fn_with_state(csrf, csrf_guard))
         .layer(from_fn_with_state(HeaderConfig { https: config.public_is_https() }, security_headers))
         .with_state(state)

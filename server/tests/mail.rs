@@ -76,7 +76,7 @@ async fn engine_with_reset_mail(pool: &PgPool) -> Engine {
         .create_account(NewAccount { email: EMAIL.into(), alias: None, password: Password::new("Root-Password-1") })
         .await
         .unwrap();
-    engine.request_root_password_reset(EMAIL, "http://localhost:3000/signin/reset?token=").await.unwrap();
+    engine.issue_root_password_reset(EMAIL, "http://localhost:3000/signin/reset?token=").await.unwrap();
     engine
 }
 

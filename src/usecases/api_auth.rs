@@ -16,6 +16,8 @@ pub const CLOCK_SKEW: Duration = Duration::minutes(5);
 /// A key's "last used" is written at most this often, so busy keys do not write on every call.
 const LAST_USED_EVERY_SECS: i64 = 60;
 const SIGNING_KEY_CACHE_MAX: usize = 10_000;
+/// The services a request to Lanyard's endpoint may be scoped to.
+pub const API_SERVICES: &[&str] = &["iam", "sts"];
 
 /// The caller of a verified request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +26,9 @@ pub struct ApiCaller {
     /// GetCallerIdentity's UserId: the user's `AIDA…` id, or the account ID for root.
     pub user_id: String,
     pub access_key_id: String,
+    /// The credential scope's service (`iam` or `sts`) and region, as signed.
+    pub service: String,
+    pub region: String,
 }
 
 /// Per-engine memory for API authentication: derived signing keys and when each key's use was
@@ -88,11 +93,17 @@ impl Engine {
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.",
             ));
         }
+        self.check_scope(&auth.region, &auth.service)?;
+        if auth.access_key_id.len() > 128 {
+            return Err(invalid_key());
+        }
         let row = store::access_keys::find_access_key_for_auth(&self.pool, &auth.access_key_id)
             .await?
             .filter(|r| r.status == "Active")
             .ok_or_else(invalid_key)?;
 
+        // Only signing keys of requests that verified are remembered: a caller who knows a key
+        // id but not its secret cannot grow the cache with scopes of its choosing.
         let cache_key = format!("{}/{}", auth.access_key_id, auth.scope());
         let cached = self.api_auth.signing_keys.lock().ok().and_then(|m| m.get(&cache_key).copied());
         let signing_key = match cached {
@@ -102,14 +113,7 @@ impl Engine {
                     self.config.master_key.open(&row.sealed_secret, key_binding(&row.access_key_id).as_bytes())?;
                 let secret =
                     String::from_utf8(secret).map_err(|_| IamError::Internal("sealed secret is not UTF-8".into()))?;
-                let k = sigv4::signing_key(&secret, &auth.date, &auth.region, &auth.service);
-                if let Ok(mut m) = self.api_auth.signing_keys.lock() {
-                    if m.len() >= SIGNING_KEY_CACHE_MAX {
-                        m.clear();
-                    }
-                    m.insert(cache_key, k);
-                }
-                k
+                sigv4::signing_key(&secret, &auth.date, &auth.region, &auth.service)
             }
         };
         let creq = sigv4::canonical_request(req, &auth.signed_headers).map_err(|h| {
@@ -119,6 +123,14 @@ impl Engine {
         if !sigv4::same_signature(&expected, &auth.signature) {
             tracing::info!(access_key_id = %auth.access_key_id, "API request refused: signature does not match");
             return Err(mismatch());
+        }
+        if cached.is_none() {
+            if let Ok(mut m) = self.api_auth.signing_keys.lock() {
+                if m.len() >= SIGNING_KEY_CACHE_MAX {
+                    m.clear();
+                }
+                m.insert(cache_key, signing_key);
+            }
         }
 
         let account_id = AccountId::parse(&row.account_id)?;
@@ -138,7 +150,33 @@ impl Engine {
             ),
         };
         self.record_key_use(&row.access_key_id, &auth.service, &auth.region, now).await?;
-        Ok(ApiCaller { principal, user_id, access_key_id: row.access_key_id })
+        Ok(ApiCaller {
+            principal,
+            user_id,
+            access_key_id: row.access_key_id,
+            service: auth.service.clone(),
+            region: auth.region.clone(),
+        })
+    }
+
+    /// The credential scope's service must be one this endpoint answers (`iam`, `sts`) and its
+    /// region one of the configured ones, as AWS refuses a request scoped elsewhere.
+    fn check_scope(&self, region: &str, service: &str) -> Result<(), IamError> {
+        if !API_SERVICES.contains(&service) {
+            return Err(auth_error(
+                "SignatureDoesNotMatch",
+                "Credential should be scoped to correct service: 'iam' or 'sts'.",
+            ));
+        }
+        if !self.config.api_regions.iter().any(|r| r == region) {
+            return Err(auth_error("SignatureDoesNotMatch", "Credential should be scoped to a valid region."));
+        }
+        Ok(())
+    }
+
+    /// How many signing keys are remembered (for tests of the cache's growth).
+    pub fn cached_signing_keys(&self) -> usize {
+        self.api_auth.signing_keys.lock().map(|m| m.len()).unwrap_or(0)
     }
 
     async fn record_key_use(

@@ -5,7 +5,9 @@ use crate::crypto::secrets::{generate_token, token_hash};
 use crate::domain::{root_password_violations, Password};
 use crate::store;
 use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
-use crate::usecases::sign_in::root_throttle_key;
+use crate::store::throttle::{Charge, ThrottlePolicy};
+use crate::usecases::sign_in::{address_key, root_throttle_key};
+use std::net::IpAddr;
 use crate::{Engine, FieldError, IamError};
 use time::{Duration, OffsetDateTime};
 
@@ -15,14 +17,63 @@ fn link_invalid() -> IamError {
     IamError::InvalidInput("This password reset link is invalid, was already used, or has expired.".into())
 }
 
+/// Reset requests allowed per root email before they are refused for a while.
+pub const RESET_EMAIL_THROTTLE: ThrottlePolicy =
+    ThrottlePolicy { free_failures: 3, base_lock_secs: 60, max_lock_secs: 3600, reset_after_secs: 3600 };
+/// Reset requests allowed per source address (any emails) before they are refused for a while.
+pub const RESET_ADDRESS_THROTTLE: ThrottlePolicy =
+    ThrottlePolicy { free_failures: 10, base_lock_secs: 60, max_lock_secs: 3600, reset_after_secs: 3600 };
+
+/// A reset request that was accepted: the mail is written in the background, so the answer takes
+/// the same time whether or not the email belongs to a root user. Tests await [`Self::done`].
+pub struct ResetRequested(Option<tokio::task::JoinHandle<()>>);
+
+impl ResetRequested {
+    pub async fn done(self) {
+        if let Some(handle) = self.0 {
+            let _ = handle.await;
+        }
+    }
+}
+
 impl Engine {
+    /// "Forgot password?": throttled per email and per source address like sign-in, then the
+    /// link is issued in the background (see [`Engine::issue_root_password_reset`]). The outcome
+    /// is the same for known and unknown emails, and for throttled requests (which send nothing).
+    pub async fn request_root_password_reset(
+        &self,
+        email: &str,
+        link_base: &str,
+        source: IpAddr,
+    ) -> Result<ResetRequested, IamError> {
+        let email = email.trim().to_lowercase();
+        if email.is_empty() || email.len() > 320 {
+            return Ok(ResetRequested(None));
+        }
+        let charge = store::throttle::update_begin_attempt(
+            &self.pool,
+            &format!("reset-{}", address_key(source)),
+            &RESET_ADDRESS_THROTTLE,
+            &format!("reset-{}", root_throttle_key(&email)),
+            &RESET_EMAIL_THROTTLE,
+        )
+        .await?;
+        if charge != Charge::Proceed {
+            tracing::info!(source = %source, "root password reset refused: throttled");
+            return Ok(ResetRequested(None));
+        }
+        let engine = self.clone();
+        let link_base = link_base.to_owned();
+        Ok(ResetRequested(Some(tokio::spawn(async move {
+            if let Err(e) = engine.issue_root_password_reset(&email, &link_base).await {
+                tracing::error!(error = %e, "root password reset could not be issued");
+            }
+        }))))
+    }
+
     /// Issues a reset link for the root user with `email`, if there is one; `link_base` is the
     /// address the token is appended to (`http://localhost:3000/signin/reset?token=`).
-    pub async fn request_root_password_reset(&self, email: &str, link_base: &str) -> Result<(), IamError> {
-        let email = email.trim();
-        if email.is_empty() || email.len() > 320 {
-            return Ok(());
-        }
+    pub async fn issue_root_password_reset(&self, email: &str, link_base: &str) -> Result<(), IamError> {
         let Some(root) = store::accounts::find_root_credentials(&self.pool, email).await? else {
             tracing::info!("root password reset requested for an unknown email");
             return Ok(());

@@ -17,6 +17,7 @@ pub async fn sign_in(
 ) -> Result<Navigate, AppError> {
     use crate::ssr::{begin_mfa_session, client_addr, finish, sign_in_session, ConsoleState};
     use lanyard_iam::domain::Password;
+    use lanyard_iam::IamError;
     use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
 
     // Kept for the form if a plain (no-JavaScript) post fails; the password never is.
@@ -32,13 +33,26 @@ pub async fn sign_in(
     let result = async {
         let state = ConsoleState::get()?;
         let source = client_addr()?;
-        let target = match kind.as_str() {
-            "root" => SignInTarget::Root { email: email.unwrap_or_default() },
-            _ => SignInTarget::User { account: account.unwrap_or_default(), user_name: user_name.unwrap_or_default() },
+        // An account's host signs in only that account's IAM users, the account taken from the
+        // host; root signs in only on the console's own host (as AWS's root sign-in page).
+        let host_account = state.hosts.account_label(&crate::ssr::request_host()?);
+        let target = match (kind.as_str(), host_account) {
+            ("root", Some(_)) => {
+                return Err(IamError::InvalidInput(format!(
+                    "The root user signs in at {}.",
+                    state.hosts.root_signin_url()
+                ))
+                .into())
+            }
+            ("root", None) => SignInTarget::Root { email: email.unwrap_or_default() },
+            (_, Some(label)) => SignInTarget::User { account: label, user_name: user_name.unwrap_or_default() },
+            (_, None) => {
+                SignInTarget::User { account: account.unwrap_or_default(), user_name: user_name.unwrap_or_default() }
+            }
         };
         let signed_in =
             state.engine.sign_in(SignInRequest { target, password: Password::new(password), source }).await?;
-        let from = from.filter(|f| f.starts_with('/') && !f.starts_with("//")).unwrap_or_else(|| "/signin".into());
+        let from = from.as_deref().and_then(crate::hosts::safe_local_path).unwrap_or("/signin").to_owned();
         if signed_in.mfa_required {
             begin_mfa_session(&signed_in, &from).await?;
             return Ok(Navigate { to: "/signin/mfa".into() });
@@ -100,7 +114,11 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
     use lanyard_iam::IamError;
 
     let result = async {
-        let to = signin_page_of_session().await?.unwrap_or_else(|| "/signin".into());
+        // Checked again: a session stored before the check existed may hold anything.
+        let to = signin_page_of_session()
+            .await?
+            .filter(|p| crate::hosts::safe_local_path(p).is_some())
+            .unwrap_or_else(|| "/signin".into());
         let session = request_session()?;
         session.flush().await.map_err(|e| IamError::Internal(format!("session flush: {e}")))?;
         Ok(Navigate { to })

@@ -38,7 +38,17 @@ pub async fn finish<T>(
         return result;
     }
     match &result {
-        Ok(value) => leptos_axum::redirect(&to(value)),
+        // leptos_axum panics on a value that is not a valid header: never hand it one.
+        Ok(value) => {
+            let to = to(value);
+            match axum::http::HeaderValue::from_str(&to) {
+                Ok(_) => leptos_axum::redirect(&to),
+                Err(_) => {
+                    tracing::warn!("refused to redirect to an invalid location");
+                    leptos_axum::redirect("/console")
+                }
+            }
+        }
         Err(e) => {
             if let Ok(session) = request_session() {
                 let flash =

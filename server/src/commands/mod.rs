@@ -95,7 +95,13 @@ pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
     let pool = connect(config).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
     let master_key = crate::master_key::load(config)?;
-    Ok(Engine::new(pool, EngineConfig { master_key, ..EngineConfig::default() })?)
+    let mut engine_config = EngineConfig { master_key, ..EngineConfig::default() };
+    let regions: Vec<String> =
+        config.api_regions.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
+    if !regions.is_empty() {
+        engine_config.api_regions = regions;
+    }
+    Ok(Engine::new(pool, engine_config)?)
 }
 
 /// The account a command names by 12-digit ID or alias.

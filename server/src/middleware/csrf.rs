@@ -4,7 +4,8 @@
 //! Browsers send `Origin` on every POST; it must be this very origin (scheme and host with port),
 //! not merely the same site — `evil.signin.localhost` and `demo.signin.localhost` are the same
 //! site, and SameSite cookies alone would not stop one from posting to the other. Requests without
-//! `Origin` and `Sec-Fetch-Site` come from non-browser clients, which carry no ambient cookies.
+//! `Origin` and `Sec-Fetch-Site` come from non-browser clients (the aws CLI); such a request that
+//! carries a cookie is refused, since no browser sends one like it.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -41,8 +42,10 @@ pub fn refusal(cfg: &CsrfConfig, method: &Method, headers: &HeaderMap) -> Option
         };
     }
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some("same-origin") | None => None,
+        Some("same-origin") => None,
         Some(_) => Some("sec-fetch-site is not same-origin"),
+        None if headers.contains_key(header::COOKIE) => Some("a cookie without origin or fetch metadata"),
+        None => None,
     }
 }
 
@@ -99,5 +102,15 @@ mod tests {
         let evil = headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")]);
         assert_eq!(refusal(&cfg(), &Method::GET, &evil), None);
         assert_eq!(refusal(&cfg(), &Method::POST, &headers(&[("host", "localhost:3000")])), None);
+    }
+
+    /// Attack: a cookie-bearing POST with neither `Origin` nor `Sec-Fetch-Site` went through.
+    #[test]
+    fn cookie_bearing_posts_need_an_origin() {
+        let bare = headers(&[("host", "localhost:3000"), ("cookie", "lanyard_session=abc")]);
+        assert!(refusal(&cfg(), &Method::POST, &bare).is_some());
+        let with_origin =
+            headers(&[("host", "localhost:3000"), ("cookie", "lanyard_session=abc"), ("origin", "http://localhost:3000")]);
+        assert_eq!(refusal(&cfg(), &Method::POST, &with_origin), None);
     }
 }

@@ -22,12 +22,30 @@ pub fn strip_error_params(location: &str) -> String {
     }
 }
 
+/// A redirect target kept only when it stays on this origin: leptos_axum sends a failed plain
+/// post back to its `Referer`, which must not become a way to send a browser elsewhere. An
+/// absolute URL of another origin becomes `/console`.
+pub fn same_origin_location(location: &str, own_origin: &str) -> String {
+    if location.starts_with('/') && !location.starts_with("//") && !location.starts_with("/\\") {
+        return location.to_owned();
+    }
+    match location.strip_prefix(own_origin) {
+        Some(rest) if rest.starts_with('/') && !rest.starts_with("//") => rest.to_owned(),
+        Some("") => "/".to_owned(),
+        _ => "/console".to_owned(),
+    }
+}
+
 pub async fn clean_form_redirects(req: Request, next: Next) -> Response {
+    let scheme = if req.headers().get("x-forwarded-proto").is_some_and(|v| v == "https") { "https" } else { "http" };
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
+    let own_origin = format!("{scheme}://{host}");
     let mut res = next.run(req).await;
     if res.status().is_redirection() {
         if let Some(loc) = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) {
-            if loc.contains("__err=") || loc.contains("__path=") {
-                if let Ok(v) = HeaderValue::from_str(&strip_error_params(loc)) {
+            let cleaned = same_origin_location(&strip_error_params(loc), &own_origin);
+            if cleaned != loc {
+                if let Ok(v) = HeaderValue::from_str(&cleaned) {
                     res.headers_mut().insert(header::LOCATION, v);
                 }
             }
@@ -38,7 +56,19 @@ pub async fn clean_form_redirects(req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_error_params;
+    use super::{same_origin_location, strip_error_params};
+
+    /// Attack: a failed no-JavaScript post redirected to whatever `Referer` said.
+    #[test]
+    fn redirects_stay_on_this_origin() {
+        let own = "http://localhost:3000";
+        assert_eq!(same_origin_location("http://localhost:3000/console/users/new", own), "/console/users/new");
+        assert_eq!(same_origin_location("/signin/demo", own), "/signin/demo");
+        assert_eq!(same_origin_location("https://evil.example/phish", own), "/console");
+        assert_eq!(same_origin_location("http://localhost:3000.evil.example/x", own), "/console");
+        assert_eq!(same_origin_location("//evil.example/x", own), "/console");
+        assert_eq!(same_origin_location("/\\evil.example", own), "/console");
+    }
 
     #[test]
     fn removes_only_server_fn_error_parameters() {
