@@ -246,6 +246,9 @@ pub struct PolicyDetailDto {
     pub attached_to: Vec<(String, String)>,
     /// `edit`, `delete` (customer-managed policies only).
     pub can: Vec<String>,
+    /// Condition keys of the default version that Lanyard never supplies (as AWS's validator warns).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A user's or group's permissions card: attached managed policies `(name, arn)`, inline policies

@@ -55,7 +55,7 @@ impl Engine {
         // Authorized before the password is hashed, so a caller without the permission cannot
         // make the server spend an argon2 hash per request.
         let mut tx = self.pool.begin().await?;
-        let actions = [IamAction::CreateLoginProfile, IamAction::UpdateLoginProfile];
+        let actions = [IamAction::UpdateLoginProfile, IamAction::CreateLoginProfile];
         self.precheck_any(actor, &actions, &crate::usecases::users::user_prefix(actor.account_id()), user_name)?;
         let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
         let exists = store::login_profiles::find_login_profile(&mut *tx, &user.user_id).await?.is_some();

@@ -113,7 +113,15 @@ pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
             can.push("delete".to_owned());
         }
     }
+    let warnings = d
+        .versions
+        .iter()
+        .find(|v| v.is_default)
+        .and_then(|v| lanyard_iam::policy::parse_policy(&v.document).ok())
+        .map(|doc| lanyard_iam::policy::unsupported_key_warnings(&doc))
+        .unwrap_or_default();
     Ok(PolicyDetailDto {
+        warnings,
         policy: to_dto(d.policy),
         versions: d
             .versions

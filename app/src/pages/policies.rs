@@ -150,6 +150,7 @@ fn PolicyDetail(
     let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-policy"), "delete-policy");
     let may = |what: &str| policy.can.iter().any(|c| c == what);
     let (may_edit, may_delete) = (may("edit"), may("delete"));
+    let warnings = policy.warnings.clone();
     let p = policy.policy;
     let arn = p.arn.clone();
     let page = policy_page(&arn);
@@ -211,6 +212,15 @@ fn PolicyDetail(
         </section>
         <section class="card">
             <h2>"Policy document"</h2>
+            {(!warnings.is_empty()).then(|| {
+                let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
+                view! {
+                    <div class="alert alert-warn" role="status" data-testid="key-warnings">
+                        <p>"Some conditions test keys Lanyard never supplies:"</p>
+                        <ul>{items}</ul>
+                    </div>
+                }
+            })}
             <pre class="policy-document" data-testid="policy-document">{pretty.clone()}</pre>
         </section>
         {may_edit.then(|| view! {

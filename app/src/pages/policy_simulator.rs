@@ -80,7 +80,7 @@ fn Results(simulation: SimulationDto) -> impl IntoView {
     let warnings = (!warnings.is_empty()).then(|| {
         let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
         view! {
-            <div class="alert warning" role="status" data-testid="key-warnings">
+            <div class="alert alert-warn" role="status" data-testid="key-warnings">
                 <p>"Some conditions test keys Lanyard never supplies:"</p>
                 <ul>{items}</ul>
             </div>
