@@ -314,14 +314,16 @@ async fn attack_flood_and_time_root_password_resets(pool: PgPool) {
     for i in 0..15 {
         e.request_root_password_reset(&format!("nobody{i}@example.com"), link, src()).await.unwrap().done().await;
     }
-    let charged: i32 = sqlx::query_scalar("SELECT failures FROM signin_throttle WHERE throttle_key = 'reset-ip:192.0.2.77'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let charged: i32 =
+        sqlx::query_scalar("SELECT failures FROM signin_throttle WHERE throttle_key = 'reset-ip:192.0.2.77'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(charged <= RESET_ADDRESS_FREE + 1, "address counter {charged}");
     // The request itself does not look the email up: its answer comes before the mail exists.
     let other = account(&e, "second@example.com", None).await;
-    let pending = e.request_root_password_reset("second@example.com", link, "198.51.100.1".parse().unwrap()).await.unwrap();
+    let pending =
+        e.request_root_password_reset("second@example.com", link, "198.51.100.1".parse().unwrap()).await.unwrap();
     pending.done().await;
     assert!(e.list_outbox(50).await.unwrap().iter().any(|m| m.recipient == other.root_email));
 }

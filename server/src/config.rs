@@ -140,6 +140,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage access keys.
+    AccessKey {
+        #[command(subcommand)]
+        command: AccessKeyCommand,
+    },
     /// Development helpers.
     Dev {
         #[command(subcommand)]
@@ -195,6 +200,26 @@ pub enum UserCommand {
         /// Embed an inline policy read from a JSON file, as NAME=FILE; repeatable.
         #[arg(long = "inline-policy", value_name = "NAME=FILE")]
         inline_policies: Vec<String>,
+        /// Also create an access key; its id and secret are printed once, in the JSON.
+        #[arg(long)]
+        access_key: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccessKeyCommand {
+    /// Create an access key for an IAM user or the root user (how automation gets its first key);
+    /// prints `access_key_id` and `secret_access_key` once, as JSON.
+    Create {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// The IAM user whose key it is.
+        #[arg(long, conflicts_with = "root", required_unless_present = "root")]
+        user: Option<String>,
+        /// The key is the root user's.
+        #[arg(long)]
+        root: bool,
     },
 }
 

@@ -156,14 +156,13 @@ async fn attack_bogus_scopes_neither_answer_nor_fill_the_signing_key_cache(pool:
         assert_eq!(app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
     }
     assert_eq!(engine.cached_signing_keys(), cached, "failed signatures are never cached");
-    let req_headers = vec![
-        ("host".to_owned(), HOST.to_owned()),
-        ("x-amz-date".to_owned(), sigv4::format_amz_date(now)),
-    ];
+    let req_headers =
+        vec![("host".to_owned(), HOST.to_owned()), ("x-amz-date".to_owned(), sigv4::format_amz_date(now))];
     let names: Vec<String> = req_headers.iter().map(|(n, _)| n.clone()).collect();
     let unsigned = SignedRequest { method: "POST", path: "/", query: "", headers: &req_headers, body: body.as_bytes() };
     for region in ["eu-west-1", "eu-west-2", "ap-south-1"] {
-        let auth = sigv4::sign(&unsigned, &key, &"y".repeat(40), &sigv4::format_amz_date(now), region, "sts", &names).unwrap();
+        let auth =
+            sigv4::sign(&unsigned, &key, &"y".repeat(40), &sigv4::format_amz_date(now), region, "sts", &names).unwrap();
         let mut headers = req_headers.clone();
         headers.push(("authorization".into(), auth));
         let req = SignedRequest { headers: &headers, ..unsigned };

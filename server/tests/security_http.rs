@@ -19,7 +19,6 @@ const ROOT_EMAIL: &str = "owner@example.com";
 const ROOT_PASSWORD: &str = "Root-Password-1";
 const USER_PASSWORD: &str = "User-Password-1";
 const HOST: &str = "localhost:3000";
-const ORIGIN: &str = "http://localhost:3000";
 const MARKUP: &str = "</textarea><b>x</b>";
 
 struct Site {
@@ -34,11 +33,16 @@ async fn site(pool: &PgPool) -> Site {
     let mut roots = Vec::new();
     for (alias, email, user) in [("demo", ROOT_EMAIL, "alice"), ("other", "other@example.com", "olga")] {
         let account = engine
-            .create_account(NewAccount { email: email.into(), alias: Some(alias.into()), password: Password::new(ROOT_PASSWORD) })
+            .create_account(NewAccount {
+                email: email.into(),
+                alias: Some(alias.into()),
+                password: Password::new(ROOT_PASSWORD),
+            })
             .await
             .unwrap();
         let root = Actor::root(account.account_id.clone(), email);
-        let new_user = NewUser { user_name: user.into(), password: Some(Password::new(USER_PASSWORD)), ..Default::default() };
+        let new_user =
+            NewUser { user_name: user.into(), password: Some(Password::new(USER_PASSWORD)), ..Default::default() };
         engine.create_user(&root, new_user).await.unwrap();
         roots.push(root);
     }
@@ -109,10 +113,14 @@ async fn attack_markup_in_textareas_is_escaped_in_every_form(pool: PgPool) {
     );
     let policy = s
         .engine
-        .create_policy(&s.root, NewPolicy { policy_name: "stored".into(), document: document.clone(), ..Default::default() })
+        .create_policy(
+            &s.root,
+            NewPolicy { policy_name: "stored".into(), document: document.clone(), ..Default::default() },
+        )
         .await
         .unwrap();
-    let page = s.app.clone().oneshot(get(&format!("/console/policies/view?arn={}", enc(&policy.arn)), &cookie)).await.unwrap();
+    let page =
+        s.app.clone().oneshot(get(&format!("/console/policies/view?arn={}", enc(&policy.arn)), &cookie)).await.unwrap();
     assert_escaped(&text(page).await, "policy page");
 
     let sim = format!("/console/policies/simulate?user=alice&actions={}", enc(MARKUP));
@@ -121,7 +129,11 @@ async fn attack_markup_in_textareas_is_escaped_in_every_form(pool: PgPool) {
     // Failed plain posts keep what was typed for the form: create, edit, inline.
     let bad_doc = format!("{{\"Statement\": \"{MARKUP}\"}}");
     for (endpoint, body, page) in [
-        ("/api/create_policy", format!("policy_name=p2&policy_document={}", enc(&bad_doc)), "/console/policies".to_owned()),
+        (
+            "/api/create_policy",
+            format!("policy_name=p2&policy_document={}", enc(&bad_doc)),
+            "/console/policies".to_owned(),
+        ),
         (
             "/api/edit_policy",
             format!("arn={}&policy_document={}", enc(&policy.arn), enc(&bad_doc)),
@@ -156,7 +168,8 @@ async fn attack_sign_in_on_another_accounts_host(pool: PgPool) {
     let olga = format!("kind=iam&account=other&user_name=olga&password={USER_PASSWORD}");
     let res = s.app.clone().oneshot(post("/api/sign_in", demo_host, &olga, None, false)).await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "other's user on demo's host");
-    let res = s.app.clone().oneshot(post("/api/sign_in", "other.signin.localhost:3000", &olga, None, false)).await.unwrap();
+    let res =
+        s.app.clone().oneshot(post("/api/sign_in", "other.signin.localhost:3000", &olga, None, false)).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "on its own account's host");
     let alice = format!("kind=iam&account=other&user_name=alice&password={USER_PASSWORD}");
     let res = s.app.clone().oneshot(post("/api/sign_in", demo_host, &alice, None, false)).await.unwrap();
@@ -207,21 +220,28 @@ async fn attack_malformed_and_oversized_server_function_posts(pool: PgPool) {
     let res = s.app.clone().oneshot(post("/api/load_user", HOST, &huge, Some(&cookie), false)).await.unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
 
-    let missing = s.app.clone().oneshot(post("/api/load_user", HOST, "user_name=nosuch", Some(&cookie), false)).await.unwrap();
+    let missing =
+        s.app.clone().oneshot(post("/api/load_user", HOST, "user_name=nosuch", Some(&cookie), false)).await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(text(missing).await.contains("NoSuchEntity"));
     let no_args = s.app.clone().oneshot(post("/api/load_user", HOST, "", Some(&cookie), false)).await.unwrap();
     assert_eq!(no_args.status(), StatusCode::BAD_REQUEST);
 
     let long = "b".repeat(40_000);
-    let res = s.app.clone().oneshot(post("/api/load_user", HOST, &format!("user_name={long}"), Some(&cookie), false)).await.unwrap();
+    let res = s
+        .app
+        .clone()
+        .oneshot(post("/api/load_user", HOST, &format!("user_name={long}"), Some(&cookie), false))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body = text(res).await;
     assert!(body.len() < 2_000, "echoed {} bytes", body.len());
 
     // A user without permissions is refused with 403, not 500.
     let alice = format!("kind=iam&account=demo&user_name=alice&password={USER_PASSWORD}");
-    let res = s.app.clone().oneshot(post("/api/sign_in", "demo.signin.localhost:3000", &alice, None, false)).await.unwrap();
+    let res =
+        s.app.clone().oneshot(post("/api/sign_in", "demo.signin.localhost:3000", &alice, None, false)).await.unwrap();
     let alice_cookie = session_cookie(&res).unwrap();
     let req = post("/api/load_user", "demo.signin.localhost:3000", "user_name=alice", Some(&alice_cookie), false);
     assert_eq!(s.app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);

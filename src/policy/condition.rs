@@ -111,9 +111,17 @@ impl ConditionOperator {
             return true;
         }
         match self {
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
             | NumericGreaterThanEquals => policy.trim().parse::<f64>().is_ok(),
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => parse_date(policy).is_some(),
             IpAddress | NotIpAddress => parse_cidr(policy).is_some(),
             Bool | Null => policy.eq_ignore_ascii_case("true") || policy.eq_ignore_ascii_case("false"),
@@ -141,7 +149,11 @@ impl ConditionOperator {
                 (Some(c), Some(p)) => compare(self, c.partial_cmp(&p)),
                 _ => false,
             },
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => match (parse_date(context), parse_date(policy)) {
                 (Some(c), Some(p)) => compare(self, Some(c.cmp(&p))),
                 _ => false,

@@ -28,14 +28,15 @@ pub const SUPPLIED_KEYS: &[&str] = &[
 ];
 
 /// Key families with a tag key after the slash: `aws:ResourceTag/team`.
-pub const SUPPLIED_TAG_KEYS: &[&str] = &["aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/", "iam:ResourceTag/"];
+pub const SUPPLIED_TAG_KEYS: &[&str] =
+    &["aws:PrincipalTag/", "aws:ResourceTag/", "aws:RequestTag/", "iam:ResourceTag/"];
 
 /// Whether Lanyard ever supplies `key` (names compare ignoring case, as IAM's do).
 pub fn is_supplied(key: &str) -> bool {
     SUPPLIED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-        || SUPPLIED_TAG_KEYS.iter().any(|p| {
-            key.len() > p.len() && key.is_char_boundary(p.len()) && key[..p.len()].eq_ignore_ascii_case(p)
-        })
+        || SUPPLIED_TAG_KEYS
+            .iter()
+            .any(|p| key.len() > p.len() && key.is_char_boundary(p.len()) && key[..p.len()].eq_ignore_ascii_case(p))
 }
 
 /// Every condition key the document uses, in first-use order, without repeats (ignoring case).

@@ -460,9 +460,8 @@ fn tag_conditioned_denies_always_apply_when_their_tag_is_present() {
             "StringEqualsIgnoreCase" => v.eq_ignore_ascii_case(value),
             _ => v == value,
         };
-        let deny_should_apply = present
-            .iter()
-            .any(|(f, k, v)| f.eq_ignore_ascii_case(family) && k.eq_ignore_ascii_case(key) && matches(v));
+        let deny_should_apply =
+            present.iter().any(|(f, k, v)| f.eq_ignore_ascii_case(family) && k.eq_ignore_ascii_case(key) && matches(v));
         let decision = decide(&[("p", &policy)], &ctx);
         assert_eq!(decision == ExplicitlyDenied, deny_should_apply, "{op} {family}/{key}={value} with {present:?}");
         assert!(matches!(decision, ExplicitlyDenied | Allowed));

@@ -129,3 +129,31 @@ pub async fn update_root_password_hash_upgrade(
     .await?;
     Ok(())
 }
+
+/// The counts behind GetAccountSummary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountSummaryRow {
+    pub users: i64,
+    pub groups: i64,
+    pub policies: i64,
+    pub attached_policies: i64,
+    pub mfa_devices: i64,
+    pub root_mfa_devices: i64,
+    pub root_access_keys: i64,
+}
+
+pub async fn find_account_summary(ex: impl PgExecutor<'_>, account_id: &str) -> Result<AccountSummaryRow, sqlx::Error> {
+    sqlx::query_as!(
+        AccountSummaryRow,
+        r#"SELECT (SELECT count(*) FROM users WHERE account_id = $1) AS "users!",
+                  (SELECT count(*) FROM groups WHERE account_id = $1) AS "groups!",
+                  (SELECT count(*) FROM policies WHERE account_id = $1) AS "policies!",
+                  (SELECT count(DISTINCT policy_arn) FROM policy_attachments WHERE account_id = $1) AS "attached_policies!",
+                  (SELECT count(*) FROM mfa_devices WHERE account_id = $1) AS "mfa_devices!",
+                  (SELECT count(*) FROM mfa_devices WHERE account_id = $1 AND user_id IS NULL) AS "root_mfa_devices!",
+                  (SELECT count(*) FROM access_keys WHERE account_id = $1 AND user_id IS NULL) AS "root_access_keys!""#,
+        account_id
+    )
+    .fetch_one(ex)
+    .await
+}

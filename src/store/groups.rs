@@ -133,3 +133,24 @@ pub async fn delete_group_member(ex: impl PgExecutor<'_>, group_id: &str, user_i
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A member as GetGroup lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub user_name: String,
+    pub path: String,
+    pub created_at: time::OffsetDateTime,
+}
+
+/// The group's members with what GetGroup shows of each, by name.
+pub async fn list_group_members(ex: impl PgExecutor<'_>, group_id: &str) -> Result<Vec<MemberRow>, sqlx::Error> {
+    sqlx::query_as!(
+        MemberRow,
+        "SELECT u.user_id, u.user_name, u.path, u.created_at FROM group_members m JOIN users u ON u.user_id = m.user_id
+          WHERE m.group_id = $1 ORDER BY lower(u.user_name)",
+        group_id
+    )
+    .fetch_all(ex)
+    .await
+}

@@ -1,8 +1,8 @@
 //! Accounts: creating one with its root user, naming it with an alias, finding it by ID or alias.
 
+use crate::domain::IamAction;
 use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password};
 use crate::store::{self, accounts::AccountRow};
-use crate::domain::IamAction;
 use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -93,7 +93,11 @@ impl Engine {
     pub async fn set_account_alias(&self, actor: &Actor, alias: &str) -> Result<AccountAlias, IamError> {
         let alias = AccountAlias::parse(alias.trim())?;
         let account_id = actor.account_id();
-        self.authorize(actor, IamAction::CreateAccountAlias, &Resource::untagged(format!("arn:aws:iam::{account_id}:*")))?;
+        self.authorize(
+            actor,
+            IamAction::CreateAccountAlias,
+            &Resource::untagged(format!("arn:aws:iam::{account_id}:*")),
+        )?;
         match store::accounts::update_account_alias(&self.pool, account_id, Some(&alias)).await {
             Ok(true) => Ok(alias),
             Ok(false) => Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found."))),

@@ -5,8 +5,8 @@ use crate::domain::{root_arn, AccountId, IamAction, Principal};
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::actor::Actor;
-use crate::usecases::users::{no_such_user, user_prefix};
 use crate::usecases::sign_in::{root_throttle_key, user_throttle_key};
+use crate::usecases::users::{no_such_user, user_prefix};
 use crate::{Engine, IamError};
 use sqlx::PgConnection;
 
@@ -59,13 +59,7 @@ impl Engine {
                 if lock {
                     store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
                 }
-                Ok(Owner {
-                    arn: root_arn(&account_id),
-                    account_id,
-                    user_id: None,
-                    name: email.clone(),
-                    is_self: true,
-                })
+                Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
             }
             (OwnerRef::Me, Principal::User { user_name, .. }) => {
                 // One's own credentials are as IAM has them: allowed by a policy (such as AWS's
@@ -98,12 +92,6 @@ impl Engine {
         let resource = self.user_resource(conn, &account_id, &row.user_id, &row.path, &row.user_name).await?;
         self.authorize(actor, action, &resource)?;
         let is_self = matches!(actor.principal(), Principal::User { user_id, .. } if user_id.as_str() == row.user_id);
-        Ok(Owner {
-            arn: resource.arn,
-            account_id,
-            user_id: Some(row.user_id),
-            name: row.user_name,
-            is_self,
-        })
+        Ok(Owner { arn: resource.arn, account_id, user_id: Some(row.user_id), name: row.user_name, is_self })
     }
 }

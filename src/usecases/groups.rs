@@ -26,6 +26,8 @@ pub struct Group {
 pub struct GroupDetail {
     pub group: Group,
     pub members: Vec<String>,
+    /// The members as GetGroup lists them (same order as `members`).
+    pub users: Vec<crate::usecases::users::User>,
 }
 
 /// `arn:aws:iam::<account>:group<path><name>` of a stored group.
@@ -101,15 +103,34 @@ impl Engine {
             return Err(IamError::field("pathPrefix", "must start with /"));
         }
         let account = actor.account_id();
-        self.authorize(actor, IamAction::ListGroups, &Resource::untagged(format!("arn:aws:iam::{account}:group{prefix}*")))?;
+        self.authorize(
+            actor,
+            IamAction::ListGroups,
+            &Resource::untagged(format!("arn:aws:iam::{account}:group{prefix}*")),
+        )?;
         store::groups::list_groups(&self.pool, account.as_str(), prefix).await?.into_iter().map(to_group).collect()
     }
 
     pub async fn get_group(&self, actor: &Actor, name: &str) -> Result<GroupDetail, IamError> {
         let mut conn = self.pool.acquire().await?;
         let group = self.lock_group_for(&mut conn, actor, name, IamAction::GetGroup).await?;
-        let members = store::groups::list_group_member_names(&mut *conn, &group.group_id).await?;
-        Ok(GroupDetail { group, members })
+        let rows = store::groups::list_group_members(&mut *conn, &group.group_id).await?;
+        let account = actor.account_id();
+        let users = rows
+            .into_iter()
+            .map(|r| {
+                let (name, path) = (crate::domain::UserName::parse(&r.user_name)?, IamPath::parse(&r.path)?);
+                Ok(crate::usecases::users::User {
+                    arn: crate::domain::user_arn(account, &path, &name),
+                    user_id: UniqueId::parse(&r.user_id)?,
+                    user_name: name,
+                    path,
+                    created_at: r.created_at,
+                })
+            })
+            .collect::<Result<Vec<_>, IamError>>()?;
+        let members = users.iter().map(|u| u.user_name.to_string()).collect();
+        Ok(GroupDetail { group, members, users })
     }
 
     /// UpdateGroup: a new name and/or path; the GroupId and the memberships stay.

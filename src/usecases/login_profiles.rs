@@ -3,9 +3,9 @@
 //! shown once. A new password, or disabling console access, ends the user's console sessions.
 
 use crate::crypto::secrets::generate_password;
+use crate::domain::IamAction;
 use crate::domain::Password;
 use crate::store;
-use crate::domain::IamAction;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::{Engine, IamError};

@@ -153,7 +153,11 @@ impl Engine {
         };
         let mut tx = self.pool.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, true, IamAction::EnableMFADevice).await?;
-        self.authorize(actor, IamAction::CreateVirtualMFADevice, &Resource::untagged(mfa_arn(&owner.account_id, &name)))?;
+        self.authorize(
+            actor,
+            IamAction::CreateVirtualMFADevice,
+            &Resource::untagged(mfa_arn(&owner.account_id, &name)),
+        )?;
         let expired = || {
             IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
         };

@@ -5,6 +5,7 @@ pub mod access_keys;
 pub mod accounts;
 pub mod actor;
 pub mod api_auth;
+pub mod api_reads;
 pub mod credential_owner;
 pub mod groups;
 pub mod login_profiles;

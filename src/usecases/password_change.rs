@@ -2,9 +2,9 @@
 //! checked like a sign-in (throttled, so a stolen session cannot guess it), the new one against the
 //! rules and the remembered history, and every other session of the principal ends.
 
+use crate::domain::IamAction;
 use crate::domain::{password_rules, root_password_violations, Password, PasswordPolicy, PasswordRule, Principal};
 use crate::store;
-use crate::domain::IamAction;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
 use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
@@ -141,18 +141,21 @@ impl Engine {
                 Ok(PasswordChanged { session_epoch: epoch, password_expires_at: None })
             }
             Principal::User { account_id, user_id, user_name, .. } => {
-                let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str())
-                    .await?
-                    .ok_or_else(|| IamError::NoSuchEntity(format!("Login profile for {user_name} cannot be found.")))?;
+                let profile = store::login_profiles::find_login_profile(&self.pool, user_id.as_str()).await?;
                 let policy = self.find_policy(account_id).await?;
-                let expired = password_expires_at(policy.as_ref(), profile.password_changed_at)
-                    .is_some_and(|t| t <= OffsetDateTime::now_utc());
-                let allowed = profile.password_reset_required
+                let expired = profile.as_ref().is_some_and(|p| {
+                    password_expires_at(policy.as_ref(), p.password_changed_at)
+                        .is_some_and(|t| t <= OffsetDateTime::now_utc())
+                });
+                let allowed = profile.as_ref().is_some_and(|p| p.password_reset_required)
                     || expired
                     || policy.as_ref().is_some_and(|p| p.allow_users_to_change_password);
+                // Authorized before anything about the profile is told.
                 if !allowed {
                     self.authorize(actor, IamAction::ChangePassword, &actor.as_resource())?;
                 }
+                let profile = profile
+                    .ok_or_else(|| IamError::NoSuchEntity(format!("Login profile for {user_name} cannot be found.")))?;
                 let errors = shape_errors(&change);
                 if !errors.is_empty() {
                     return Err(IamError::Validation(errors));

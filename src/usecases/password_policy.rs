@@ -1,9 +1,9 @@
 //! The account password policy: IAM's Get/Update/DeleteAccountPasswordPolicy, and the rules a new
 //! IAM user password must meet (the policy's, or AWS's defaults when there is none).
 
+use crate::domain::IamAction;
 use crate::domain::{password_violations, root_arn, AccountId, PasswordPolicy, PasswordPolicyInput, PasswordRule};
 use crate::store;
-use crate::domain::IamAction;
 use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 
@@ -25,7 +25,11 @@ impl Engine {
         input: &PasswordPolicyInput,
     ) -> Result<PasswordPolicy, IamError> {
         let policy = PasswordPolicy::parse(input)?;
-        self.authorize(actor, IamAction::UpdateAccountPasswordPolicy, &Resource::untagged(root_arn(actor.account_id())))?;
+        self.authorize(
+            actor,
+            IamAction::UpdateAccountPasswordPolicy,
+            &Resource::untagged(root_arn(actor.account_id())),
+        )?;
         store::password_policies::update_password_policy(&self.pool, actor.account_id().as_str(), &policy).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy updated");
         Ok(policy)
@@ -33,7 +37,11 @@ impl Engine {
 
     /// Back to AWS's defaults.
     pub async fn delete_password_policy(&self, actor: &Actor) -> Result<(), IamError> {
-        self.authorize(actor, IamAction::DeleteAccountPasswordPolicy, &Resource::untagged(root_arn(actor.account_id())))?;
+        self.authorize(
+            actor,
+            IamAction::DeleteAccountPasswordPolicy,
+            &Resource::untagged(root_arn(actor.account_id())),
+        )?;
         store::password_policies::delete_password_policy(&self.pool, actor.account_id().as_str()).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy deleted");
         Ok(())

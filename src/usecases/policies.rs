@@ -20,6 +20,8 @@ use time::OffsetDateTime;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ManagedPolicy {
     pub policy_name: String,
+    /// `ANPA…`: the account's own from the store; AWS's derived from the ARN (stable).
+    pub policy_id: String,
     pub arn: String,
     pub path: String,
     pub aws_managed: bool,
@@ -130,8 +132,15 @@ fn no_such_policy(arn: &str) -> IamError {
     IamError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
 }
 
+/// A stable `ANPA…` id for an AWS-managed policy (FNV-1a of its ARN), 21 characters like AWS's.
+fn aws_policy_id(arn: &str) -> String {
+    let hash = arn.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("ANPA{hash:016X}A")
+}
+
 fn aws_policy(arn: &str, attachment_count: i64) -> ManagedPolicy {
     ManagedPolicy {
+        policy_id: aws_policy_id(arn),
         policy_name: aws_managed_name(arn).to_owned(),
         arn: arn.to_owned(),
         path: "/".into(),
@@ -146,6 +155,7 @@ fn aws_policy(arn: &str, attachment_count: i64) -> ManagedPolicy {
 
 fn to_policy(r: PolicyRow, attachment_count: i64) -> ManagedPolicy {
     ManagedPolicy {
+        policy_id: r.policy_id,
         policy_name: r.policy_name,
         arn: r.arn,
         path: r.path,
@@ -194,7 +204,11 @@ impl Engine {
                         || IamError::NoSuchEntity(format!("The group with name {} cannot be found.", name.trim())),
                     )?;
                 let arn = group_arn(account, &IamPath::parse(&row.path)?, &GroupName::parse(&row.group_name)?);
-                Ok(Target { id: TargetId::Group(row.group_id), name: row.group_name, resource: Resource::untagged(arn) })
+                Ok(Target {
+                    id: TargetId::Group(row.group_id),
+                    name: row.group_name,
+                    resource: Resource::untagged(arn),
+                })
             }
         }
     }
@@ -225,7 +239,11 @@ impl Engine {
             return Err(IamError::field("pathPrefix", "must start with /"));
         }
         let account = actor.account_id();
-        self.authorize(actor, IamAction::ListPolicies, &Resource::untagged(format!("arn:aws:iam::{account}:policy{prefix}*")))?;
+        self.authorize(
+            actor,
+            IamAction::ListPolicies,
+            &Resource::untagged(format!("arn:aws:iam::{account}:policy{prefix}*")),
+        )?;
         let counts = store::policies::list_attachment_counts(&self.pool, account.as_str()).await?;
         let count = |arn: &str| counts.iter().find(|(a, _)| a == arn).map_or(0, |(_, n)| *n);
         let mut out: Vec<ManagedPolicy> = if prefix == "/" {
@@ -291,8 +309,14 @@ impl Engine {
 
     /// GetPolicy with its versions and attachments; AWS-managed policies have their one version.
     pub async fn get_policy(&self, actor: &Actor, arn: &str) -> Result<PolicyDetail, IamError> {
+        self.read_policy(actor, arn, IamAction::GetPolicy).await
+    }
+
+    /// The same read for the API's other read actions on one policy (GetPolicyVersion,
+    /// ListPolicyVersions, ListEntitiesForPolicy), each authorized as itself.
+    pub async fn read_policy(&self, actor: &Actor, arn: &str, action: IamAction) -> Result<PolicyDetail, IamError> {
         let arn = arn.trim();
-        self.authorize(actor, IamAction::GetPolicy, &Resource::untagged(arn))?;
+        self.authorize(actor, action, &Resource::untagged(arn))?;
         let account = actor.account_id().as_str();
         let attached_to: Vec<(String, String)> = store::policies::list_policy_attachments(&self.pool, account, arn)
             .await?
@@ -529,9 +553,19 @@ impl Engine {
         actor: &Actor,
         target: &PolicyTarget,
     ) -> Result<Vec<InlinePolicy>, IamError> {
+        self.read_inline_policies(actor, target, target.kind().list_inline()).await
+    }
+
+    /// The inline policies for List*Policies or Get*Policy, authorized as `action`.
+    pub async fn read_inline_policies(
+        &self,
+        actor: &Actor,
+        target: &PolicyTarget,
+        action: IamAction,
+    ) -> Result<Vec<InlinePolicy>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let target = self.lock_target(&mut conn, actor, target, target.kind().list_inline()).await?;
-        self.authorize(actor, target.kind().list_inline(), &target.resource)?;
+        let target = self.lock_target(&mut conn, actor, target, action).await?;
+        self.authorize(actor, action, &target.resource)?;
         let (u, g) = target.ids();
         Ok(store::policies::list_inline_policies(&mut *conn, u, g)
             .await?

@@ -94,7 +94,8 @@ impl Engine {
             .with_tags(subject_resource.tags)
             .with_facts(actor.facts().clone());
         let first = actions.first().copied().unwrap_or_default();
-        let context = subject.request_context(&Access { action: first, resource: &target, request: Default::default() });
+        let context =
+            subject.request_context(&Access { action: first, resource: &target, request: Default::default() });
         let results = actions
             .into_iter()
             .map(|action| {

@@ -4,11 +4,11 @@
 use crate::crypto::secrets::{generate_token, token_hash};
 use crate::domain::{root_password_violations, Password};
 use crate::store;
-use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
 use crate::store::throttle::{Charge, ThrottlePolicy};
+use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
 use crate::usecases::sign_in::{address_key, root_throttle_key};
-use std::net::IpAddr;
 use crate::{Engine, FieldError, IamError};
+use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};
 
 pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);

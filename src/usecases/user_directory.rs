@@ -1,9 +1,9 @@
 //! Browsing an account's users: IAM's ListUsers (path prefix, opaque marker, page size) plus the
 //! console's name search, sort orders, totals and the path tree; and bulk seeding for load tests.
 
+use crate::domain::IamAction;
 use crate::domain::{user_arn, AccountId, IamPath, UniqueId, UniqueIdKind, UserName};
 use crate::store::user_directory::{self as dir, UserKey, UserListQuery, UserOrder};
-use crate::domain::IamAction;
 use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 use serde::{Deserialize, Serialize};
@@ -207,7 +207,11 @@ impl Engine {
     pub async fn list_path_level(&self, actor: &Actor, parent: &str) -> Result<PathLevel, IamError> {
         let parent = IamPath::parse(parent)?;
         let account_id = actor.account_id();
-        self.authorize(actor, IamAction::ListUsers, &Resource::untagged(format!("arn:aws:iam::{account_id}:user{parent}*")))?;
+        self.authorize(
+            actor,
+            IamAction::ListUsers,
+            &Resource::untagged(format!("arn:aws:iam::{account_id}:user{parent}*")),
+        )?;
         let children = dir::list_path_children(&self.pool, account_id.as_str(), parent.as_str()).await?;
         let direct = dir::find_path_user_count(&self.pool, account_id.as_str(), parent.as_str()).await?;
         Ok(PathLevel {

@@ -73,3 +73,12 @@ impl Engine {
         Ok(saved)
     }
 }
+
+impl Engine {
+    /// IAM's ListUserTags.
+    pub async fn list_user_tags(&self, actor: &Actor, user_name: &str) -> Result<Vec<Tag>, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let (_, resource) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::ListUserTags]).await?;
+        Ok(resource.tags)
+    }
+}

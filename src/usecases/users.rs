@@ -5,9 +5,9 @@ use crate::crypto::secrets::generate_password;
 use crate::domain::{
     password_violations, user_arn, IamPath, Password, Tag, UniqueId, UniqueIdKind, UserName, MAX_TAGS_PER_USER,
 };
+use crate::domain::{AccountId, IamAction};
 use crate::store;
 use crate::store::users::UserRow;
-use crate::domain::{AccountId, IamAction};
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::sign_in_locks::SignInLock;
 use crate::{Engine, FieldError, IamError};
@@ -233,7 +233,8 @@ impl Engine {
         let row = store::users::find_user_for_update(&mut *tx, actor.account_id(), user_name.trim())
             .await?
             .ok_or_else(|| no_such_user(user_name))?;
-        let resource = self.user_resource(&mut *tx, actor.account_id(), &row.user_id, &row.path, &row.user_name).await?;
+        let resource =
+            self.user_resource(&mut *tx, actor.account_id(), &row.user_id, &row.path, &row.user_name).await?;
         for action in actions {
             self.authorize(actor, *action, &resource)?;
         }

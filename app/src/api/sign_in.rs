@@ -17,8 +17,8 @@ pub async fn sign_in(
 ) -> Result<Navigate, AppError> {
     use crate::ssr::{begin_mfa_session, client_addr, finish, sign_in_session, ConsoleState};
     use lanyard_iam::domain::Password;
-    use lanyard_iam::IamError;
     use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
+    use lanyard_iam::IamError;
 
     // Kept for the form if a plain (no-JavaScript) post fails; the password never is.
     let typed: Vec<(String, String)> = [

@@ -20,7 +20,11 @@ pub fn console_capabilities(actor: &Actor) -> Vec<String> {
         ("account", IamAction::GetAccountPasswordPolicy, Resource::untagged(format!("arn:aws:iam::{acct}:root"))),
         ("simulate", IamAction::SimulatePrincipalPolicy, any("user")),
     ];
-    checks.iter().filter(|(_, action, resource)| actor.may(*action, resource)).map(|(n, _, _)| (*n).to_owned()).collect()
+    checks
+        .iter()
+        .filter(|(_, action, resource)| actor.may(*action, resource))
+        .map(|(n, _, _)| (*n).to_owned())
+        .collect()
 }
 
 /// What may be done to this user or group (`resource` carries a user's tags, so a Deny on

@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use axum::http::request::Parts;
 use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
-use lanyard_iam::usecases::sign_in::SignedIn;
 use lanyard_iam::usecases::actor::RequestFacts;
+use lanyard_iam::usecases::sign_in::SignedIn;
 use lanyard_iam::{Actor, IamError, MfaContext};
 use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};

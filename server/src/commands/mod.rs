@@ -5,7 +5,7 @@ mod demo;
 mod serve;
 mod user;
 
-use crate::config::{AccountCommand, Cli, Command, Config, DevCommand, UserCommand};
+use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, DevCommand, UserCommand};
 use lanyard_iam::{Engine, EngineConfig, IamError};
 use sqlx::PgPool;
 
@@ -48,6 +48,7 @@ pub async fn run(cli: Cli) -> CommandResult {
                     password_reset_required,
                     attach_policies,
                     inline_policies,
+                    access_key,
                 },
         } => {
             let new = user::NewUserArgs {
@@ -57,8 +58,12 @@ pub async fn run(cli: Cli) -> CommandResult {
                 password_reset_required,
                 attach_policies,
                 inline_policies,
+                access_key,
             };
             user::create(&config, &account, new).await
+        }
+        Command::AccessKey { command: AccessKeyCommand::Create { account, user, root: _ } } => {
+            user::create_access_key(&config, &account, user).await
         }
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {

@@ -1,7 +1,10 @@
-//! `lanyard user create`: an IAM user, with a console password when one is given on stdin.
+//! `lanyard user create`: an IAM user, with a console password when one is given on stdin and an
+//! access key on request; `lanyard access-key create`: a key for a user or root (the bootstrap of
+//! automation: Terraform's first key comes from here).
 
 use super::{engine, find_account, read_password_stdin, CommandError, CommandResult};
 use crate::config::Config;
+use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::NewUser;
 
@@ -14,10 +17,19 @@ pub struct NewUserArgs {
     pub attach_policies: Vec<String>,
     /// `NAME=FILE`
     pub inline_policies: Vec<String>,
+    pub access_key: bool,
 }
 
 pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> CommandResult {
-    let NewUserArgs { name, path, password_stdin, password_reset_required, attach_policies, inline_policies } = args;
+    let NewUserArgs {
+        name,
+        path,
+        password_stdin,
+        password_reset_required,
+        attach_policies,
+        inline_policies,
+        access_key,
+    } = args;
     // Every policy file is read before anything is written.
     let mut inline = Vec::new();
     for spec in &inline_policies {
@@ -44,7 +56,11 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
     for (policy_name, document) in &inline {
         engine.put_inline_policy(&root, &target, policy_name, document).await?;
     }
-    let out = serde_json::json!({
+    let key = match access_key {
+        true => Some(engine.create_access_key(&root, &OwnerRef::User(user.user_name.to_string())).await?),
+        false => None,
+    };
+    let mut out = serde_json::json!({
         "user_id": user.user_id,
         "user_name": user.user_name,
         "path": user.path,
@@ -52,6 +68,30 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
         "account_id": account.account_id,
         "console_access": has_password,
         "created_at": user.created_at.format(&time::format_description::well_known::Rfc3339).ok(),
+    });
+    if let Some(key) = key {
+        out["access_key_id"] = key.key.access_key_id.into();
+        out["secret_access_key"] = key.secret.expose().into();
+    }
+    println!("{out}");
+    Ok(())
+}
+
+/// `lanyard access-key create --account A (--user U | --root)`.
+pub async fn create_access_key(config: &Config, account: &str, user: Option<String>) -> CommandResult {
+    let engine = engine(config).await?;
+    let account = find_account(&engine, account).await?;
+    let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
+    let owner = match &user {
+        Some(name) => OwnerRef::User(name.clone()),
+        None => OwnerRef::Me,
+    };
+    let key = engine.create_access_key(&root, &owner).await?;
+    let out = serde_json::json!({
+        "account_id": account.account_id,
+        "user_name": user,
+        "access_key_id": key.key.access_key_id,
+        "secret_access_key": key.secret.expose(),
     });
     println!("{out}");
     Ok(())

@@ -109,8 +109,11 @@ mod tests {
     fn cookie_bearing_posts_need_an_origin() {
         let bare = headers(&[("host", "localhost:3000"), ("cookie", "lanyard_session=abc")]);
         assert!(refusal(&cfg(), &Method::POST, &bare).is_some());
-        let with_origin =
-            headers(&[("host", "localhost:3000"), ("cookie", "lanyard_session=abc"), ("origin", "http://localhost:3000")]);
+        let with_origin = headers(&[
+            ("host", "localhost:3000"),
+            ("cookie", "lanyard_session=abc"),
+            ("origin", "http://localhost:3000"),
+        ]);
         assert_eq!(refusal(&cfg(), &Method::POST, &with_origin), None);
     }
 }

@@ -1,0 +1,88 @@
+//! The declarative table of the Query API: each action, and the handler that decodes its
+//! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
+
+use super::{access_keys, account, groups, policies, sts, users, Call, Reply};
+use futures::future::BoxFuture;
+use lanyard_iam::domain::IamAction;
+use lanyard_iam::IamError;
+
+pub type Handler = for<'a> fn(&'a Call<'a>) -> BoxFuture<'a, Result<Reply, IamError>>;
+
+pub struct ActionSpec {
+    pub action: IamAction,
+    pub handler: Handler,
+}
+
+macro_rules! table {
+    ($($action:ident => $handler:path),* $(,)?) => {
+        &[$(ActionSpec { action: IamAction::$action, handler: |call| Box::pin($handler(call)) }),*]
+    };
+}
+
+pub const ACTIONS: &[ActionSpec] = table! {
+    // Users
+    CreateUser => users::create_user,
+    GetUser => users::get_user,
+    ListUsers => users::list_users,
+    UpdateUser => users::update_user,
+    DeleteUser => users::delete_user,
+    TagUser => users::tag_user,
+    UntagUser => users::untag_user,
+    ListUserTags => users::list_user_tags,
+    // Console passwords
+    CreateLoginProfile => users::create_login_profile,
+    GetLoginProfile => users::get_login_profile,
+    UpdateLoginProfile => users::update_login_profile,
+    DeleteLoginProfile => users::delete_login_profile,
+    ChangePassword => users::change_password,
+    // Access keys
+    CreateAccessKey => access_keys::create_access_key,
+    ListAccessKeys => access_keys::list_access_keys,
+    UpdateAccessKey => access_keys::update_access_key,
+    DeleteAccessKey => access_keys::delete_access_key,
+    GetAccessKeyLastUsed => access_keys::get_access_key_last_used,
+    // The account
+    GetAccountPasswordPolicy => account::get_password_policy,
+    UpdateAccountPasswordPolicy => account::update_password_policy,
+    DeleteAccountPasswordPolicy => account::delete_password_policy,
+    CreateAccountAlias => account::create_account_alias,
+    DeleteAccountAlias => account::delete_account_alias,
+    ListAccountAliases => account::list_account_aliases,
+    GetAccountSummary => account::get_account_summary,
+    // Groups
+    CreateGroup => groups::create_group,
+    GetGroup => groups::get_group,
+    ListGroups => groups::list_groups,
+    UpdateGroup => groups::update_group,
+    DeleteGroup => groups::delete_group,
+    AddUserToGroup => groups::add_user_to_group,
+    RemoveUserFromGroup => groups::remove_user_from_group,
+    ListGroupsForUser => groups::list_groups_for_user,
+    // Managed and inline policies
+    CreatePolicy => policies::create_policy,
+    GetPolicy => policies::get_policy,
+    ListPolicies => policies::list_policies,
+    DeletePolicy => policies::delete_policy,
+    CreatePolicyVersion => policies::create_policy_version,
+    GetPolicyVersion => policies::get_policy_version,
+    ListPolicyVersions => policies::list_policy_versions,
+    DeletePolicyVersion => policies::delete_policy_version,
+    SetDefaultPolicyVersion => policies::set_default_policy_version,
+    AttachUserPolicy => policies::attach_policy,
+    AttachGroupPolicy => policies::attach_policy,
+    DetachUserPolicy => policies::detach_policy,
+    DetachGroupPolicy => policies::detach_policy,
+    ListAttachedUserPolicies => policies::list_attached_policies,
+    ListAttachedGroupPolicies => policies::list_attached_policies,
+    PutUserPolicy => policies::put_inline_policy,
+    PutGroupPolicy => policies::put_inline_policy,
+    GetUserPolicy => policies::get_inline_policy,
+    GetGroupPolicy => policies::get_inline_policy,
+    ListUserPolicies => policies::list_inline_policies,
+    ListGroupPolicies => policies::list_inline_policies,
+    DeleteUserPolicy => policies::delete_inline_policy,
+    DeleteGroupPolicy => policies::delete_inline_policy,
+    // STS
+    GetCallerIdentity => sts::get_caller_identity,
+    GetAccessKeyInfo => sts::get_access_key_info,
+};

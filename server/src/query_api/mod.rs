@@ -1,0 +1,161 @@
+//! The AWS Query API on `POST /` of the console's address, where the stock `aws` CLI, boto3 and
+//! Terraform send it: SigV4 is checked by the engine first, the service comes from the credential
+//! scope, then the `Action` is looked up in one declarative table ([`actions::ACTIONS`]) and its
+//! handler — decode parameters, call the engine, write XML — runs as the caller's [`Actor`].
+//! Every answer carries `x-amzn-RequestId`; every error is AWS's `ErrorResponse`.
+
+mod access_keys;
+mod account;
+mod actions;
+mod groups;
+mod params;
+mod policies;
+mod sts;
+mod users;
+mod xml;
+
+pub use actions::{ActionSpec, ACTIONS};
+
+use crate::router::ServerState;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use lanyard_app::ssr::ClientAddr;
+use lanyard_iam::domain::{IamAction, Service};
+use lanyard_iam::sigv4::SignedRequest;
+use lanyard_iam::usecases::actor::RequestFacts;
+use lanyard_iam::usecases::api_auth::ApiCaller;
+use lanyard_iam::{Actor, Engine, IamError, MfaContext};
+use params::Params;
+use rand::Rng;
+use time::OffsetDateTime;
+use xml::Xml;
+
+/// What a handler gets: the engine, the caller as an [`Actor`], who signed, and the parameters.
+pub struct Call<'a> {
+    pub engine: &'a Engine,
+    pub actor: Actor,
+    pub caller: &'a ApiCaller,
+    pub params: Params,
+}
+
+/// A handler's answer: the `<…Result>` body, or none for actions whose response has no result.
+pub type Reply = Option<Xml>;
+
+fn request_id() -> String {
+    let b: [u8; 16] = rand::thread_rng().gen();
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+/// The API's error: an engine error and the service whose namespace the answer uses. Mapped to
+/// AWS's XML here, once, so no handler formats an error.
+pub struct ApiError {
+    pub error: IamError,
+    pub service: Service,
+    pub request_id: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let IamError::Internal(cause) = &self.error {
+            tracing::error!(%cause, request_id = %self.request_id, "API request failed");
+        }
+        let status = StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        xml_response(status, xml::error_body(&self.error, self.service, &self.request_id), &self.request_id)
+    }
+}
+
+fn xml_response(status: StatusCode, body: String, request_id: &str) -> Response {
+    let mut res = (status, [(header::CONTENT_TYPE, "text/xml")], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        res.headers_mut().insert("x-amzn-requestid", v);
+    }
+    res
+}
+
+fn version_of(service: Service) -> &'static str {
+    match service {
+        Service::Iam => "2010-05-08",
+        Service::Sts => "2011-06-15",
+    }
+}
+
+fn scope_service(caller: &ApiCaller) -> Service {
+    if caller.service == "sts" {
+        Service::Sts
+    } else {
+        Service::Iam
+    }
+}
+
+pub async fn handle(
+    State(state): State<ServerState>,
+    client: Option<Extension<ClientAddr>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = request_id();
+    let header_pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let req = SignedRequest {
+        method: method.as_str(),
+        path: uri.path(),
+        query: uri.query().unwrap_or_default(),
+        headers: &header_pairs,
+        body: &body,
+    };
+    let caller = match state.engine.authenticate_request(&req, OffsetDateTime::now_utc()).await {
+        Ok(caller) => caller,
+        Err(error) => return ApiError { error, service: Service::Iam, request_id }.into_response(),
+    };
+    let service = scope_service(&caller);
+    let fail = |error: IamError| ApiError { error, service, request_id: request_id.clone() }.into_response();
+    let params = Params::parse(&body, uri.query().unwrap_or_default());
+    let name = params.get("Action").unwrap_or("(none)").to_owned();
+    let version = params.get("Version").unwrap_or("(none)").to_owned();
+    let Some(spec) = ACTIONS.iter().find(|s| s.action.name() == name) else {
+        return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
+    };
+    if spec.action.service() != service {
+        return fail(IamError::RequestAuth {
+            code: "SignatureDoesNotMatch",
+            message: format!("Credential should be scoped to correct service: '{}'.", spec.action.service().prefix()),
+        });
+    }
+    if version != version_of(service) {
+        return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
+    }
+    let facts = RequestFacts {
+        source_ip: client.map(|Extension(ClientAddr(ip))| ip),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(1024).collect()),
+        secure_transport: headers.get("x-forwarded-proto").is_some_and(|v| v == "https"),
+        requested_region: caller.region.clone(),
+        token_issued_at: None,
+    };
+    let actor = match state.engine.load_actor(caller.principal.clone(), MfaContext::Absent).await {
+        Ok(actor) => actor.with_facts(facts),
+        Err(e) => return fail(e),
+    };
+    let call = Call { engine: &state.engine, actor, caller: &caller, params };
+    match (spec.handler)(&call).await {
+        Ok(result) => {
+            xml_response(StatusCode::OK, xml::envelope(spec.action, result.as_ref(), &request_id), &request_id)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+/// The action a handler names, for handlers shared by user and group variants.
+pub fn action_of(call: &Call<'_>) -> Option<IamAction> {
+    call.params.get("Action").and_then(IamAction::from_name)
+}

@@ -1,0 +1,186 @@
+//! Every action of the Query API's table, signed by real keys through the whole router: refused
+//! (AccessDenied, nothing changed) for a user without policies; never AccessDenied for a user with
+//! AdministratorAccess; and with IAMReadOnlyAccess exactly the reads (Get*, List*) pass.
+
+use axum::body::Body;
+use axum::http::Request;
+use clap::Parser;
+use lanyard_iam::domain::{IamAction, Password};
+use lanyard_iam::sigv4::{self, SignedRequest};
+use lanyard_iam::usecases::accounts::NewAccount;
+use lanyard_iam::usecases::credential_owner::OwnerRef;
+use lanyard_iam::usecases::policies::PolicyTarget;
+use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::{Actor, Engine, EngineConfig};
+use lanyard_server::config::Cli;
+use lanyard_server::query_api::ACTIONS;
+use lanyard_server::{router, sessions};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+const HOST: &str = "localhost:3000";
+
+/// Parameters good enough for every action, aimed at other entities than the caller.
+fn params_for(action: IamAction, account: &str) -> String {
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let version = match action.service() {
+        lanyard_iam::domain::Service::Iam => "2010-05-08",
+        lanyard_iam::domain::Service::Sts => "2011-06-15",
+    };
+    [
+        format!("Action={}&Version={version}", action.name()),
+        "UserName=victim&GroupName=team&PolicyName=inline&NewUserName=victim2&NewGroupName=team2".into(),
+        format!("PolicyArn={}", enc(&format!("arn:aws:iam::{account}:policy/shared"))),
+        format!("PolicyDocument={}", enc(doc)),
+        "VersionId=v1&Password=Fresh-Passw0rd-123&OldPassword=x&NewPassword=Fresh-Passw0rd-456".into(),
+        "AccessKeyId=AKIAAAAAAAAAAAAAAAAA&Status=Inactive&AccountAlias=taken-alias".into(),
+        "Tags.member.1.Key=k&Tags.member.1.Value=v&TagKeys.member.1=k&MinimumPasswordLength=12".into(),
+    ]
+    .join("&")
+}
+
+fn signed(body: &str, key: &str, secret: &str, service: &str) -> Request<Body> {
+    let now = OffsetDateTime::now_utc();
+    let amz_date = sigv4::format_amz_date(now);
+    let headers = vec![
+        ("host".to_owned(), HOST.to_owned()),
+        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
+        ("x-amz-date".to_owned(), amz_date.clone()),
+    ];
+    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
+    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", service, &names).unwrap();
+    let mut b = Request::post("/");
+    for (n, v) in &headers {
+        b = b.header(n.as_str(), v.as_str());
+    }
+    b.header("authorization", auth).body(Body::from(body.to_owned())).unwrap()
+}
+
+async fn code_of(app: &axum::Router, req: Request<Body>) -> (u16, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let body = String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+    let code = body.split("<Code>").nth(1).and_then(|c| c.split("</Code>").next()).unwrap_or("").to_owned();
+    (status, code)
+}
+
+/// Rows in every table an action could change.
+async fn snapshot(pool: &PgPool) -> Vec<i64> {
+    let mut out = Vec::new();
+    for table in [
+        "users",
+        "login_profiles",
+        "access_keys",
+        "groups",
+        "group_members",
+        "policies",
+        "policy_versions",
+        "policy_attachments",
+        "inline_policies",
+        "user_tags",
+        "password_policies",
+    ] {
+        out.push(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap());
+    }
+    let aliases: Vec<Option<String>> = sqlx::query_scalar("SELECT alias FROM accounts").fetch_all(pool).await.unwrap();
+    out.push(aliases.iter().flatten().count() as i64);
+    out
+}
+
+struct Caller {
+    key: String,
+    secret: String,
+}
+
+async fn user_with(e: &Engine, root: &Actor, name: &str, policy: Option<&str>) -> Caller {
+    e.create_user(root, NewUser { user_name: name.into(), ..Default::default() }).await.unwrap();
+    if let Some(arn) = policy {
+        e.attach_policy(root, &PolicyTarget::User(name.into()), arn).await.unwrap();
+    }
+    let key = e.create_access_key(root, &OwnerRef::User(name.into())).await.unwrap();
+    Caller { key: key.key.access_key_id, secret: key.secret.expose().to_owned() }
+}
+
+async fn setup(pool: &PgPool) -> (axum::Router, Engine, Actor) {
+    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let account = engine
+        .create_account(NewAccount {
+            email: "owner@example.com".into(),
+            alias: Some("acme".into()),
+            password: Password::new("Root-Password-1"),
+        })
+        .await
+        .unwrap();
+    let root = Actor::root(account.account_id.clone(), "owner@example.com");
+    for name in ["victim"] {
+        let new = NewUser {
+            user_name: name.into(),
+            password: Some(Password::new("Victim-Passw0rd-1")),
+            ..Default::default()
+        };
+        engine.create_user(&root, new).await.unwrap();
+    }
+    engine.create_group(&root, "team", None).await.unwrap();
+    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
+    (router::build(&config, engine.clone(), sessions::store(pool)), engine, root)
+}
+
+/// Needs no permission in AWS either.
+fn open_action(a: IamAction) -> bool {
+    matches!(a, IamAction::GetCallerIdentity | IamAction::GetAccessKeyInfo)
+}
+
+fn is_read(a: IamAction) -> bool {
+    a.name().starts_with("Get") || a.name().starts_with("List")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_action_is_refused_without_policies_and_nothing_changes(pool: PgPool) {
+    let (app, e, root) = setup(&pool).await;
+    let account = root.account_id().to_string();
+    let nobody = user_with(&e, &root, "nobody", None).await;
+    let before = snapshot(&pool).await;
+    assert!(ACTIONS.len() >= 55, "{} actions", ACTIONS.len());
+    for spec in ACTIONS {
+        let service = spec.action.service().prefix();
+        let (status, code) =
+            code_of(&app, signed(&params_for(spec.action, &account), &nobody.key, &nobody.secret, service)).await;
+        if open_action(spec.action) {
+            assert_ne!(code, "AccessDenied", "{}", spec.action.name());
+        } else {
+            assert_eq!((status, code.as_str()), (403, "AccessDenied"), "{}", spec.action.name());
+        }
+    }
+    assert_eq!(snapshot(&pool).await, before, "a refused request changed something");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn administrators_may_call_every_action_and_read_only_users_only_reads(pool: PgPool) {
+    let (app, e, root) = setup(&pool).await;
+    let account = root.account_id().to_string();
+    let reader = user_with(&e, &root, "reader", Some("arn:aws:iam::aws:policy/IAMReadOnlyAccess")).await;
+    let before = snapshot(&pool).await;
+    for spec in ACTIONS {
+        let service = spec.action.service().prefix();
+        let (_, code) =
+            code_of(&app, signed(&params_for(spec.action, &account), &reader.key, &reader.secret, service)).await;
+        if is_read(spec.action) || open_action(spec.action) {
+            assert_ne!(code, "AccessDenied", "read {}", spec.action.name());
+        } else {
+            assert_eq!(code, "AccessDenied", "write {}", spec.action.name());
+        }
+    }
+    assert_eq!(snapshot(&pool).await, before, "a read-only user changed something");
+
+    let admin = user_with(&e, &root, "admin", Some("arn:aws:iam::aws:policy/AdministratorAccess")).await;
+    for spec in ACTIONS {
+        let service = spec.action.service().prefix();
+        let (status, code) =
+            code_of(&app, signed(&params_for(spec.action, &account), &admin.key, &admin.secret, service)).await;
+        assert_ne!(code, "AccessDenied", "admin {}", spec.action.name());
+        assert!(status < 500, "admin {}: {status} {code}", spec.action.name());
+    }
+}
