@@ -68,6 +68,9 @@ ensure_npm_packages() {
 # The stock aws CLI for the browser tests (a real SigV4 client), pinned, in a virtual environment
 # outside the clone so CI on the same machine installs it once. Sets LANYARD_AWS_CLI.
 AWSCLI_VERSION=1.46.3
+# The API tests' SDK, in the same venv (boto3 pins botocore's minor version).
+BOTO3_VERSION=1.43.62
+BOTOCORE_VERSION=1.43.127
 ensure_awscli() {
   local venv="$HOME/.cache/lanyard/awscli-$AWSCLI_VERSION"
   if [ ! -x "$venv/bin/aws" ]; then
@@ -75,7 +78,11 @@ ensure_awscli() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION"
   fi
-  export LANYARD_AWS_CLI="$venv/bin/aws"
+  if ! "$venv/bin/python3" -c "import boto3; assert boto3.__version__ == '$BOTO3_VERSION'" 2>/dev/null; then
+    step "installing boto3 $BOTO3_VERSION (botocore $BOTOCORE_VERSION) from PyPI into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "boto3==$BOTO3_VERSION" "botocore==$BOTOCORE_VERSION"
+  fi
+  export LANYARD_AWS_CLI="$venv/bin/aws" LANYARD_PYTHON="$venv/bin/python3"
 }
 
 # Builds the server binary and the site (wasm, JS, CSS, assets) with cargo-leptos.

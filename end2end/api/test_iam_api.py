@@ -1,0 +1,258 @@
+"""The IAM Query API through real clients: boto3 (pinned, in the project's venv) and the stock aws CLI
+v1, against the end2end server. Each test makes its own account with `lanyard account create` and
+gets its first key from `lanyard access-key create` (the bootstrap automation uses)."""
+
+import json
+import os
+import subprocess
+import unittest
+import uuid
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+BASE = os.environ.get("LANYARD_BASE_URL", "http://localhost:3100")
+LANYARD = os.environ.get("LANYARD_BIN", "lanyard")
+AWS = os.environ.get("LANYARD_AWS_CLI", "aws")
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+READ_ONLY = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+
+
+def lanyard(*args, stdin=None):
+    out = subprocess.run([LANYARD, *args], input=stdin, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def new_account(prefix):
+    alias = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    account = lanyard("account", "create", "--email", f"{alias}@example.com", "--alias", alias,
+                      "--password-stdin", stdin="Root-Passw0rd-For-Api\n")
+    key = lanyard("access-key", "create", "--account", alias, "--root")
+    return account["account_id"], key
+
+
+def client(service, key, secret, validate=True):
+    config = Config(retries={"max_attempts": 1}, parameter_validation=validate)
+    return boto3.client(service, endpoint_url=BASE, region_name="us-east-1", aws_access_key_id=key,
+                        aws_secret_access_key=secret, config=config)
+
+
+def code(err):
+    return err.exception.response["Error"]["Code"]
+
+
+class Boto3Iam(unittest.TestCase):
+    def setUp(self):
+        self.account, key = new_account("boto")
+        self.iam = client("iam", key["access_key_id"], key["secret_access_key"])
+        # The server's own validation, without boto3's checks in front of it.
+        self.raw = client("iam", key["access_key_id"], key["secret_access_key"], validate=False)
+        self.sts = client("sts", key["access_key_id"], key["secret_access_key"])
+
+    def test_users_tags_and_paging(self):
+        u = self.iam.create_user(UserName="ada", Path="/eng/", Tags=[{"Key": "team", "Value": "core"}])["User"]
+        self.assertEqual(u["Arn"], f"arn:aws:iam::{self.account}:user/eng/ada")
+        self.assertTrue(u["UserId"].startswith("AIDA"))
+        self.assertEqual(u["Tags"], [{"Key": "team", "Value": "core"}])
+        got = self.iam.get_user(UserName="ada")["User"]
+        self.assertEqual((got["Path"], got["UserName"]), ("/eng/", "ada"))
+        me = self.iam.get_user()["User"]
+        self.assertEqual(me["Arn"], f"arn:aws:iam::{self.account}:root")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_user(UserName="ada")
+        self.assertEqual(code(e), "EntityAlreadyExists")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.raw.create_user(UserName="bad name!")
+        self.assertEqual(code(e), "ValidationError")
+        self.assertIn("Value at 'userName' failed to satisfy constraint", str(e.exception))
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.raw.create_user()
+        self.assertEqual(code(e), "ValidationError")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.get_user(UserName="nosuch")
+        self.assertEqual(code(e), "NoSuchEntity")
+        self.assertIn("The user with name nosuch cannot be found.", str(e.exception))
+
+        for i in range(5):
+            self.iam.create_user(UserName=f"page-{i}", Path="/paged/")
+        pages = list(self.iam.get_paginator("list_users").paginate(PathPrefix="/paged/", PaginationConfig={"PageSize": 2}))
+        self.assertEqual(len(pages), 3)
+        names = [u["UserName"] for p in pages for u in p["Users"]]
+        self.assertEqual(names, [f"page-{i}" for i in range(5)])
+        self.assertTrue(pages[0]["IsTruncated"])
+
+        self.iam.tag_user(UserName="ada", Tags=[{"Key": "role", "Value": "dev"}])
+        tags = self.iam.list_user_tags(UserName="ada")["Tags"]
+        self.assertEqual(sorted(t["Key"] for t in tags), ["role", "team"])
+        self.iam.untag_user(UserName="ada", TagKeys=["team"])
+        self.assertEqual([t["Key"] for t in self.iam.list_user_tags(UserName="ada")["Tags"]], ["role"])
+        self.iam.update_user(UserName="ada", NewUserName="ada2", NewPath="/ops/")
+        self.assertEqual(self.iam.get_user(UserName="ada2")["User"]["Path"], "/ops/")
+
+        self.iam.create_login_profile(UserName="ada2", Password="Ada-Passw0rd-123", PasswordResetRequired=True)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.delete_user(UserName="ada2")
+        self.assertEqual(code(e), "DeleteConflict")
+        self.iam.delete_login_profile(UserName="ada2")
+        self.iam.delete_user(UserName="ada2")
+
+    def test_login_profiles(self):
+        self.iam.create_user(UserName="lp")
+        p = self.iam.create_login_profile(UserName="lp", Password="Lp-Passw0rd-1234", PasswordResetRequired=True)
+        self.assertTrue(p["LoginProfile"]["PasswordResetRequired"])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_login_profile(UserName="lp", Password="Lp-Passw0rd-1234")
+        self.assertEqual(code(e), "EntityAlreadyExists")
+        self.iam.update_login_profile(UserName="lp", PasswordResetRequired=False)
+        self.assertFalse(self.iam.get_login_profile(UserName="lp")["LoginProfile"]["PasswordResetRequired"])
+        self.iam.update_login_profile(UserName="lp", Password="Lp-Other-Passw0rd-9")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.update_login_profile(UserName="lp", Password="short")
+        self.assertEqual(code(e), "PasswordPolicyViolation")
+        self.iam.delete_login_profile(UserName="lp")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.get_login_profile(UserName="lp")
+        self.assertEqual(code(e), "NoSuchEntity")
+
+    def test_access_keys_sign_and_die(self):
+        self.iam.create_user(UserName="worker")
+        k = self.iam.create_access_key(UserName="worker")["AccessKey"]
+        self.assertEqual((k["UserName"], k["Status"], len(k["SecretAccessKey"])), ("worker", "Active", 40))
+        worker = client("sts", k["AccessKeyId"], k["SecretAccessKey"])
+        ident = worker.get_caller_identity()
+        self.assertEqual(ident["Arn"], f"arn:aws:iam::{self.account}:user/worker")
+        self.assertEqual(self.sts.get_access_key_info(AccessKeyId=k["AccessKeyId"])["Account"], self.account)
+        used = self.iam.get_access_key_last_used(AccessKeyId=k["AccessKeyId"])
+        self.assertEqual(used["AccessKeyLastUsed"]["ServiceName"], "sts")
+        self.iam.create_access_key(UserName="worker")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_access_key(UserName="worker")
+        self.assertEqual(code(e), "LimitExceeded")
+        listed = self.iam.list_access_keys(UserName="worker")["AccessKeyMetadata"]
+        self.assertEqual(len(listed), 2)
+        self.iam.update_access_key(UserName="worker", AccessKeyId=k["AccessKeyId"], Status="Inactive")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            worker.get_caller_identity()
+        self.assertEqual(code(e), "InvalidClientTokenId")
+        self.iam.delete_access_key(UserName="worker", AccessKeyId=k["AccessKeyId"])
+
+    def test_groups_and_policies(self):
+        self.iam.create_user(UserName="member")
+        g = self.iam.create_group(GroupName="devs", Path="/eng/")["Group"]
+        self.assertTrue(g["GroupId"].startswith("AGPA"))
+        self.iam.add_user_to_group(GroupName="devs", UserName="member")
+        got = self.iam.get_group(GroupName="devs")
+        self.assertEqual([u["UserName"] for u in got["Users"]], ["member"])
+        self.assertEqual([x["GroupName"] for x in self.iam.list_groups_for_user(UserName="member")["Groups"]], ["devs"])
+        self.assertIn("devs", [x["GroupName"] for x in self.iam.list_groups()["Groups"]])
+
+        doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]})
+        p = self.iam.create_policy(PolicyName="reader", PolicyDocument=doc, Description="d")["Policy"]
+        self.assertEqual(p["DefaultVersionId"], "v1")
+        self.assertTrue(p["PolicyId"].startswith("ANPA"))
+        for _ in range(4):
+            self.iam.create_policy_version(PolicyArn=p["Arn"], PolicyDocument=doc, SetAsDefault=True)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_policy_version(PolicyArn=p["Arn"], PolicyDocument=doc)
+        self.assertEqual(code(e), "LimitExceeded")
+        versions = self.iam.list_policy_versions(PolicyArn=p["Arn"])["Versions"]
+        self.assertEqual([v["VersionId"] for v in versions], ["v5", "v4", "v3", "v2", "v1"])
+        self.iam.delete_policy_version(PolicyArn=p["Arn"], VersionId="v1")
+        v = self.iam.get_policy_version(PolicyArn=p["Arn"], VersionId="v5")["PolicyVersion"]
+        self.assertEqual(v["Document"]["Statement"][0]["Action"], "iam:GetUser")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_policy(PolicyName="broken", PolicyDocument='{"Statement": 1}')
+        self.assertEqual(code(e), "MalformedPolicyDocument")
+
+        self.iam.attach_group_policy(GroupName="devs", PolicyArn=p["Arn"])
+        self.iam.attach_user_policy(UserName="member", PolicyArn=READ_ONLY)
+        attached = self.iam.list_attached_user_policies(UserName="member")["AttachedPolicies"]
+        self.assertEqual(attached, [{"PolicyName": "IAMReadOnlyAccess", "PolicyArn": READ_ONLY}])
+        local = self.iam.list_policies(Scope="Local", OnlyAttached=True)["Policies"]
+        self.assertEqual([x["PolicyName"] for x in local], ["reader"])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.delete_policy(PolicyArn=p["Arn"])
+        self.assertEqual(code(e), "DeleteConflict")
+
+        self.iam.put_user_policy(UserName="member", PolicyName="inline", PolicyDocument=doc)
+        self.assertEqual(self.iam.list_user_policies(UserName="member")["PolicyNames"], ["inline"])
+        got = self.iam.get_user_policy(UserName="member", PolicyName="inline")
+        self.assertEqual(got["PolicyDocument"]["Statement"][0]["Resource"], "*")
+        self.iam.put_group_policy(GroupName="devs", PolicyName="g", PolicyDocument=doc)
+        self.assertEqual(self.iam.get_group_policy(GroupName="devs", PolicyName="g")["PolicyName"], "g")
+
+        # The member's own key: what the attached and inline policies allow, and nothing else.
+        k = self.iam.create_access_key(UserName="member")["AccessKey"]
+        member = client("iam", k["AccessKeyId"], k["SecretAccessKey"])
+        self.assertEqual(member.get_user(UserName="member")["User"]["UserName"], "member")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            member.create_user(UserName="escalated")
+        self.assertEqual(code(e), "AccessDenied")
+        self.assertIn("is not authorized to perform: iam:CreateUser on resource", str(e.exception))
+
+        self.iam.delete_user_policy(UserName="member", PolicyName="inline")
+        self.iam.detach_group_policy(GroupName="devs", PolicyArn=p["Arn"])
+        self.iam.delete_policy(PolicyArn=p["Arn"])
+        self.iam.remove_user_from_group(GroupName="devs", UserName="member")
+        self.iam.delete_group_policy(GroupName="devs", PolicyName="g")
+        self.iam.delete_group(GroupName="devs")
+
+    def test_account_settings(self):
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.get_account_password_policy()
+        self.assertEqual(code(e), "NoSuchEntity")
+        self.iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, MaxPasswordAge=90)
+        pol = self.iam.get_account_password_policy()["PasswordPolicy"]
+        self.assertEqual((pol["MinimumPasswordLength"], pol["RequireSymbols"], pol["MaxPasswordAge"]), (14, True, 90))
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.raw.update_account_password_policy(MinimumPasswordLength=3)
+        self.assertEqual(code(e), "ValidationError")
+        self.iam.delete_account_password_policy()
+        alias = self.iam.list_account_aliases()["AccountAliases"][0]
+        self.iam.delete_account_alias(AccountAlias=alias)
+        self.assertEqual(self.iam.list_account_aliases()["AccountAliases"], [])
+        self.iam.create_account_alias(AccountAlias=alias)
+        summary = self.iam.get_account_summary()["SummaryMap"]
+        self.assertEqual(summary["AccountAccessKeysPresent"], 1)
+        self.assertEqual(summary["UsersQuota"], 5000)
+
+
+class AwsCli(unittest.TestCase):
+    """The exact commands of the documents the product was born from, through the stock aws CLI."""
+
+    def setUp(self):
+        self.account, key = new_account("cli")
+        self.env = dict(os.environ, AWS_ACCESS_KEY_ID=key["access_key_id"], AWS_SECRET_ACCESS_KEY=key["secret_access_key"],
+                        AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+
+    def aws(self, *args, env=None):
+        out = subprocess.run([AWS, "--endpoint-url", BASE, "--output", "json", *args], capture_output=True, text=True,
+                             env=env or self.env)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return json.loads(out.stdout) if out.stdout.strip() else None
+
+    def test_documented_commands(self):
+        self.aws("iam", "create-user", "--user-name", "U", "--path", "/example/path/2/")
+        self.assertEqual(self.aws("iam", "get-user", "--user-name", "U")["User"]["UserName"], "U")
+        listed = self.aws("iam", "list-users", "--path-prefix", "/example/path/2/")["Users"]
+        self.assertEqual([u["UserName"] for u in listed], ["U"])
+        self.aws("iam", "create-login-profile", "--user-name", "U", "--password", "Cli-Passw0rd-123!", "--password-reset-required")
+        self.assertTrue(self.aws("iam", "get-login-profile", "--user-name", "U")["LoginProfile"]["PasswordResetRequired"])
+        self.aws("iam", "update-login-profile", "--user-name", "U", "--no-password-reset-required")
+        self.aws("iam", "delete-login-profile", "--user-name", "U")
+        key = self.aws("iam", "create-access-key", "--user-name", "U")["AccessKey"]
+        env = dict(self.env, AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
+        ident = self.aws("sts", "get-caller-identity", env=env)
+        self.assertEqual(ident["Arn"], f"arn:aws:iam::{self.account}:user/example/path/2/U")
+
+    def test_list_users_auto_paginates(self):
+        for i in range(7):
+            self.aws("iam", "create-user", "--user-name", f"many-{i}")
+        # --page-size makes the CLI fetch pages of 3 and follow the markers itself.
+        users = self.aws("iam", "list-users", "--page-size", "3")["Users"]
+        self.assertEqual(sorted(u["UserName"] for u in users), [f"many-{i}" for i in range(7)])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
