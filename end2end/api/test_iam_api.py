@@ -218,6 +218,96 @@ class Boto3Iam(unittest.TestCase):
         self.assertEqual(summary["UsersQuota"], 5000)
 
 
+class TerraformReplay(unittest.TestCase):
+    """What Terraform's AWS provider calls, in its order, for aws_iam_user (create, read, update of
+    tags and path, force_destroy delete through every list+delete pair), aws_iam_access_key,
+    aws_iam_user_login_profile, aws_iam_group + aws_iam_group_membership, aws_iam_policy (versions
+    pruned at 5), aws_iam_user_policy_attachment, aws_iam_account_password_policy and
+    aws_iam_account_alias."""
+
+    def setUp(self):
+        self.account, key = new_account("tf")
+        self.iam = client("iam", key["access_key_id"], key["secret_access_key"])
+
+    def read_user(self, name):
+        user = self.iam.get_user(UserName=name)["User"]
+        tags = self.iam.list_user_tags(UserName=name)["Tags"]
+        return user, {t["Key"]: t["Value"] for t in tags}
+
+    def test_apply_update_and_destroy(self):
+        iam = self.iam
+        # aws_iam_user: create, then the read after create.
+        iam.create_user(UserName="deployer", Path="/system/", Tags=[{"Key": "env", "Value": "prod"}])
+        user, tags = self.read_user("deployer")
+        self.assertEqual((user["Path"], tags), ("/system/", {"env": "prod"}))
+        # aws_iam_access_key + aws_iam_user_login_profile (password_length 15, reset required).
+        key = iam.create_access_key(UserName="deployer")["AccessKey"]
+        iam.list_access_keys(UserName="deployer")
+        iam.create_login_profile(UserName="deployer", Password="Tf-Generated-Pw1!", PasswordResetRequired=True)
+        iam.get_login_profile(UserName="deployer")
+        # aws_iam_group + aws_iam_group_membership.
+        iam.create_group(GroupName="deployers", Path="/")
+        iam.get_group(GroupName="deployers")
+        iam.add_user_to_group(GroupName="deployers", UserName="deployer")
+        self.assertEqual([u["UserName"] for u in iam.get_group(GroupName="deployers")["Users"]], ["deployer"])
+        # aws_iam_policy: create, read (GetPolicy, GetPolicyVersion, ListPolicyTags is not needed here).
+        doc = lambda action: json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+        arn = iam.create_policy(PolicyName="deploy", PolicyDocument=doc("iam:GetUser"))["Policy"]["Arn"]
+        pol = iam.get_policy(PolicyArn=arn)["Policy"]
+        iam.get_policy_version(PolicyArn=arn, VersionId=pol["DefaultVersionId"])
+        # aws_iam_user_policy_attachment.
+        iam.attach_user_policy(UserName="deployer", PolicyArn=arn)
+        self.assertIn(arn, [p["PolicyArn"] for p in iam.list_attached_user_policies(UserName="deployer")["AttachedPolicies"]])
+        # aws_iam_account_password_policy and aws_iam_account_alias.
+        iam.update_account_password_policy(MinimumPasswordLength=15, RequireNumbers=True, AllowUsersToChangePassword=True)
+        iam.get_account_password_policy()
+        alias = iam.list_account_aliases()["AccountAliases"][0]
+        iam.delete_account_alias(AccountAlias=alias)
+        iam.create_account_alias(AccountAlias=alias + "-tf")
+        self.assertEqual(iam.list_account_aliases()["AccountAliases"], [alias + "-tf"])
+
+        # Update: tags and path of the user; the policy edited seven times (the provider deletes the
+        # oldest non-default version whenever five exist, then creates the new default).
+        iam.tag_user(UserName="deployer", Tags=[{"Key": "owner", "Value": "ops"}])
+        iam.untag_user(UserName="deployer", TagKeys=["env"])
+        iam.update_user(UserName="deployer", NewPath="/system/ci/")
+        user, tags = self.read_user("deployer")
+        self.assertEqual((user["Path"], tags), ("/system/ci/", {"owner": "ops"}))
+        for n in range(7):
+            versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+            if len(versions) >= 5:
+                oldest = min((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: int(v["VersionId"][1:]))
+                iam.delete_policy_version(PolicyArn=arn, VersionId=oldest["VersionId"])
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=doc(f"iam:Get{n}*"), SetAsDefault=True)
+        versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+        self.assertEqual(len(versions), 5)
+        self.assertEqual([v["VersionId"] for v in versions if v["IsDefaultVersion"]], ["v8"])
+
+        # Destroy, with force_destroy on the user: every list+delete pair, then DeleteUser.
+        iam.detach_user_policy(UserName="deployer", PolicyArn=arn)
+        for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+            if not v["IsDefaultVersion"]:
+                iam.delete_policy_version(PolicyArn=arn, VersionId=v["VersionId"])
+        iam.delete_policy(PolicyArn=arn)
+        iam.remove_user_from_group(GroupName="deployers", UserName="deployer")
+        iam.delete_group(GroupName="deployers")
+        for k in iam.list_access_keys(UserName="deployer")["AccessKeyMetadata"]:
+            iam.delete_access_key(UserName="deployer", AccessKeyId=k["AccessKeyId"])
+        iam.delete_login_profile(UserName="deployer")
+        for g in iam.list_groups_for_user(UserName="deployer")["Groups"]:
+            iam.remove_user_from_group(GroupName=g["GroupName"], UserName="deployer")
+        for p in iam.list_user_policies(UserName="deployer")["PolicyNames"]:
+            iam.delete_user_policy(UserName="deployer", PolicyName=p)
+        for p in iam.list_attached_user_policies(UserName="deployer")["AttachedPolicies"]:
+            iam.detach_user_policy(UserName="deployer", PolicyArn=p["PolicyArn"])
+        iam.delete_user(UserName="deployer")
+        iam.delete_account_password_policy()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            iam.get_user(UserName="deployer")
+        self.assertEqual(code(e), "NoSuchEntity")
+        self.assertNotIn(key["AccessKeyId"], json.dumps(iam.get_account_summary()["SummaryMap"]))
+
+
 class AwsCli(unittest.TestCase):
     """The exact commands of the documents the product was born from, through the stock aws CLI."""
 
