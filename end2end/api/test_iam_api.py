@@ -191,6 +191,23 @@ class Boto3Iam(unittest.TestCase):
         self.assertEqual(code(e), "AccessDenied")
         self.assertIn("is not authorized to perform: iam:CreateUser on resource", str(e.exception))
 
+        entities = self.iam.list_entities_for_policy(PolicyArn=p["Arn"])
+        self.assertEqual([g["GroupName"] for g in entities["PolicyGroups"]], ["devs"])
+
+        # Simulation: the same evaluator as real requests.
+        member_arn = f"arn:aws:iam::{self.account}:user/member"
+        sim = self.iam.simulate_principal_policy(PolicySourceArn=member_arn, ActionNames=["iam:GetUser", "iam:CreateUser"])
+        self.assertEqual([r["EvalDecision"] for r in sim["EvaluationResults"]], ["allowed", "implicitDeny"])
+        deny = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*",
+                           "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]})
+        custom = self.iam.simulate_custom_policy(PolicyInputList=[doc, deny], ActionNames=["iam:GetUser"],
+                                                 ContextEntries=[{"ContextKeyName": "aws:MultiFactorAuthPresent",
+                                                                  "ContextKeyValues": ["false"], "ContextKeyType": "boolean"}])
+        self.assertEqual(custom["EvaluationResults"][0]["EvalDecision"], "explicitDeny")
+        keys = self.iam.get_context_keys_for_custom_policy(PolicyInputList=[deny])["ContextKeyNames"]
+        self.assertEqual(keys, ["aws:MultiFactorAuthPresent"])
+        self.assertEqual(self.iam.get_context_keys_for_principal_policy(PolicySourceArn=member_arn)["ContextKeyNames"], [])
+
         self.iam.delete_user_policy(UserName="member", PolicyName="inline")
         self.iam.detach_group_policy(GroupName="devs", PolicyArn=p["Arn"])
         self.iam.delete_policy(PolicyArn=p["Arn"])

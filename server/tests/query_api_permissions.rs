@@ -37,6 +37,11 @@ fn params_for(action: IamAction, account: &str) -> String {
         "VersionId=v1&Password=Fresh-Passw0rd-123&OldPassword=x&NewPassword=Fresh-Passw0rd-456".into(),
         "AccessKeyId=AKIAAAAAAAAAAAAAAAAA&Status=Inactive&AccountAlias=taken-alias".into(),
         "Tags.member.1.Key=k&Tags.member.1.Value=v&TagKeys.member.1=k&MinimumPasswordLength=12".into(),
+        format!(
+            "PolicySourceArn={}&ActionNames.member.1=iam%3AGetUser",
+            enc(&format!("arn:aws:iam::{account}:user/victim"))
+        ),
+        format!("PolicyInputList.member.1={}", enc(doc)),
     ]
     .join("&")
 }
@@ -133,8 +138,9 @@ fn open_action(a: IamAction) -> bool {
     matches!(a, IamAction::GetCallerIdentity | IamAction::GetAccessKeyInfo)
 }
 
+/// What AWS's IAMReadOnlyAccess allows: Get*, List* and the two simulations.
 fn is_read(a: IamAction) -> bool {
-    a.name().starts_with("Get") || a.name().starts_with("List")
+    a.name().starts_with("Get") || a.name().starts_with("List") || a.name().starts_with("Simulate")
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -269,7 +269,9 @@ impl Actor {
         match &self.principal {
             Principal::Root { account_id, .. } => {
                 // AWS's own managed policies are readable by every account (and never writable).
-                let own = resource.starts_with(&format!("arn:aws:iam::{account_id}:"))
+                // `*` stands for actions on no particular resource (the simulations), in its account.
+                let own = resource == "*"
+                    || resource.starts_with(&format!("arn:aws:iam::{account_id}:"))
                     || resource.starts_with("arn:aws:iam::aws:policy/");
                 let decision = if own { Decision::Allowed } else { Decision::ImplicitlyDenied };
                 Evaluation { decision, deciding: None }

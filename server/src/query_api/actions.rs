@@ -1,7 +1,7 @@
 //! The declarative table of the Query API: each action, and the handler that decodes its
 //! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
 
-use super::{access_keys, account, groups, policies, sts, users, Call, Reply};
+use super::{access_keys, account, groups, policies, simulation, sts, users, Call, Reply};
 use futures::future::BoxFuture;
 use lanyard_iam::domain::IamAction;
 use lanyard_iam::IamError;
@@ -68,6 +68,7 @@ pub const ACTIONS: &[ActionSpec] = table! {
     ListPolicyVersions => policies::list_policy_versions,
     DeletePolicyVersion => policies::delete_policy_version,
     SetDefaultPolicyVersion => policies::set_default_policy_version,
+    ListEntitiesForPolicy => policies::list_entities_for_policy,
     AttachUserPolicy => policies::attach_policy,
     AttachGroupPolicy => policies::attach_policy,
     DetachUserPolicy => policies::detach_policy,
@@ -82,6 +83,11 @@ pub const ACTIONS: &[ActionSpec] = table! {
     ListGroupPolicies => policies::list_inline_policies,
     DeleteUserPolicy => policies::delete_inline_policy,
     DeleteGroupPolicy => policies::delete_inline_policy,
+    // Simulation
+    SimulatePrincipalPolicy => simulation::simulate_principal_policy,
+    SimulateCustomPolicy => simulation::simulate_custom_policy,
+    GetContextKeysForPrincipalPolicy => simulation::get_context_keys_for_principal_policy,
+    GetContextKeysForCustomPolicy => simulation::get_context_keys_for_custom_policy,
     // STS
     GetCallerIdentity => sts::get_caller_identity,
     GetAccessKeyInfo => sts::get_access_key_info,

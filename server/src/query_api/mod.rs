@@ -10,6 +10,7 @@ mod actions;
 mod groups;
 mod params;
 mod policies;
+mod simulation;
 mod sts;
 mod users;
 mod xml;

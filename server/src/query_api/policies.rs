@@ -242,3 +242,28 @@ mod tests {
         assert_eq!(super::url_encode(r#"{"A": "b c/~"}"#), "%7B%22A%22%3A%20%22b%20c%2F~%22%7D");
     }
 }
+
+pub async fn list_entities_for_policy(call: &Call<'_>) -> Result<Reply, IamError> {
+    let d =
+        call.engine.read_policy(&call.actor, &call.params.req("PolicyArn")?, IamAction::ListEntitiesForPolicy).await?;
+    let filter = call.params.opt("EntityFilter").unwrap_or_default();
+    let of = |kind: &str| -> Vec<String> {
+        d.attached_to.iter().filter(|(k, _)| k == kind).map(|(_, n)| n.clone()).collect()
+    };
+    let (users, groups) = match filter.as_str() {
+        "User" => (of("user"), Vec::new()),
+        "Group" => (Vec::new(), of("group")),
+        "Role" | "AWSManagedPolicy" | "LocalManagedPolicy" => (Vec::new(), Vec::new()),
+        _ => (of("user"), of("group")),
+    };
+    let mut x = Xml::new();
+    x.members("PolicyGroups", &groups, |m, g| {
+        m.el("GroupName", g);
+    })
+    .members("PolicyUsers", &users, |m, u| {
+        m.el("UserName", u);
+    })
+    .nest("PolicyRoles", |_| {})
+    .paging(None);
+    Ok(Some(x))
+}
