@@ -135,7 +135,7 @@ async fn setup(pool: &PgPool) -> (axum::Router, Engine, Actor) {
 
 /// Needs no permission in AWS either.
 fn open_action(a: IamAction) -> bool {
-    matches!(a, IamAction::GetCallerIdentity | IamAction::GetAccessKeyInfo)
+    matches!(a, IamAction::GetCallerIdentity | IamAction::GetAccessKeyInfo | IamAction::GetSessionToken)
 }
 
 /// What AWS's IAMReadOnlyAccess allows: Get*, List* and the two simulations.

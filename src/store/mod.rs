@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod password_policies;
 pub mod policies;
 pub mod root_recovery;
+pub mod session_credentials;
 pub mod throttle;
 pub mod user_directory;
 pub mod user_tags;

@@ -26,6 +26,10 @@ pub struct ApiCaller {
     /// GetCallerIdentity's UserId: the user's `AIDA…` id, or the account ID for root.
     pub user_id: String,
     pub access_key_id: String,
+    /// The long-term key behind the request (itself, or the parent of temporary credentials).
+    pub parent_key_id: String,
+    /// Set for temporary credentials (GetSessionToken): when issued and when MFA was proven.
+    pub session: Option<SessionInfo>,
     /// The credential scope's service (`iam` or `sts`) and region, as signed.
     pub service: String,
     pub region: String,
@@ -37,6 +41,33 @@ pub struct ApiCaller {
 pub struct ApiAuthCache {
     signing_keys: Arc<Mutex<HashMap<String, [u8; 32]>>>,
     last_used_written: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+/// What temporary credentials tell the request context (`aws:TokenIssueTime`, `aws:MultiFactorAuth*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub issued_at: i64,
+    pub mfa_at: Option<i64>,
+}
+
+/// A credential resolved for a signature check. `Debug` is not derived: it holds the sealed secret.
+struct Credential {
+    access_key_id: String,
+    parent_key_id: String,
+    account_id: String,
+    user_id: Option<String>,
+    user_name: Option<String>,
+    path: Option<String>,
+    root_email: String,
+    sealed_secret: Vec<u8>,
+    /// What the secret was sealed to.
+    binding: String,
+    session: Option<SessionInfo>,
+}
+
+/// What a temporary credential's secret is sealed to: its own id.
+pub(crate) fn session_binding(access_key_id: &str) -> String {
+    format!("session-key:{access_key_id}")
 }
 
 fn auth_error(code: &'static str, message: impl Into<String>) -> IamError {
@@ -97,10 +128,7 @@ impl Engine {
         if auth.access_key_id.len() > 128 {
             return Err(invalid_key());
         }
-        let row = store::access_keys::find_access_key_for_auth(&self.pool, &auth.access_key_id)
-            .await?
-            .filter(|r| r.status == "Active")
-            .ok_or_else(invalid_key)?;
+        let row = self.find_credential(req, &auth.access_key_id, now).await?;
 
         // Only signing keys of requests that verified are remembered: a caller who knows a key
         // id but not its secret cannot grow the cache with scopes of its choosing.
@@ -109,8 +137,7 @@ impl Engine {
         let signing_key = match cached {
             Some(k) => k,
             None => {
-                let secret =
-                    self.config.master_key.open(&row.sealed_secret, key_binding(&row.access_key_id).as_bytes())?;
+                let secret = self.config.master_key.open(&row.sealed_secret, row.binding.as_bytes())?;
                 let secret =
                     String::from_utf8(secret).map_err(|_| IamError::Internal("sealed secret is not UTF-8".into()))?;
                 sigv4::signing_key(&secret, &auth.date, &auth.region, &auth.service)
@@ -149,13 +176,69 @@ impl Engine {
                 account_id.to_string(),
             ),
         };
-        self.record_key_use(&row.access_key_id, &auth.service, &auth.region, now).await?;
+        self.record_key_use(&row.parent_key_id, &auth.service, &auth.region, now).await?;
         Ok(ApiCaller {
             principal,
             user_id,
             access_key_id: row.access_key_id,
+            parent_key_id: row.parent_key_id,
+            session: row.session,
             service: auth.service.clone(),
             region: auth.region.clone(),
+        })
+    }
+
+    /// The credential a request names: a long-term `AKIA…` key (active), or `ASIA…` temporary
+    /// credentials whose session token the request carries, unexpired, of an active parent key.
+    async fn find_credential(
+        &self,
+        req: &SignedRequest<'_>,
+        access_key_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Credential, IamError> {
+        if !access_key_id.starts_with("ASIA") {
+            let row = store::access_keys::find_access_key_for_auth(&self.pool, access_key_id)
+                .await?
+                .filter(|r| r.status == "Active")
+                .ok_or_else(invalid_key)?;
+            return Ok(Credential {
+                binding: key_binding(&row.access_key_id),
+                parent_key_id: row.access_key_id.clone(),
+                access_key_id: row.access_key_id,
+                account_id: row.account_id,
+                user_id: row.user_id,
+                user_name: row.user_name,
+                path: row.path,
+                root_email: row.root_email,
+                sealed_secret: row.sealed_secret,
+                session: None,
+            });
+        }
+        let token = req.header_values("x-amz-security-token").first().map(|t| t.trim().to_owned()).unwrap_or_default();
+        let row = store::session_credentials::find_session_for_auth(&self.pool, access_key_id)
+            .await?
+            .filter(|r| r.parent_status == "Active")
+            .ok_or_else(invalid_key)?;
+        if token.is_empty() || !sigv4::same_signature(&crate::crypto::secrets::token_hash(&token), &row.token_hash) {
+            return Err(invalid_key());
+        }
+        if row.expires_at <= now {
+            return Err(auth_error("ExpiredToken", "The security token included in the request is expired"));
+        }
+        Ok(Credential {
+            binding: session_binding(&row.access_key_id),
+            access_key_id: row.access_key_id,
+            parent_key_id: row.parent_key_id,
+            account_id: row.account_id,
+            user_id: row.user_id,
+            user_name: row.user_name,
+            path: row.path,
+            root_email: row.root_email,
+            sealed_secret: row.sealed_secret,
+            session: Some(SessionInfo {
+                issued_at: row.created_at.unix_timestamp(),
+                mfa_at: row.mfa_at.map(|t| t.unix_timestamp()),
+            }),
         })
     }
 

@@ -225,8 +225,21 @@ impl Engine {
         user_id: Option<&str>,
         code: &MfaCode,
     ) -> Result<bool, IamError> {
+        self.accept_mfa_code_of(account_id, user_id, None, code).await
+    }
+
+    /// [`Engine::accept_mfa_code`], for the one device named `only` when given (GetSessionToken's
+    /// SerialNumber names it).
+    pub(crate) async fn accept_mfa_code_of(
+        &self,
+        account_id: &AccountId,
+        user_id: Option<&str>,
+        only: Option<&str>,
+        code: &MfaCode,
+    ) -> Result<bool, IamError> {
         let now = step_at(OffsetDateTime::now_utc());
-        for row in store::mfa_devices::list_mfa_secrets(&self.pool, account_id.as_str(), user_id).await? {
+        let rows = store::mfa_devices::list_mfa_secrets(&self.pool, account_id.as_str(), user_id).await?;
+        for row in rows.into_iter().filter(|r| only.is_none_or(|n| r.name.eq_ignore_ascii_case(n))) {
             let seed = open_seed(&self.config.master_key, &row)?;
             let center = now + i64::from(row.drift_steps);
             let from = (center - 1).max(row.last_used_step + 1);

@@ -17,6 +17,7 @@ pub mod policies;
 pub mod policy_simulator;
 pub mod principals;
 pub mod root_recovery;
+pub mod session_tokens;
 pub mod sign_in;
 pub mod sign_in_locks;
 pub mod user_deletion;

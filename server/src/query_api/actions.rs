@@ -91,4 +91,5 @@ pub const ACTIONS: &[ActionSpec] = table! {
     // STS
     GetCallerIdentity => sts::get_caller_identity,
     GetAccessKeyInfo => sts::get_access_key_info,
+    GetSessionToken => sts::get_session_token,
 };

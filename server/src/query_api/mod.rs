@@ -141,9 +141,14 @@ pub async fn handle(
             .map(|s| s.chars().take(1024).collect()),
         secure_transport: headers.get("x-forwarded-proto").is_some_and(|v| v == "https"),
         requested_region: caller.region.clone(),
-        token_issued_at: None,
+        token_issued_at: caller.session.map(|s| s.issued_at),
     };
-    let actor = match state.engine.load_actor(caller.principal.clone(), MfaContext::Absent).await {
+    // Long-term keys carry no MFA key at all; temporary credentials say whether MFA was proven.
+    let mfa = match caller.session {
+        None => MfaContext::Absent,
+        Some(s) => s.mfa_at.map_or(MfaContext::NotPresent, |at| MfaContext::Present { at }),
+    };
+    let actor = match state.engine.load_actor(caller.principal.clone(), mfa).await {
         Ok(actor) => actor.with_facts(facts),
         Err(e) => return fail(e),
     };
