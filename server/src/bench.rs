@@ -48,6 +48,9 @@ pub struct BenchArgs {
     /// Concurrent API clients.
     #[arg(long, default_value_t = 32)]
     pub api_clients: usize,
+    /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
+    #[arg(long, default_value_t = 32)]
+    pub mixed_clients: usize,
 }
 
 const PASSWORD: &str = "Bench-Passw0rd!";
@@ -358,6 +361,16 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
             &client,
             &base,
             args.api_clients,
+            args.api_seconds,
+            process_usage,
+        )
+        .await?;
+        crate::bench_api::mixed_figures(
+            &engine,
+            &root,
+            &client,
+            &base,
+            args.mixed_clients,
             args.api_seconds,
             process_usage,
         )

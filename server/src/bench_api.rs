@@ -1,6 +1,8 @@
-//! `lanyard bench`, part 5: signed Query API calls. A Rust load generator signs STS
-//! GetCallerIdentity requests with an access key (SigV4, as the aws CLI does) and posts them to the
-//! in-process server on loopback; prints requests per second and CPU per request.
+//! `lanyard bench`, part 5: signed Query API calls. A Rust load generator signs requests with an
+//! access key (SigV4, as the aws CLI does) and posts them to the in-process server on loopback:
+//! STS GetCallerIdentity alone, then a mixed IAM workload (CreateUser, CreateAccessKey, GetUser,
+//! ListUsers pages of 100, GetCallerIdentity, DeleteAccessKey, DeleteUser); prints requests per
+//! second per action and overall, p50/p99, and CPU per request.
 
 use crate::commands::{CommandError, CommandResult};
 use lanyard_iam::sigv4::{self, SignedRequest};
@@ -17,6 +19,16 @@ fn err(what: &str, e: impl std::fmt::Display) -> CommandError {
 
 /// One signed request's headers (the signature covers host, content type and date).
 fn signed_headers(host: &str, key: &str, secret: &str) -> Result<Vec<(String, String)>, CommandError> {
+    signed_for(host, key, secret, BODY, "sts")
+}
+
+fn signed_for(
+    host: &str,
+    key: &str,
+    secret: &str,
+    body: &str,
+    service: &str,
+) -> Result<Vec<(String, String)>, CommandError> {
     let amz_date = sigv4::format_amz_date(OffsetDateTime::now_utc());
     let mut headers = vec![
         ("host".to_owned(), host.to_owned()),
@@ -24,8 +36,8 @@ fn signed_headers(host: &str, key: &str, secret: &str) -> Result<Vec<(String, St
         ("x-amz-date".to_owned(), amz_date.clone()),
     ];
     let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: BODY.as_bytes() };
-    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", "sts", &names).map_err(|h| err("sign", h))?;
+    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
+    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", service, &names).map_err(|h| err("sign", h))?;
     headers.push(("authorization".to_owned(), auth));
     Ok(headers)
 }
@@ -91,10 +103,144 @@ pub async fn api_figures(
 }
 
 async fn post(client: &reqwest::Client, url: &str, headers: &[(String, String)]) -> Result<String, CommandError> {
-    let mut req = client.post(url).body(BODY);
+    post_body(client, url, headers, BODY).await
+}
+
+async fn post_body(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(String, String)],
+    body: &str,
+) -> Result<String, CommandError> {
+    let mut req = client.post(url).body(body.to_owned());
     for (n, v) in headers.iter().filter(|(n, _)| n != "host") {
         req = req.header(n.as_str(), v.as_str());
     }
     let res = req.send().await.map_err(|e| err("post", e))?;
     res.text().await.map_err(|e| err("read", e))
+}
+
+/// The mixed workload's steps, in the order each client runs them.
+const MIXED: [&str; 7] =
+    ["CreateUser", "CreateAccessKey", "GetUser", "ListUsers", "GetCallerIdentity", "DeleteAccessKey", "DeleteUser"];
+
+fn between<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    xml.split(&format!("<{tag}>")).nth(1)?.split(&format!("</{tag}>")).next()
+}
+
+/// Mixed signed IAM workload at `clients` concurrent clients for `seconds`, with the root user's
+/// key; ListUsers reads a page of 100 under a path holding 200 users.
+pub async fn mixed_figures(
+    engine: &Engine,
+    root: &lanyard_iam::Actor,
+    client: &reqwest::Client,
+    base: &str,
+    clients: usize,
+    seconds: u64,
+    cpu: impl Fn() -> Option<(f64, u64)>,
+) -> CommandResult {
+    for i in 0..200 {
+        let user = lanyard_iam::usecases::users::NewUser {
+            user_name: format!("listed-{i:03}"),
+            path: Some("/bench-list/".into()),
+            ..Default::default()
+        };
+        engine.create_user(root, user).await?;
+    }
+    let key = engine.create_access_key(root, &OwnerRef::Me).await?;
+    let (id, secret) = (key.key.access_key_id.clone(), key.secret.expose().to_owned());
+    let host = base.trim_start_matches("http://").to_owned();
+    let url = format!("{base}/");
+    let deadline = Instant::now() + Duration::from_secs(seconds.max(1));
+    let started = Instant::now();
+    let before = cpu();
+    let mut tasks = Vec::new();
+    for c in 0..clients.max(1) {
+        let (client, url, host, id, secret) = (client.clone(), url.clone(), host.clone(), id.clone(), secret.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies: Vec<Vec<Duration>> = vec![Vec::new(); MIXED.len()];
+            let mut failed = 0u64;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                n += 1;
+                let user = format!("mix-{c}-{n}");
+                let mut key_id = String::new();
+                for (step, action) in MIXED.iter().enumerate() {
+                    let (body, service) = match *action {
+                        "CreateUser" => {
+                            (format!("Action=CreateUser&Version=2010-05-08&UserName={user}&Path=%2Fmix%2F"), "iam")
+                        }
+                        "CreateAccessKey" => {
+                            (format!("Action=CreateAccessKey&Version=2010-05-08&UserName={user}"), "iam")
+                        }
+                        "GetUser" => (format!("Action=GetUser&Version=2010-05-08&UserName={user}"), "iam"),
+                        "ListUsers" => (
+                            "Action=ListUsers&Version=2010-05-08&PathPrefix=%2Fbench-list%2F&MaxItems=100".to_owned(),
+                            "iam",
+                        ),
+                        "GetCallerIdentity" => (BODY.to_owned(), "sts"),
+                        "DeleteAccessKey" => (
+                            format!("Action=DeleteAccessKey&Version=2010-05-08&UserName={user}&AccessKeyId={key_id}"),
+                            "iam",
+                        ),
+                        _ => (format!("Action=DeleteUser&Version=2010-05-08&UserName={user}"), "iam"),
+                    };
+                    let t = Instant::now();
+                    let answer = match signed_for(&host, &id, &secret, &body, service) {
+                        Ok(h) => post_body(&client, &url, &h, &body).await.ok(),
+                        Err(_) => None,
+                    };
+                    let ok = answer
+                        .as_deref()
+                        .is_some_and(|a| a.contains("<ResponseMetadata>") && !a.contains("<ErrorResponse"));
+                    if *action == "CreateAccessKey" {
+                        key_id =
+                            answer.as_deref().and_then(|a| between(a, "AccessKeyId")).unwrap_or_default().to_owned();
+                    }
+                    if ok {
+                        latencies[step].push(t.elapsed());
+                    } else {
+                        failed += 1;
+                    }
+                }
+            }
+            (latencies, failed)
+        }));
+    }
+    let mut all: Vec<Vec<Duration>> = vec![Vec::new(); MIXED.len()];
+    let mut failed = 0u64;
+    for t in tasks {
+        let (l, f) = t.await.map_err(|e| err("mixed load", e))?;
+        for (i, v) in l.into_iter().enumerate() {
+            all[i].extend(v);
+        }
+        failed += f;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let pct = |v: &mut Vec<Duration>, q: f64| {
+        v.sort();
+        v.get(((v.len() as f64 - 1.0) * q).round() as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    };
+    println!("  mixed signed IAM workload, {clients} clients, {elapsed:.1} s:");
+    let mut every: Vec<Duration> = Vec::new();
+    for (i, action) in MIXED.iter().enumerate() {
+        let n = all[i].len();
+        let (p50, p99) = (pct(&mut all[i], 0.5), pct(&mut all[i], 0.99));
+        println!("    {action:<18} {:7.0} /s  p50 {p50:6.2} ms  p99 {p99:6.2} ms", n as f64 / elapsed);
+        every.extend(all[i].iter().copied());
+    }
+    let total = every.len();
+    let (p50, p99) = (pct(&mut every, 0.5), pct(&mut every, 0.99));
+    println!(
+        "    {:<18} {:7.0} /s  p50 {p50:6.2} ms  p99 {p99:6.2} ms  ({failed} failed)",
+        "all",
+        total as f64 / elapsed
+    );
+    if let (Some((c0, _)), Some((c1, _)), true) = (before, cpu(), total > 0) {
+        println!(
+            "    {:.3} ms CPU per request in this process (server and the signing client)",
+            1000.0 * (c1 - c0) / total as f64
+        );
+    }
+    Ok(())
 }
