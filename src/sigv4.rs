@@ -249,6 +249,41 @@ pub fn sign(
     ))
 }
 
+/// Who signs a client request: a key, its secret, and the session token of temporary credentials.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientCredentials<'a> {
+    pub access_key_id: &'a str,
+    pub secret: &'a str,
+    pub session_token: Option<&'a str>,
+}
+
+/// The headers an AWS SDK sends with a form `POST /` signed at `at` for `region`/`service`:
+/// host, content type, date, the session token if any, and `Authorization` (what the benchmark's
+/// load generator and the API tests send, as botocore builds it).
+pub fn client_post_headers(
+    host: &str,
+    creds: ClientCredentials<'_>,
+    region: &str,
+    service: &str,
+    body: &[u8],
+    at: OffsetDateTime,
+) -> Result<Vec<(String, String)>, String> {
+    let amz_date = format_amz_date(at);
+    let mut headers = vec![
+        ("host".to_owned(), host.to_owned()),
+        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
+        ("x-amz-date".to_owned(), amz_date.clone()),
+    ];
+    if let Some(token) = creds.session_token {
+        headers.push(("x-amz-security-token".to_owned(), token.to_owned()));
+    }
+    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body };
+    let auth = sign(&req, creds.access_key_id, creds.secret, &amz_date, region, service, &names)?;
+    headers.push(("authorization".to_owned(), auth));
+    Ok(headers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 //! second per action and overall, p50/p99, and CPU per request.
 
 use crate::commands::{CommandError, CommandResult};
-use lanyard_iam::sigv4::{self, SignedRequest};
+use lanyard_iam::sigv4;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::Engine;
 use std::time::{Duration, Instant};
@@ -29,17 +29,9 @@ fn signed_for(
     body: &str,
     service: &str,
 ) -> Result<Vec<(String, String)>, CommandError> {
-    let amz_date = sigv4::format_amz_date(OffsetDateTime::now_utc());
-    let mut headers = vec![
-        ("host".to_owned(), host.to_owned()),
-        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
-    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", service, &names).map_err(|h| err("sign", h))?;
-    headers.push(("authorization".to_owned(), auth));
-    Ok(headers)
+    let creds = sigv4::ClientCredentials { access_key_id: key, secret, session_token: None };
+    sigv4::client_post_headers(host, creds, "us-east-1", service, body.as_bytes(), OffsetDateTime::now_utc())
+        .map_err(|h| err("sign", h))
 }
 
 pub async fn api_figures(

@@ -1,17 +1,16 @@
 //! The Query API through the whole router: a SigV4-signed `POST /` as the aws CLI sends it gets
 //! STS GetCallerIdentity's XML; failures get AWS's XML errors; the console's pages are unaffected.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use clap::Parser;
 use lanyard_iam::domain::Password;
 use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::users::NewUser;
-use lanyard_iam::{Engine, EngineConfig};
-use lanyard_server::config::Cli;
-use lanyard_server::{router, sessions};
+use lanyard_iam::Engine;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower::ServiceExt;
@@ -24,7 +23,7 @@ async fn setup(pool: &PgPool) -> (axum::Router, String, String, String) {
 }
 
 async fn setup_with_engine(pool: &PgPool) -> (axum::Router, String, String, String, Engine) {
-    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let engine = common::engine(pool);
     let account = engine
         .create_account(NewAccount {
             email: "owner@example.com".into(),
@@ -36,8 +35,7 @@ async fn setup_with_engine(pool: &PgPool) -> (axum::Router, String, String, Stri
     let root = lanyard_iam::Actor::root(account.account_id.clone(), "owner@example.com");
     engine.create_user(&root, NewUser { user_name: "alice".into(), ..Default::default() }).await.unwrap();
     let key = engine.create_access_key(&root, &OwnerRef::User("alice".into())).await.unwrap();
-    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
-    let app = router::build(&config, engine.clone(), sessions::store(pool));
+    let app = common::app(pool, &engine);
     (app, account.account_id.to_string(), key.key.access_key_id, key.secret.expose().to_owned(), engine)
 }
 
@@ -53,20 +51,7 @@ fn signed_post_scoped(
     region: &str,
     service: &str,
 ) -> Request<Body> {
-    let amz_date = sigv4::format_amz_date(at);
-    let headers = vec![
-        ("host".to_owned(), HOST.to_owned()),
-        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
-    let auth = sigv4::sign(&req, key, secret, &amz_date, region, service, &names).unwrap();
-    let mut b = Request::post("/");
-    for (n, v) in &headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    b.header(header::AUTHORIZATION, auth).body(Body::from(body.to_owned())).unwrap()
+    common::signed_at(body, &common::Creds::long_term(key, secret), region, service, at)
 }
 
 async fn text(res: axum::http::Response<Body>) -> String {

@@ -2,24 +2,17 @@
 //! (AccessDenied, nothing changed) for a user without policies; never AccessDenied for a user with
 //! AdministratorAccess; and with IAMReadOnlyAccess exactly the reads (Get*, List*) pass.
 
-use axum::body::Body;
-use axum::http::Request;
-use clap::Parser;
+mod common;
+
+use common::*;
 use lanyard_iam::domain::{IamAction, Password};
-use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::NewUser;
-use lanyard_iam::{Actor, Engine, EngineConfig};
-use lanyard_server::config::Cli;
+use lanyard_iam::{Actor, Engine};
 use lanyard_server::query_api::ACTIONS;
-use lanyard_server::{router, sessions};
 use sqlx::PgPool;
-use time::OffsetDateTime;
-use tower::ServiceExt;
-
-const HOST: &str = "localhost:3000";
 
 /// Parameters good enough for every action, aimed at other entities than the caller.
 fn params_for(action: IamAction, account: &str) -> String {
@@ -46,30 +39,9 @@ fn params_for(action: IamAction, account: &str) -> String {
     .join("&")
 }
 
-fn signed(body: &str, key: &str, secret: &str, service: &str) -> Request<Body> {
-    let now = OffsetDateTime::now_utc();
-    let amz_date = sigv4::format_amz_date(now);
-    let headers = vec![
-        ("host".to_owned(), HOST.to_owned()),
-        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
-    let auth = sigv4::sign(&req, key, secret, &amz_date, "us-east-1", service, &names).unwrap();
-    let mut b = Request::post("/");
-    for (n, v) in &headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    b.header("authorization", auth).body(Body::from(body.to_owned())).unwrap()
-}
-
-async fn code_of(app: &axum::Router, req: Request<Body>) -> (u16, String) {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status().as_u16();
-    let body = String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
-    let code = body.split("<Code>").nth(1).and_then(|c| c.split("</Code>").next()).unwrap_or("").to_owned();
-    (status, code)
+async fn code_of(app: &axum::Router, body: &str, c: &Creds, service: &str) -> (u16, String) {
+    let (status, xml) = send(app, signed(body, c, service)).await;
+    (status, between(&xml, "Code").to_owned())
 }
 
 /// Rows in every table an action could change.
@@ -95,22 +67,17 @@ async fn snapshot(pool: &PgPool) -> Vec<i64> {
     out
 }
 
-struct Caller {
-    key: String,
-    secret: String,
-}
-
-async fn user_with(e: &Engine, root: &Actor, name: &str, policy: Option<&str>) -> Caller {
+async fn user_with(e: &Engine, root: &Actor, name: &str, policy: Option<&str>) -> Creds {
     e.create_user(root, NewUser { user_name: name.into(), ..Default::default() }).await.unwrap();
     if let Some(arn) = policy {
         e.attach_policy(root, &PolicyTarget::User(name.into()), arn).await.unwrap();
     }
     let key = e.create_access_key(root, &OwnerRef::User(name.into())).await.unwrap();
-    Caller { key: key.key.access_key_id, secret: key.secret.expose().to_owned() }
+    Creds::long_term(&key.key.access_key_id, key.secret.expose())
 }
 
 async fn setup(pool: &PgPool) -> (axum::Router, Engine, Actor) {
-    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let engine = engine(pool);
     let account = engine
         .create_account(NewAccount {
             email: "owner@example.com".into(),
@@ -129,8 +96,7 @@ async fn setup(pool: &PgPool) -> (axum::Router, Engine, Actor) {
         engine.create_user(&root, new).await.unwrap();
     }
     engine.create_group(&root, "team", None).await.unwrap();
-    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
-    (router::build(&config, engine.clone(), sessions::store(pool)), engine, root)
+    (app(pool, &engine), engine, root)
 }
 
 /// Needs no permission in AWS either.
@@ -152,8 +118,7 @@ async fn every_action_is_refused_without_policies_and_nothing_changes(pool: PgPo
     assert!(ACTIONS.len() >= 55, "{} actions", ACTIONS.len());
     for spec in ACTIONS {
         let service = spec.action.service().prefix();
-        let (status, code) =
-            code_of(&app, signed(&params_for(spec.action, &account), &nobody.key, &nobody.secret, service)).await;
+        let (status, code) = code_of(&app, &params_for(spec.action, &account), &nobody, service).await;
         if open_action(spec.action) {
             assert_ne!(code, "AccessDenied", "{}", spec.action.name());
         } else {
@@ -171,8 +136,7 @@ async fn administrators_may_call_every_action_and_read_only_users_only_reads(poo
     let before = snapshot(&pool).await;
     for spec in ACTIONS {
         let service = spec.action.service().prefix();
-        let (_, code) =
-            code_of(&app, signed(&params_for(spec.action, &account), &reader.key, &reader.secret, service)).await;
+        let (_, code) = code_of(&app, &params_for(spec.action, &account), &reader, service).await;
         if is_read(spec.action) || open_action(spec.action) {
             assert_ne!(code, "AccessDenied", "read {}", spec.action.name());
         } else {
@@ -184,8 +148,7 @@ async fn administrators_may_call_every_action_and_read_only_users_only_reads(poo
     let admin = user_with(&e, &root, "admin", Some("arn:aws:iam::aws:policy/AdministratorAccess")).await;
     for spec in ACTIONS {
         let service = spec.action.service().prefix();
-        let (status, code) =
-            code_of(&app, signed(&params_for(spec.action, &account), &admin.key, &admin.secret, service)).await;
+        let (status, code) = code_of(&app, &params_for(spec.action, &account), &admin, service).await;
         assert_ne!(code, "AccessDenied", "admin {}", spec.action.name());
         assert!(status < 500, "admin {}: {status} {code}", spec.action.name());
     }

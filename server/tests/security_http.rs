@@ -246,3 +246,48 @@ async fn attack_malformed_and_oversized_server_function_posts(pool: PgPool) {
     let req = post("/api/load_user", "demo.signin.localhost:3000", "user_name=alice", Some(&alice_cookie), false);
     assert_eq!(s.app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
 }
+
+/// The high-severity finding's console side: a policy testing a key Lanyard never supplies is
+/// flagged by name where it is saved and simulated, and the simulator shows the context it used
+/// (the keys a Deny could rely on are all there).
+#[sqlx::test(migrations = "../migrations")]
+async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_its_context(pool: PgPool) {
+    let s = site(&pool).await;
+    let cookie = root_cookie(&s.app).await;
+    let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*",
+        "Condition":{"StringEquals":{"s3:prefix":"home/","aws:ResourceTag/role":"admin"}}}]}"#;
+    let policy = s
+        .engine
+        .create_policy(
+            &s.root,
+            NewPolicy { policy_name: "flagged".into(), document: document.into(), ..Default::default() },
+        )
+        .await
+        .unwrap();
+    let page =
+        s.app.clone().oneshot(get(&format!("/console/policies/view?arn={}", enc(&policy.arn)), &cookie)).await.unwrap();
+    let html = text(page).await;
+    assert!(html.contains("The condition key s3:prefix is never present"), "no warning on the policy page");
+    assert!(!html.contains("The condition key aws:ResourceTag/role is never present"));
+
+    s.engine
+        .attach_policy(&s.root, &lanyard_iam::usecases::policies::PolicyTarget::User("alice".into()), &policy.arn)
+        .await
+        .unwrap();
+    let sim = format!(
+        "/console/policies/simulate?user=alice&actions=iam%3AGetUser&resource={}",
+        enc(&format!("arn:aws:iam::{}:user/alice", s.root.account_id()))
+    );
+    let html = text(s.app.clone().oneshot(get(&sim, &cookie)).await.unwrap()).await;
+    assert!(html.contains("s3:prefix is never present"), "no warning in the simulator");
+    for key in [
+        "aws:PrincipalArn",
+        "aws:CurrentTime",
+        "aws:SourceIp",
+        "aws:RequestedRegion",
+        "aws:username",
+        "aws:ResourceAccount",
+    ] {
+        assert!(html.contains(key), "the simulator's context lacks {key}");
+    }
+}

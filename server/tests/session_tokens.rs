@@ -3,60 +3,22 @@
 //! refuses the long-term key and allows the session), never accept a code twice, and die with
 //! their parent key and at their expiry. Nothing secret is stored in plain text.
 
-use axum::body::Body;
-use axum::http::Request;
-use clap::Parser;
+mod common;
+
+use common::*;
 use lanyard_iam::crypto::totp::{step_at, TotpSeed};
 use lanyard_iam::domain::{AccessKeyStatus, Password};
-use lanyard_iam::sigv4::{self, SignedRequest};
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::mfa::EnableMfa;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::NewUser;
-use lanyard_iam::{Actor, Engine, EngineConfig};
-use lanyard_server::config::Cli;
-use lanyard_server::{router, sessions};
+use lanyard_iam::Actor;
 use sqlx::PgPool;
 use time::OffsetDateTime;
-use tower::ServiceExt;
-
-const HOST: &str = "localhost:3000";
-
-struct Creds {
-    key: String,
-    secret: String,
-    token: Option<String>,
-}
-
-fn signed(body: &str, c: &Creds, service: &str) -> Request<Body> {
-    let amz_date = sigv4::format_amz_date(OffsetDateTime::now_utc());
-    let mut headers = vec![
-        ("host".to_owned(), HOST.to_owned()),
-        ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    if let Some(t) = &c.token {
-        headers.push(("x-amz-security-token".to_owned(), t.clone()));
-    }
-    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let req = SignedRequest { method: "POST", path: "/", query: "", headers: &headers, body: body.as_bytes() };
-    let auth = sigv4::sign(&req, &c.key, &c.secret, &amz_date, "us-east-1", service, &names).unwrap();
-    let mut b = Request::post("/");
-    for (n, v) in &headers {
-        b = b.header(n.as_str(), v.as_str());
-    }
-    b.header("authorization", auth).body(Body::from(body.to_owned())).unwrap()
-}
 
 async fn call(app: &axum::Router, body: &str, c: &Creds, service: &str) -> (u16, String) {
-    let res = app.clone().oneshot(signed(body, c, service)).await.unwrap();
-    let status = res.status().as_u16();
-    (status, String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap())
-}
-
-fn between<'a>(xml: &'a str, tag: &str) -> &'a str {
-    xml.split(&format!("<{tag}>")).nth(1).and_then(|r| r.split(&format!("</{tag}>")).next()).unwrap_or("")
+    send(app, signed(body, c, service)).await
 }
 
 async fn session(app: &axum::Router, body: &str, c: &Creds) -> Result<Creds, String> {
@@ -75,7 +37,7 @@ const LIST_USERS: &str = "Action=ListUsers&Version=2010-05-08";
 
 #[sqlx::test(migrations = "../migrations")]
 async fn mfa_protected_api_access_works_with_session_credentials(pool: PgPool) {
-    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let engine = engine(&pool);
     let account = engine
         .create_account(NewAccount {
             email: "o@example.com".into(),
@@ -109,8 +71,7 @@ async fn mfa_protected_api_access_works_with_session_credentials(pool: PgPool) {
     engine.enable_mfa_device(&root, &ops, enable).await.unwrap();
     let key = engine.create_access_key(&root, &ops).await.unwrap();
     let long_term = Creds { key: key.key.access_key_id.clone(), secret: key.secret.expose().to_owned(), token: None };
-    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
-    let app = router::build(&config, engine.clone(), sessions::store(&pool));
+    let app = app(&pool, &engine);
     let serial = format!("arn:aws:iam::{}:mfa/ops-phone", account.account_id);
 
     // The long-term key has no MFA: the policy's condition never holds.

@@ -1,4 +1,5 @@
-//! The summary alert of a rejected form (`role="alert"`), naming every unmet rule.
+//! The summary alert of a rejected form (`role="alert"`), naming every unmet rule; the loading and
+//! page-error placeholders; the warning about condition keys never supplied.
 
 use crate::dto::Flash;
 use crate::error::AppError;
@@ -52,4 +53,19 @@ pub fn PageError(error: AppError) -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading">"Loading…"</p> }
+}
+
+/// The warning a policy earns when its conditions test keys Lanyard never supplies (such a
+/// condition never matches); shown where policies are read and simulated.
+#[component]
+pub fn KeyWarnings(warnings: Vec<String>) -> impl IntoView {
+    (!warnings.is_empty()).then(|| {
+        let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
+        view! {
+            <div class="alert alert-warn" role="status" data-testid="key-warnings">
+                <p>"Some conditions test keys Lanyard never supplies:"</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    })
 }

@@ -16,7 +16,7 @@ mod text_field;
 pub use access_keys::AccessKeys;
 pub use console_header::ConsoleHeader;
 pub use copy_button::CopyButton;
-pub use form_alert::{form_error, FormAlert, Loading, PageError};
+pub use form_alert::{form_error, FormAlert, KeyWarnings, Loading, PageError};
 pub use mfa_devices::{MfaDevices, MfaStep};
 pub use navigation::{follow_navigation, full_page_load};
 pub use password_checklist::PasswordChecklist;

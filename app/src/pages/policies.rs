@@ -7,7 +7,7 @@ use crate::api::{
     DeletePolicyVersion, EditPolicy, SetDefaultPolicyVersion,
 };
 use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, TextArea, TextField,
+    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, KeyWarnings, Loading, TextArea, TextField,
 };
 use crate::dto::{Flash, PolicyDetailDto, PolicyDto};
 use leptos::form::ActionForm;
@@ -212,15 +212,7 @@ fn PolicyDetail(
         </section>
         <section class="card">
             <h2>"Policy document"</h2>
-            {(!warnings.is_empty()).then(|| {
-                let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
-                view! {
-                    <div class="alert alert-warn" role="status" data-testid="key-warnings">
-                        <p>"Some conditions test keys Lanyard never supplies:"</p>
-                        <ul>{items}</ul>
-                    </div>
-                }
-            })}
+            <KeyWarnings warnings/>
             <pre class="policy-document" data-testid="policy-document">{pretty.clone()}</pre>
         </section>
         {may_edit.then(|| view! {

@@ -3,7 +3,7 @@
 //! that decided. A plain GET form, so a simulation is a shareable address.
 
 use crate::api::{load_page_context, simulate_policy};
-use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading, PlainTextArea};
+use crate::components::{signed_in, ConsoleHeader, FormAlert, KeyWarnings, Loading, PlainTextArea};
 use crate::dto::SimulationDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -77,15 +77,6 @@ pub fn PolicySimulatorPage() -> impl IntoView {
 #[component]
 fn Results(simulation: SimulationDto) -> impl IntoView {
     let SimulationDto { rows, context, warnings } = simulation;
-    let warnings = (!warnings.is_empty()).then(|| {
-        let items = warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view();
-        view! {
-            <div class="alert alert-warn" role="status" data-testid="key-warnings">
-                <p>"Some conditions test keys Lanyard never supplies:"</p>
-                <ul>{items}</ul>
-            </div>
-        }
-    });
     let context = context
         .into_iter()
         .map(|(k, v)| view! { <tr><td><code>{k}</code></td><td><code>{v}</code></td></tr> })
@@ -111,7 +102,7 @@ fn Results(simulation: SimulationDto) -> impl IntoView {
                 <thead><tr><th>"Action"</th><th>"Resource"</th><th>"Decision"</th><th>"Deciding statement"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            {warnings}
+            <KeyWarnings warnings/>
             <details>
                 <summary>"Request context used"</summary>
                 <table class="list" data-testid="simulation-context">

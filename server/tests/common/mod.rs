@@ -1,0 +1,68 @@
+//! The shared kit of the server's integration tests: an engine and the whole router on a test
+//! database, and requests signed as an AWS SDK signs them.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::Request;
+use clap::Parser;
+use lanyard_iam::sigv4::{self, ClientCredentials};
+use lanyard_iam::{Engine, EngineConfig};
+use lanyard_server::config::Cli;
+use lanyard_server::{router, sessions};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+pub const HOST: &str = "localhost:3000";
+
+pub fn engine(pool: &PgPool) -> Engine {
+    Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap()
+}
+
+/// The production router (every middleware) around `engine`.
+pub fn app(pool: &PgPool, engine: &Engine) -> axum::Router {
+    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
+    router::build(&config, engine.clone(), sessions::store(pool))
+}
+
+/// A long-term key or temporary credentials, as a client holds them.
+#[derive(Clone, Debug)]
+pub struct Creds {
+    pub key: String,
+    pub secret: String,
+    pub token: Option<String>,
+}
+
+impl Creds {
+    pub fn long_term(key: &str, secret: &str) -> Self {
+        Creds { key: key.into(), secret: secret.into(), token: None }
+    }
+}
+
+/// `POST /` with `body`, signed at `at` for `region`/`service`.
+pub fn signed_at(body: &str, c: &Creds, region: &str, service: &str, at: OffsetDateTime) -> Request<Body> {
+    let creds = ClientCredentials { access_key_id: &c.key, secret: &c.secret, session_token: c.token.as_deref() };
+    let headers = sigv4::client_post_headers(HOST, creds, region, service, body.as_bytes(), at).unwrap();
+    let mut b = Request::post("/");
+    for (n, v) in &headers {
+        b = b.header(n.as_str(), v.as_str());
+    }
+    b.body(Body::from(body.to_owned())).unwrap()
+}
+
+/// `POST /` with `body`, signed now in `us-east-1`.
+pub fn signed(body: &str, c: &Creds, service: &str) -> Request<Body> {
+    signed_at(body, c, "us-east-1", service, OffsetDateTime::now_utc())
+}
+
+/// The status and body of `req` through `app`.
+pub async fn send(app: &axum::Router, req: Request<Body>) -> (u16, String) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    (status, String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap())
+}
+
+/// The text of the first `<tag>` in `xml`.
+pub fn between<'a>(xml: &'a str, tag: &str) -> &'a str {
+    xml.split(&format!("<{tag}>")).nth(1).and_then(|r| r.split(&format!("</{tag}>")).next()).unwrap_or("")
+}
