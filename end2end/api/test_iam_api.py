@@ -191,6 +191,15 @@ class Boto3Iam(unittest.TestCase):
         self.assertEqual(code(e), "AccessDenied")
         self.assertIn("is not authorized to perform: iam:CreateUser on resource", str(e.exception))
 
+        details = self.iam.get_account_authorization_details()
+        member_detail = next(u for u in details["UserDetailList"] if u["UserName"] == "member")
+        self.assertEqual(member_detail["GroupList"], ["devs"])
+        self.assertEqual([a["PolicyArn"] for a in member_detail["AttachedManagedPolicies"]], [READ_ONLY])
+        self.assertEqual(member_detail["UserPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"], "iam:GetUser")
+        self.assertIn("reader", [x["PolicyName"] for x in details["Policies"]])
+        self.assertIn("IAMReadOnlyAccess", [x["PolicyName"] for x in details["Policies"]], "attached AWS policies are listed")
+        only_groups = self.iam.get_account_authorization_details(Filter=["Group"])
+        self.assertEqual((only_groups["UserDetailList"], [g["GroupName"] for g in only_groups["GroupDetailList"]]), ([], ["devs"]))
         entities = self.iam.list_entities_for_policy(PolicyArn=p["Arn"])
         self.assertEqual([g["GroupName"] for g in entities["PolicyGroups"]], ["devs"])
 

@@ -1,7 +1,7 @@
 //! The declarative table of the Query API: each action, and the handler that decodes its
 //! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
 
-use super::{access_keys, account, groups, policies, simulation, sts, users, Call, Reply};
+use super::{access_keys, account, authorization_details, groups, policies, simulation, sts, users, Call, Reply};
 use futures::future::BoxFuture;
 use lanyard_iam::domain::IamAction;
 use lanyard_iam::IamError;
@@ -49,6 +49,7 @@ pub const ACTIONS: &[ActionSpec] = table! {
     DeleteAccountAlias => account::delete_account_alias,
     ListAccountAliases => account::list_account_aliases,
     GetAccountSummary => account::get_account_summary,
+    GetAccountAuthorizationDetails => authorization_details::get_account_authorization_details,
     // Groups
     CreateGroup => groups::create_group,
     GetGroup => groups::get_group,

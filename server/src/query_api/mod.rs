@@ -7,6 +7,7 @@
 mod access_keys;
 mod account;
 mod actions;
+mod authorization_details;
 mod groups;
 mod params;
 mod policies;
