@@ -285,3 +285,42 @@ async fn global_keys_decide_denies(pool: PgPool) {
     // No source address known (not a request from the network): NotIpAddress on an absent key holds.
     assert_eq!(e.create_policy(&ops, policy("d")).await.unwrap_err().code(), "AccessDenied");
 }
+
+/// The same gap for policies: a Deny on `aws:ResourceTag/protected` must stop deleting (or
+/// re-tagging) a policy tagged `protected=true`, which needs the policy's tags in the context.
+#[sqlx::test]
+async fn attack_delete_a_protected_policy_despite_a_resource_tag_deny(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
+    let protected = e
+        .create_policy(
+            &root,
+            NewPolicy {
+                policy_name: "guarded".into(),
+                document: doc.into(),
+                tags: vec![("protected".into(), "true".into())],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let plain = e
+        .create_policy(&root, NewPolicy { policy_name: "plain".into(), document: doc.into(), ..Default::default() })
+        .await
+        .unwrap();
+    let ops = with_policy(
+        &e,
+        &root,
+        "ops",
+        None,
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":["iam:DeletePolicy","iam:UntagPolicy","iam:TagPolicy","iam:GetPolicy"],"Resource":"*"},
+            {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}}]}"#,
+    )
+    .await;
+    assert_eq!(e.delete_policy(&ops, &protected.arn, true).await.unwrap_err().code(), "AccessDenied");
+    assert_eq!(e.untag_policy(&ops, &protected.arn, &["protected".into()]).await.unwrap_err().code(), "AccessDenied");
+    assert_eq!(e.get_policy(&ops, &protected.arn).await.unwrap_err().code(), "AccessDenied");
+    assert_eq!(e.list_policy_tags(&root, &protected.arn).await.unwrap().len(), 1, "still tagged");
+    e.delete_policy(&ops, &plain.arn, true).await.unwrap();
+}

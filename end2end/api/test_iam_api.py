@@ -148,7 +148,11 @@ class Boto3Iam(unittest.TestCase):
         self.assertIn("devs", [x["GroupName"] for x in self.iam.list_groups()["Groups"]])
 
         doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]})
-        p = self.iam.create_policy(PolicyName="reader", PolicyDocument=doc, Description="d")["Policy"]
+        p = self.iam.create_policy(PolicyName="reader", PolicyDocument=doc, Description="d",
+                                   Tags=[{"Key": "owner", "Value": "sec"}])["Policy"]
+        self.iam.tag_policy(PolicyArn=p["Arn"], Tags=[{"Key": "tier", "Value": "1"}])
+        self.iam.untag_policy(PolicyArn=p["Arn"], TagKeys=["owner"])
+        self.assertEqual(self.iam.list_policy_tags(PolicyArn=p["Arn"])["Tags"], [{"Key": "tier", "Value": "1"}])
         self.assertEqual(p["DefaultVersionId"], "v1")
         self.assertTrue(p["PolicyId"].startswith("ANPA"))
         for _ in range(4):

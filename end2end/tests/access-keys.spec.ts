@@ -51,8 +51,12 @@ test('a user creates an access key in the browser and the aws CLI proves it; dea
   const wrong = aws(['sts', 'get-caller-identity'], { id: key.id, secret: 'x'.repeat(40) });
   expect(wrong.code).not.toBe(0);
   expect(wrong.out).toContain('SignatureDoesNotMatch');
-  const unknown = aws(['sts', 'get-session-token'], key);
+  const unknown = aws(['sts', 'assume-role', '--role-arn', 'arn:aws:iam::123456789012:role/x', '--role-session-name', 's'], key);
   expect(unknown.out).toContain('InvalidAction');
+  // Temporary credentials for the key (STS GetSessionToken).
+  const session = aws(['sts', 'get-session-token', '--duration-seconds', '900'], key);
+  expect(session.code).toBe(0);
+  expect(JSON.parse(session.out).Credentials.AccessKeyId).toMatch(/^ASIA/);
 
   await page.getByRole('row', { name: new RegExp(key.id) }).getByRole('button', { name: 'Deactivate' }).click();
   await expect(page.getByRole('row', { name: new RegExp(key.id) })).toContainText('Inactive');

@@ -10,6 +10,7 @@ pub mod mfa_devices;
 pub mod outbox;
 pub mod password_policies;
 pub mod policies;
+pub mod policy_tags;
 pub mod root_recovery;
 pub mod session_credentials;
 pub mod throttle;

@@ -3,8 +3,8 @@
 //! and inline policies embedded in a user or a group.
 
 use crate::domain::{
-    group_arn, policy_arn, EntityKind, GroupName, IamAction, IamPath, PolicyName, UniqueId, UniqueIdKind,
-    MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_USER_INLINE_CHARS,
+    group_arn, policy_arn, EntityKind, GroupName, IamAction, IamPath, PolicyName, Tag, UniqueId, UniqueIdKind,
+    MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_TAGS_PER_USER, MAX_USER_INLINE_CHARS,
 };
 use crate::policy::{aws_managed_name, parse_policy, AWS_MANAGED, MAX_POLICY_CHARS};
 use crate::store;
@@ -55,6 +55,8 @@ pub struct NewPolicy {
     pub path: Option<String>,
     pub description: Option<String>,
     pub document: String,
+    /// Key/value rows (CreatePolicy's Tags); blank rows are ignored.
+    pub tags: Vec<(String, String)>,
 }
 
 /// Who a policy is attached to or embedded in.
@@ -213,7 +215,7 @@ impl Engine {
         }
     }
 
-    /// The account's policy by ARN, locked, after authorizing `action` on it.
+    /// The account's policy by ARN, locked, after authorizing `action` on it (with its tags).
     async fn lock_policy_for(
         &self,
         conn: &mut PgConnection,
@@ -221,11 +223,31 @@ impl Engine {
         arn: &str,
         action: IamAction,
     ) -> Result<PolicyRow, IamError> {
+        self.lock_policy_with(conn, actor, arn, Access::new(action, &Resource::untagged(arn.trim())))
+            .await
+            .map(|(r, _)| r)
+    }
+
+    /// [`Engine::lock_policy_for`] for an [`Access`] with request keys (tagging); returns the
+    /// policy's tags too. The ARN is the caller's own words, so authorizing it before the lookup
+    /// (when the policy does not exist) tells nothing.
+    async fn lock_policy_with(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        arn: &str,
+        access: Access<'_>,
+    ) -> Result<(PolicyRow, Vec<Tag>), IamError> {
         let arn = arn.trim();
-        self.authorize(actor, action, &Resource::untagged(arn))?;
-        store::policies::find_policy_for_update(&mut *conn, actor.account_id().as_str(), arn)
-            .await?
-            .ok_or_else(|| IamError::NoSuchEntity(format!("Policy {arn} was not found.")))
+        let row = store::policies::find_policy_for_update(&mut *conn, actor.account_id().as_str(), arn).await?;
+        let tags = match &row {
+            Some(r) => store::policy_tags::list_policy_tags(&mut *conn, &r.policy_id).await?,
+            None => Vec::new(),
+        };
+        let resource = Resource::tagged(arn, tags.clone());
+        self.authorize_access(actor, &Access { resource: &resource, ..access })?;
+        let row = row.ok_or_else(|| IamError::NoSuchEntity(format!("Policy {arn} was not found.")))?;
+        Ok((row, tags))
     }
 
     /// ListPolicies: AWS's then the account's, by name (the account's filtered by path prefix).
@@ -271,11 +293,17 @@ impl Engine {
             errors.push(FieldError::new("description", "must be at most 1000 characters"));
         }
         let document = check_document(&input.document).err();
+        let tags = Tag::parse_set(&input.tags, MAX_TAGS_PER_USER).map_err(|e| errors.extend(e)).unwrap_or_default();
         match (name, path, errors.is_empty(), document) {
             (Ok(name), Ok(path), true, None) => {
                 let account = actor.account_id();
                 let arn = policy_arn(account, &path, &name);
-                self.authorize(actor, IamAction::CreatePolicy, &Resource::untagged(arn.clone()))?;
+                let resource = Resource::untagged(arn.clone());
+                let request = RequestKeys { tags: &tags, ..Default::default() };
+                self.authorize_access(actor, &Access::new(IamAction::CreatePolicy, &resource).with(request.clone()))?;
+                if !tags.is_empty() {
+                    self.authorize_access(actor, &Access::new(IamAction::TagPolicy, &resource).with(request))?;
+                }
                 let id = UniqueId::generate(UniqueIdKind::Policy);
                 let mut tx = self.pool.begin().await?;
                 let row = store::policies::insert_policy(
@@ -293,6 +321,9 @@ impl Engine {
                     _ => e.into(),
                 })?;
                 store::policies::insert_policy_version(&mut *tx, id.as_str(), "v1", input.document.trim()).await?;
+                if !tags.is_empty() {
+                    store::policy_tags::insert_policy_tags(&mut *tx, id.as_str(), &tags).await?;
+                }
                 tx.commit().await?;
                 tracing::info!(policy = %arn, "policy created");
                 Ok(to_policy(row, 0))
@@ -316,8 +347,16 @@ impl Engine {
     /// ListPolicyVersions, ListEntitiesForPolicy), each authorized as itself.
     pub async fn read_policy(&self, actor: &Actor, arn: &str, action: IamAction) -> Result<PolicyDetail, IamError> {
         let arn = arn.trim();
-        self.authorize(actor, action, &Resource::untagged(arn))?;
         let account = actor.account_id().as_str();
+        if AWS_MANAGED.iter().any(|(a, _)| *a == arn) {
+            self.authorize(actor, action, &Resource::untagged(arn))?;
+        } else {
+            let mut conn = self.pool.acquire().await?;
+            self.lock_policy_for(&mut conn, actor, arn, action).await.map_err(|e| match e {
+                IamError::NoSuchEntity(_) => no_such_policy(arn),
+                other => other,
+            })?;
+        }
         let attached_to: Vec<(String, String)> = store::policies::list_policy_attachments(&self.pool, account, arn)
             .await?
             .into_iter()
@@ -628,5 +667,48 @@ impl Engine {
             }
         }
         Ok(())
+    }
+}
+
+impl Engine {
+    /// TagPolicy: adds or overwrites tags of a customer-managed policy (at most 50, counted under
+    /// the policy's row lock); `aws:RequestTag/*` and `aws:TagKeys` are in the request context.
+    pub async fn tag_policy(&self, actor: &Actor, arn: &str, rows: &[(String, String)]) -> Result<(), IamError> {
+        let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
+        let mut tx = self.pool.begin().await?;
+        let resource = Resource::untagged(arn.trim());
+        let access =
+            Access::new(IamAction::TagPolicy, &resource).with(RequestKeys { tags: &tags, ..Default::default() });
+        let (policy, existing) = self.lock_policy_with(&mut tx, actor, arn, access).await?;
+        let keys: std::collections::HashSet<String> =
+            existing.iter().chain(&tags).map(|t| t.key.to_lowercase()).collect();
+        if keys.len() > MAX_TAGS_PER_USER {
+            return Err(IamError::LimitExceeded(format!(
+                "Cannot exceed quota for TagsPerPolicy: {MAX_TAGS_PER_USER}."
+            )));
+        }
+        store::policy_tags::insert_policy_tags(&mut *tx, &policy.policy_id, &tags).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// UntagPolicy: removes the keys (ignoring case); unknown keys are ignored.
+    pub async fn untag_policy(&self, actor: &Actor, arn: &str, keys: &[String]) -> Result<(), IamError> {
+        let mut tx = self.pool.begin().await?;
+        let resource = Resource::untagged(arn.trim());
+        let access = Access::new(IamAction::UntagPolicy, &resource)
+            .with(RequestKeys { removed_tag_keys: keys, ..Default::default() });
+        let (policy, _) = self.lock_policy_with(&mut tx, actor, arn, access).await?;
+        store::policy_tags::delete_policy_tags(&mut *tx, &policy.policy_id, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_policy_tags(&self, actor: &Actor, arn: &str) -> Result<Vec<Tag>, IamError> {
+        let mut conn = self.pool.acquire().await?;
+        let resource = Resource::untagged(arn.trim());
+        let (_, tags) =
+            self.lock_policy_with(&mut conn, actor, arn, Access::new(IamAction::ListPolicyTags, &resource)).await?;
+        Ok(tags)
     }
 }

@@ -86,7 +86,7 @@ pub async fn create_policy(
     ]);
     let result = async {
         let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
-        let input = NewPolicy { policy_name, path, description, document: policy_document };
+        let input = NewPolicy { policy_name, path, description, document: policy_document, tags: Vec::new() };
         let policy = ConsoleState::get()?.engine.create_policy(&principal, input).await?;
         Ok(Navigate { to: policy_page(&policy.arn) })
     }

@@ -57,6 +57,7 @@ pub async fn create_policy(call: &Call<'_>) -> Result<Reply, IamError> {
         path: call.params.opt("Path"),
         description: call.params.opt("Description"),
         document: call.params.req("PolicyDocument")?,
+        tags: call.params.tags("Tags"),
     };
     let policy = call.engine.create_policy(&call.actor, input).await?;
     let mut x = Xml::new();
@@ -265,5 +266,25 @@ pub async fn list_entities_for_policy(call: &Call<'_>) -> Result<Reply, IamError
     })
     .nest("PolicyRoles", |_| {})
     .paging(None);
+    Ok(Some(x))
+}
+
+pub async fn tag_policy(call: &Call<'_>) -> Result<Reply, IamError> {
+    call.engine.tag_policy(&call.actor, &call.params.req("PolicyArn")?, &call.params.tags("Tags")).await?;
+    Ok(None)
+}
+
+pub async fn untag_policy(call: &Call<'_>) -> Result<Reply, IamError> {
+    call.engine.untag_policy(&call.actor, &call.params.req("PolicyArn")?, &call.params.list("TagKeys")).await?;
+    Ok(None)
+}
+
+pub async fn list_policy_tags(call: &Call<'_>) -> Result<Reply, IamError> {
+    let tags = call.engine.list_policy_tags(&call.actor, &call.params.req("PolicyArn")?).await?;
+    let (max, marker) = call.params.paging()?;
+    let (tags, next) = page_of(tags, max, marker.as_deref())?;
+    let mut x = Xml::new();
+    super::users::write_tags(&mut x, &tags);
+    x.paging(next.as_deref());
     Ok(Some(x))
 }
