@@ -51,7 +51,7 @@ test('a user creates an access key in the browser and the aws CLI proves it; dea
   const wrong = aws(['sts', 'get-caller-identity'], { id: key.id, secret: 'x'.repeat(40) });
   expect(wrong.code).not.toBe(0);
   expect(wrong.out).toContain('SignatureDoesNotMatch');
-  const unknown = aws(['sts', 'assume-role', '--role-arn', 'arn:aws:iam::123456789012:role/x', '--role-session-name', 's'], key);
+  const unknown = aws(['sts', 'assume-role', '--role-arn', 'arn:aws:iam::123456789012:role/x', '--role-session-name', 'session'], key);
   expect(unknown.out).toContain('InvalidAction');
   // Temporary credentials for the key (STS GetSessionToken).
   const session = aws(['sts', 'get-session-token', '--duration-seconds', '900'], key);
