@@ -82,6 +82,7 @@ class Boto3Iam(unittest.TestCase):
         self.assertEqual(names, [f"page-{i}" for i in range(5)])
         self.assertTrue(pages[0]["IsTruncated"])
 
+        self.assertEqual(self.iam.list_mfa_devices(UserName="ada")["MFADevices"], [])
         self.iam.tag_user(UserName="ada", Tags=[{"Key": "role", "Value": "dev"}])
         tags = self.iam.list_user_tags(UserName="ada")["Tags"]
         self.assertEqual(sorted(t["Key"] for t in tags), ["role", "team"])

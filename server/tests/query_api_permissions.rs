@@ -35,6 +35,10 @@ fn params_for(action: IamAction, account: &str) -> String {
             enc(&format!("arn:aws:iam::{account}:user/victim"))
         ),
         format!("PolicyInputList.member.1={}", enc(doc)),
+        format!(
+            "SerialNumber={}&AuthenticationCode1=123456&AuthenticationCode2=234567",
+            enc(&format!("arn:aws:iam::{account}:mfa/phone"))
+        ),
     ]
     .join("&")
 }

@@ -91,6 +91,13 @@ async fn mfa_protected_api_access_works_with_session_credentials(pool: PgPool) {
     let (status, xml) = call(&app, LIST_USERS, &mfa, "iam").await;
     assert_eq!(status, 200, "{xml}");
     assert!(xml.contains("<UserName>ops</UserName>"));
+    // The console's device, as the API lists it (as root, whose key may read it).
+    let root_key = engine.create_access_key(&root, &OwnerRef::Me).await.unwrap();
+    let admin = Creds::long_term(&root_key.key.access_key_id, root_key.secret.expose());
+    let (_, xml) = call(&app, "Action=ListMFADevices&Version=2010-05-08&UserName=ops", &admin, "iam").await;
+    assert_eq!(between(&xml, "SerialNumber"), serial);
+    let get = format!("Action=GetMFADevice&Version=2010-05-08&UserName=ops&SerialNumber={serial}");
+    assert_eq!(between(&call(&app, &get, &admin, "iam").await.1, "UserName"), "ops");
     assert_eq!(
         session(&app, &with_code(&code), &long_term).await.err().as_deref(),
         Some("AccessDenied"),

@@ -1,7 +1,7 @@
 //! The declarative table of the Query API: each action, and the handler that decodes its
 //! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
 
-use super::{access_keys, account, authorization_details, groups, policies, simulation, sts, users, Call, Reply};
+use super::{access_keys, account, authorization_details, groups, mfa, policies, simulation, sts, users, Call, Reply};
 use futures::future::BoxFuture;
 use lanyard_iam::domain::IamAction;
 use lanyard_iam::IamError;
@@ -41,6 +41,10 @@ pub const ACTIONS: &[ActionSpec] = table! {
     UpdateAccessKey => access_keys::update_access_key,
     DeleteAccessKey => access_keys::delete_access_key,
     GetAccessKeyLastUsed => access_keys::get_access_key_last_used,
+    // MFA devices enrolled in the console
+    ListMFADevices => mfa::list_mfa_devices,
+    GetMFADevice => mfa::get_mfa_device,
+    ResyncMFADevice => mfa::resync_mfa_device,
     // The account
     GetAccountPasswordPolicy => account::get_password_policy,
     UpdateAccountPasswordPolicy => account::update_password_policy,

@@ -9,6 +9,7 @@ mod account;
 mod actions;
 mod authorization_details;
 mod groups;
+mod mfa;
 mod params;
 mod policies;
 mod simulation;
