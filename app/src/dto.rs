@@ -258,6 +258,9 @@ pub struct PermissionsDto {
     pub attached: Vec<(String, String)>,
     pub inline: Vec<(String, String)>,
     pub attachable: Vec<(String, String)>,
+    /// Condition keys of the inline policies that Lanyard never supplies (`inline-name: …`).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// One line of the policy simulator's answer.

@@ -226,7 +226,18 @@ pub async fn load_permissions(kind: String, name: String) -> Result<PermissionsD
                 Err(e) => keep(e)?,
             }
             match inline {
-                Ok(i) => dto.inline = i.into_iter().map(|p| (p.policy_name, pretty(&p.document))).collect(),
+                Ok(i) => {
+                    dto.warnings = i
+                        .iter()
+                        .filter_map(|p| lanyard_iam::policy::parse_policy(&p.document).ok().map(|d| (p, d)))
+                        .flat_map(|(p, d)| {
+                            lanyard_iam::policy::unsupported_key_warnings(&d)
+                                .into_iter()
+                                .map(move |w| format!("{}: {w}", p.policy_name))
+                        })
+                        .collect();
+                    dto.inline = i.into_iter().map(|p| (p.policy_name, pretty(&p.document))).collect()
+                }
                 Err(e) => keep(e)?,
             }
         }

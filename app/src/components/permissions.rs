@@ -3,7 +3,7 @@
 //! `Create inline policy`. Only the controls the viewer may use are shown.
 
 use crate::api::{policy_page, AttachPolicy, DeleteInlinePolicy, DetachPolicy, PutInlinePolicy};
-use crate::components::{follow_navigation, form_error, FormAlert, TextArea, TextField};
+use crate::components::{follow_navigation, form_error, FormAlert, KeyWarnings, TextArea, TextField};
 use crate::dto::{Flash, PermissionsDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -119,6 +119,7 @@ pub fn Permissions(
                     <tbody>{attached_rows}</tbody>
                 </table>
             })}
+            <KeyWarnings warnings=permissions.warnings.clone()/>
             {(!permissions.inline.is_empty()).then(|| view! {
                 <table class="list" data-testid="inline-policies">
                     <thead><tr><th>"Inline policy"</th><th>"Document"</th><th></th></tr></thead>
