@@ -25,6 +25,9 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub engine: Engine,
+    /// Whether clients reach the server over TLS (the public URL is https): `aws:SecureTransport`.
+    /// Taken from configuration, never from a header the client could set.
+    pub secure_transport: bool,
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -48,8 +51,12 @@ fn set_page_csp() {
 
 pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSessionStore) -> Router {
     let console = ConsoleState { engine: engine.clone(), hosts: config.hosts() };
-    let state =
-        ServerState { leptos_options: leptos_options(config), pool: engine.pool().clone(), engine: engine.clone() };
+    let state = ServerState {
+        leptos_options: leptos_options(config),
+        pool: engine.pool().clone(),
+        engine: engine.clone(),
+        secure_transport: config.public_is_https(),
+    };
     let context = move || {
         provide_context(console.clone());
         provide_context(PrincipalMemo::default());

@@ -141,7 +141,7 @@ pub async fn handle(
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(1024).collect()),
-        secure_transport: headers.get("x-forwarded-proto").is_some_and(|v| v == "https"),
+        secure_transport: state.secure_transport,
         requested_region: caller.region.clone(),
         token_issued_at: caller.session.map(|s| s.issued_at),
     };
