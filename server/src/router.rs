@@ -75,6 +75,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         // The Query API (aws CLI, boto3) posts to the root of the same address.
         .route("/", post(crate::query_api::handle))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(from_fn_with_state(state.clone(), crate::query_api::get_form))
         .layer(sessions::layer(config, session_store))
         .layer(from_fn(client_addr))
         .layer(from_fn(clean_form_redirects))

@@ -160,3 +160,28 @@ async fn attack_bogus_scopes_neither_answer_nor_fill_the_signing_key_cache(pool:
     engine.authenticate_request(&SignedRequest { headers: &headers, ..unsigned }, now).await.unwrap();
     assert_eq!(engine.cached_signing_keys(), cached + 1);
 }
+
+/// The query-string form some SDKs use: `GET /?Action=…` signed over the query; a plain `GET /`
+/// still goes to the console.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_query_string_get_form_is_answered_too(pool: PgPool) {
+    let (app, account_id, key, secret) = setup(&pool).await;
+    let query = "Action=GetCallerIdentity&Version=2011-06-15";
+    let amz_date = sigv4::format_amz_date(OffsetDateTime::now_utc());
+    let headers = vec![("host".to_owned(), HOST.to_owned()), ("x-amz-date".to_owned(), amz_date.clone())];
+    let names: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+    let req = SignedRequest { method: "GET", path: "/", query, headers: &headers, body: b"" };
+    let auth = sigv4::sign(&req, &key, &secret, &amz_date, "us-east-1", "sts", &names).unwrap();
+    let get = Request::get(format!("/?{query}"))
+        .header(header::HOST, HOST)
+        .header("x-amz-date", &amz_date)
+        .header(header::AUTHORIZATION, auth)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(get).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(text(res).await.contains(&format!("<Account>{account_id}</Account>")));
+    let console =
+        app.clone().oneshot(Request::get("/").header(header::HOST, HOST).body(Body::empty()).unwrap()).await.unwrap();
+    assert!(console.status().is_redirection() || console.status().is_success(), "{}", console.status());
+}

@@ -163,6 +163,24 @@ pub async fn handle(
     }
 }
 
+/// The query-string form (`GET /?Action=…&Version=…`, signed with an `Authorization` header), which
+/// some SDKs use for reads: answered like a POST; every other `GET /` goes on to the console.
+pub async fn get_form(
+    State(state): State<ServerState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_api = req.method() == Method::GET
+        && req.uri().path() == "/"
+        && req.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")));
+    if !is_api {
+        return next.run(req).await;
+    }
+    let (parts, _) = req.into_parts();
+    let client = parts.extensions.get::<ClientAddr>().copied().map(Extension);
+    handle(State(state), client, parts.method, parts.uri, parts.headers, Bytes::new()).await
+}
+
 /// The action a handler names, for handlers shared by user and group variants.
 pub fn action_of(call: &Call<'_>) -> Option<IamAction> {
     call.params.get("Action").and_then(IamAction::from_name)
