@@ -6,7 +6,8 @@ const baseURL = process.env.LANYARD_BASE_URL ?? 'http://localhost:3100';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Whole flows (sign in, several pages, CLI calls) take 5–15 s; the VM's speed varies up to 2x.
+  timeout: 90_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
