@@ -55,7 +55,7 @@ pub struct BenchArgs {
 
 const PASSWORD: &str = "Bench-Passw0rd!";
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }

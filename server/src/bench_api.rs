@@ -209,9 +209,10 @@ pub async fn mixed_figures(
         failed += f;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // Milliseconds at quantile `q` of `v`, sorted here (the benchmark's one percentile rule).
     let pct = |v: &mut Vec<Duration>, q: f64| {
         v.sort();
-        v.get(((v.len() as f64 - 1.0) * q).round() as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+        crate::bench::percentile(v, q).as_secs_f64() * 1000.0
     };
     println!("  mixed signed IAM workload, {clients} clients, {elapsed:.1} s:");
     let mut every: Vec<Duration> = Vec::new();

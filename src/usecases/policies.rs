@@ -348,21 +348,9 @@ impl Engine {
     pub async fn read_policy(&self, actor: &Actor, arn: &str, action: IamAction) -> Result<PolicyDetail, IamError> {
         let arn = arn.trim();
         let account = actor.account_id().as_str();
-        if AWS_MANAGED.iter().any(|(a, _)| *a == arn) {
-            self.authorize(actor, action, &Resource::untagged(arn))?;
-        } else {
-            let mut conn = self.pool.acquire().await?;
-            self.lock_policy_for(&mut conn, actor, arn, action).await.map_err(|e| match e {
-                IamError::NoSuchEntity(_) => no_such_policy(arn),
-                other => other,
-            })?;
-        }
-        let attached_to: Vec<(String, String)> = store::policies::list_policy_attachments(&self.pool, account, arn)
-            .await?
-            .into_iter()
-            .map(|a| (a.kind, a.name))
-            .collect();
         if let Some((_, json)) = AWS_MANAGED.iter().find(|(a, _)| *a == arn) {
+            self.authorize(actor, action, &Resource::untagged(arn))?;
+            let attached_to = self.policy_attachments(account, arn).await?;
             let version = PolicyVersion {
                 version_id: "v1".into(),
                 is_default: true,
@@ -375,10 +363,13 @@ impl Engine {
                 attached_to,
             });
         }
+        // The one lookup of the row: authorized with its tags, then read.
         let mut conn = self.pool.acquire().await?;
-        let row = store::policies::find_policy_for_update(&mut *conn, account, arn)
-            .await?
-            .ok_or_else(|| no_such_policy(arn))?;
+        let row = self.lock_policy_for(&mut conn, actor, arn, action).await.map_err(|e| match e {
+            IamError::NoSuchEntity(_) => no_such_policy(arn),
+            other => other,
+        })?;
+        let attached_to = self.policy_attachments(account, arn).await?;
         let versions = store::policies::list_policy_versions(&mut *conn, &row.policy_id)
             .await?
             .into_iter()
@@ -390,6 +381,15 @@ impl Engine {
             })
             .collect();
         Ok(PolicyDetail { policy: to_policy(row, attached_to.len() as i64), versions, attached_to })
+    }
+
+    /// `(kind, name)` of every user and group the policy is attached to in the account.
+    async fn policy_attachments(&self, account: &str, arn: &str) -> Result<Vec<(String, String)>, IamError> {
+        Ok(store::policies::list_policy_attachments(&self.pool, account, arn)
+            .await?
+            .into_iter()
+            .map(|a| (a.kind, a.name))
+            .collect())
     }
 
     /// CreatePolicyVersion (at most five are kept; the console's "Edit" sets the new one default).

@@ -2,32 +2,17 @@
 //! GetAccessKeyLastUsed. The secret appears once, in CreateAccessKey's answer.
 
 use super::params::page_of;
+use super::users::{credential_owner, credential_owner_name};
 use super::xml::Xml;
 use super::{Call, Reply};
-use lanyard_iam::domain::{AccessKeyStatus, Principal};
-use lanyard_iam::usecases::credential_owner::OwnerRef;
+use lanyard_iam::domain::AccessKeyStatus;
 use lanyard_iam::IamError;
 
-fn owner(call: &Call<'_>) -> OwnerRef {
-    match call.params.opt("UserName") {
-        Some(name) => OwnerRef::User(name),
-        None => OwnerRef::Me,
-    }
-}
-
-/// The owner's user name as the answers show it (none for root's own keys).
-fn owner_name(call: &Call<'_>) -> Option<String> {
-    call.params.opt("UserName").or_else(|| match call.actor.principal() {
-        Principal::User { user_name, .. } => Some(user_name.to_string()),
-        Principal::Root { .. } => None,
-    })
-}
-
 pub async fn create_access_key(call: &Call<'_>) -> Result<Reply, IamError> {
-    let created = call.engine.create_access_key(&call.actor, &owner(call)).await?;
+    let created = call.engine.create_access_key(&call.actor, &credential_owner(call)).await?;
     let mut x = Xml::new();
     x.nest("AccessKey", |x| {
-        x.opt("UserName", owner_name(call))
+        x.opt("UserName", credential_owner_name(call))
             .el("AccessKeyId", &created.key.access_key_id)
             .el("Status", &created.key.status)
             .el("SecretAccessKey", created.secret.expose())
@@ -37,10 +22,10 @@ pub async fn create_access_key(call: &Call<'_>) -> Result<Reply, IamError> {
 }
 
 pub async fn list_access_keys(call: &Call<'_>) -> Result<Reply, IamError> {
-    let keys = call.engine.list_access_keys(&call.actor, &owner(call)).await?;
+    let keys = call.engine.list_access_keys(&call.actor, &credential_owner(call)).await?;
     let (max, marker) = call.params.paging()?;
     let (keys, next) = page_of(keys, max, marker.as_deref())?;
-    let name = owner_name(call);
+    let name = credential_owner_name(call);
     let mut x = Xml::new();
     x.members("AccessKeyMetadata", &keys, |m, k| {
         m.opt("UserName", name.as_deref()).el("AccessKeyId", &k.access_key_id).el("Status", &k.status);
@@ -52,12 +37,14 @@ pub async fn list_access_keys(call: &Call<'_>) -> Result<Reply, IamError> {
 
 pub async fn update_access_key(call: &Call<'_>) -> Result<Reply, IamError> {
     let status = AccessKeyStatus::parse(&call.params.req("Status")?)?;
-    call.engine.update_access_key(&call.actor, &owner(call), &call.params.req("AccessKeyId")?, status).await?;
+    call.engine
+        .update_access_key(&call.actor, &credential_owner(call), &call.params.req("AccessKeyId")?, status)
+        .await?;
     Ok(None)
 }
 
 pub async fn delete_access_key(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.delete_access_key(&call.actor, &owner(call), &call.params.req("AccessKeyId")?).await?;
+    call.engine.delete_access_key(&call.actor, &credential_owner(call), &call.params.req("AccessKeyId")?).await?;
     Ok(None)
 }
 

@@ -3,31 +3,16 @@
 //! unassigned devices, is not built yet).
 
 use super::params::page_of;
+use super::users::{credential_owner, credential_owner_name};
 use super::xml::Xml;
 use super::{Call, Reply};
-use lanyard_iam::domain::Principal;
-use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::mfa::MfaDevice;
 use lanyard_iam::IamError;
-
-fn owner(call: &Call<'_>) -> OwnerRef {
-    match call.params.opt("UserName") {
-        Some(name) => OwnerRef::User(name),
-        None => OwnerRef::Me,
-    }
-}
-
-fn owner_name(call: &Call<'_>) -> Option<String> {
-    call.params.opt("UserName").or_else(|| match call.actor.principal() {
-        Principal::User { user_name, .. } => Some(user_name.to_string()),
-        Principal::Root { .. } => None,
-    })
-}
 
 /// The device a `SerialNumber` (`arn:aws:iam::<acct>:mfa/<name>`) names among the owner's.
 async fn device(call: &Call<'_>) -> Result<MfaDevice, IamError> {
     let serial = call.params.req("SerialNumber")?;
-    let devices = call.engine.list_mfa_devices(&call.actor, &owner(call)).await?;
+    let devices = call.engine.list_mfa_devices(&call.actor, &credential_owner(call)).await?;
     devices
         .into_iter()
         .find(|d| d.serial_number == serial)
@@ -35,10 +20,10 @@ async fn device(call: &Call<'_>) -> Result<MfaDevice, IamError> {
 }
 
 pub async fn list_mfa_devices(call: &Call<'_>) -> Result<Reply, IamError> {
-    let devices = call.engine.list_mfa_devices(&call.actor, &owner(call)).await?;
+    let devices = call.engine.list_mfa_devices(&call.actor, &credential_owner(call)).await?;
     let (max, marker) = call.params.paging()?;
     let (devices, next) = page_of(devices, max, marker.as_deref())?;
-    let name = owner_name(call);
+    let name = credential_owner_name(call);
     let mut x = Xml::new();
     x.members("MFADevices", &devices, |m, d| {
         m.opt("UserName", name.as_deref()).el("SerialNumber", &d.serial_number).time("EnableDate", d.enabled_at);
@@ -50,7 +35,9 @@ pub async fn list_mfa_devices(call: &Call<'_>) -> Result<Reply, IamError> {
 pub async fn get_mfa_device(call: &Call<'_>) -> Result<Reply, IamError> {
     let d = device(call).await?;
     let mut x = Xml::new();
-    x.opt("UserName", owner_name(call)).el("SerialNumber", &d.serial_number).time("EnableDate", d.enabled_at);
+    x.opt("UserName", credential_owner_name(call))
+        .el("SerialNumber", &d.serial_number)
+        .time("EnableDate", d.enabled_at);
     Ok(Some(x))
 }
 
@@ -64,6 +51,6 @@ fn device_name(call: &Call<'_>, serial: &str) -> String {
 pub async fn resync_mfa_device(call: &Call<'_>) -> Result<Reply, IamError> {
     let name = device_name(call, &call.params.req("SerialNumber")?);
     let (c1, c2) = (call.params.req("AuthenticationCode1")?, call.params.req("AuthenticationCode2")?);
-    call.engine.resync_mfa_device(&call.actor, &owner(call), &name, &c1, &c2).await?;
+    call.engine.resync_mfa_device(&call.actor, &credential_owner(call), &name, &c1, &c2).await?;
     Ok(None)
 }

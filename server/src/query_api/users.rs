@@ -6,6 +6,7 @@ use super::xml::Xml;
 use super::{Call, Reply};
 use lanyard_iam::domain::{AccountRef, Password, Principal, Tag};
 use lanyard_iam::usecases::api_reads::LoginProfile;
+use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::login_profiles::NewPassword;
 use lanyard_iam::usecases::password_change::PasswordChange;
 use lanyard_iam::usecases::user_directory::ListUsersInput;
@@ -21,6 +22,19 @@ pub fn user_or_self(call: &Call<'_>) -> Result<String, IamError> {
         (None, Principal::User { user_name, .. }) => Ok(user_name.to_string()),
         (None, Principal::Root { .. }) => Err(IamError::field("userName", "Member must not be null")),
     }
+}
+
+/// Whose credentials (keys, MFA devices) the request is about: `UserName`, or the caller's own.
+pub fn credential_owner(call: &Call<'_>) -> OwnerRef {
+    match call.params.opt("UserName") {
+        Some(name) => OwnerRef::User(name),
+        None => OwnerRef::Me,
+    }
+}
+
+/// The owner's user name as answers show it: `UserName`, the caller's, or none for root's own.
+pub fn credential_owner_name(call: &Call<'_>) -> Option<String> {
+    user_or_self(call).ok()
 }
 
 pub fn write_user(x: &mut Xml, u: &User, password_last_used: Option<OffsetDateTime>, tags: &[Tag]) {
