@@ -122,3 +122,47 @@ async fn twenty_parallel_creates_of_one_name_in_different_cases_make_one_user(po
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1);
 }
+
+#[sqlx::test]
+async fn a_chosen_account_id_is_used_once_and_must_be_twelve_digits(pool: PgPool) {
+    let e = engine(pool.clone());
+    let input = |email: &str| NewAccount { email: email.into(), alias: None, password: Password::new(ROOT_PASSWORD) };
+    let a = e.create_account_with_id(input("one@example.com"), "000000000042").await.unwrap();
+    assert_eq!(a.account_id.as_str(), "000000000042");
+    let taken = e.create_account_with_id(input("two@example.com"), "000000000042").await.unwrap_err();
+    assert_eq!(taken.code(), "EntityAlreadyExists");
+    let bad = e.create_account_with_id(input("three@example.com"), "42").await.unwrap_err();
+    assert_eq!(bad.field_errors()[0].field, "accountId");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 1, "nothing written for the refused ones");
+}
+
+#[sqlx::test]
+async fn deleting_an_account_removes_everything_in_it_and_nothing_else(pool: PgPool) {
+    use lanyard_iam::usecases::credential_owner::OwnerRef;
+    use lanyard_iam::usecases::virtual_mfa::NewVirtualMfa;
+    let e = engine(pool.clone());
+    let doomed = account(&e, "doomed@example.com", Some("doomed")).await;
+    let kept = account(&e, "kept@example.com", Some("kept")).await;
+    for acct in [&doomed, &kept] {
+        let root = root_of(acct);
+        user(&e, &acct.account_id, &acct.root_email, "bob").await;
+        e.create_access_key(&root, &OwnerRef::User("bob".into())).await.unwrap();
+        e.create_group(&root, "ops", None).await.unwrap();
+        e.create_virtual_mfa_device(&root, NewVirtualMfa { name: "spare".into(), ..Default::default() }).await.unwrap();
+    }
+    let contents = e.account_contents(&doomed.account_id).await.unwrap();
+    assert_eq!((contents.users, contents.groups, contents.access_keys, contents.mfa_devices), (1, 1, 1, 1));
+    e.delete_account(&doomed.account_id).await.unwrap();
+    for table in ["users", "access_keys", "groups", "mfa_devices", "user_paths", "accounts"] {
+        let left: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE account_id = $1"))
+            .bind(doomed.account_id.as_str())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "{table}");
+    }
+    assert_eq!(e.account_contents(&kept.account_id).await.unwrap(), contents, "the other account is untouched");
+    let again = e.delete_account(&doomed.account_id).await.unwrap_err();
+    assert_eq!(again.code(), "NoSuchEntity");
+}

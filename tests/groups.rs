@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use lanyard_iam::usecases::Dependents;
 use lanyard_iam::Engine;
 use sqlx::PgPool;
 
@@ -40,9 +41,9 @@ async fn groups_are_created_listed_renamed_and_deleted(pool: PgPool) {
     assert_eq!(renamed.group_id, admins.group_id, "UpdateGroup keeps the GroupId");
     assert_eq!(engine.get_group(&root, "operators").await.unwrap().members, ["alice"]);
 
-    let e = engine.delete_group(&root, "Operators", true).await.unwrap_err();
+    let e = engine.delete_group(&root, "Operators", Dependents::Refuse).await.unwrap_err();
     assert_eq!(e.code(), "DeleteConflict");
-    engine.delete_group(&root, "Operators", false).await.unwrap();
+    engine.delete_group(&root, "Operators", Dependents::Remove).await.unwrap();
     assert_eq!(engine.get_group(&root, "Operators").await.unwrap_err().code(), "NoSuchEntity");
     assert!(engine.list_groups_for_user(&root, "alice").await.unwrap().is_empty());
 }

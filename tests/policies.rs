@@ -14,6 +14,7 @@ use lanyard_iam::usecases::policies::{NewPolicy, PolicyTarget};
 use lanyard_iam::usecases::policy_simulator::SimulationInput;
 use lanyard_iam::usecases::user_directory::ListUsersInput;
 use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::usecases::Dependents;
 use lanyard_iam::{Actor, Engine, IamError, MfaContext};
 use sqlx::PgPool;
 
@@ -137,8 +138,8 @@ async fn customer_policies_are_validated_versioned_and_deleted(pool: PgPool) {
     assert_eq!(e.list_users(&olga, ListUsersInput::default()).await.unwrap_err().code(), "AccessDenied");
 
     // Strict DeletePolicy refuses while attached; the console's detaches first.
-    assert_eq!(e.delete_policy(&root, &p.arn, true).await.unwrap_err().code(), "DeleteConflict");
-    e.delete_policy(&root, &p.arn, false).await.unwrap();
+    assert_eq!(e.delete_policy(&root, &p.arn, Dependents::Refuse).await.unwrap_err().code(), "DeleteConflict");
+    e.delete_policy(&root, &p.arn, Dependents::Remove).await.unwrap();
     assert!(e.list_attached_policies(&root, &PolicyTarget::User("olga".into())).await.unwrap().is_empty());
     assert_eq!(e.get_policy(&root, &p.arn).await.unwrap_err().code(), "NoSuchEntity");
 }
@@ -182,13 +183,13 @@ async fn users_and_groups_with_policies_cannot_be_strictly_deleted(pool: PgPool)
         (err.code(), err.to_string()),
         ("DeleteConflict", "Cannot delete entity, must detach all policies first.".into())
     );
-    let err = e.delete_group(&root, "Readers", true).await.unwrap_err();
+    let err = e.delete_group(&root, "Readers", Dependents::Refuse).await.unwrap_err();
     assert_eq!(
         (err.code(), err.to_string()),
         ("DeleteConflict", "Cannot delete entity, must delete policies first.".into())
     );
     // The console's deletions take the policies with them.
-    e.delete_group(&root, "Readers", false).await.unwrap();
+    e.delete_group(&root, "Readers", Dependents::Remove).await.unwrap();
     e.delete_user_with_credentials(&root, "quinn").await.unwrap();
 
     // Inline policies: replaced by name, bounded in total size, validated.
@@ -343,7 +344,7 @@ async fn a_user_without_permissions_is_refused_everything(pool: PgPool) {
         ("ListGroups", e.list_groups(&nobody, None).await.map(drop)),
         ("GetGroup", e.get_group(&nobody, "Admins").await.map(drop)),
         ("UpdateGroup", e.update_group(&nobody, "Admins", Some("Owned"), None).await.map(drop)),
-        ("DeleteGroup", e.delete_group(&nobody, "Admins", false).await),
+        ("DeleteGroup", e.delete_group(&nobody, "Admins", Dependents::Remove).await),
         ("AddUserToGroup", e.add_user_to_group(&nobody, "Admins", "nobody").await),
         ("RemoveUserFromGroup", e.remove_user_from_group(&nobody, "Admins", "victim").await),
         ("ListGroupsForUser", e.list_groups_for_user(&nobody, "victim").await.map(drop)),
@@ -361,7 +362,7 @@ async fn a_user_without_permissions_is_refused_everything(pool: PgPool) {
         ("CreatePolicyVersion", e.create_policy_version(&nobody, &p.arn, &doc("\"*\""), true).await.map(drop)),
         ("SetDefaultPolicyVersion", e.set_default_policy_version(&nobody, &p.arn, "v1").await),
         ("DeletePolicyVersion", e.delete_policy_version(&nobody, &p.arn, "v1").await),
-        ("DeletePolicy", e.delete_policy(&nobody, &p.arn, false).await),
+        ("DeletePolicy", e.delete_policy(&nobody, &p.arn, Dependents::Remove).await),
         ("AttachUserPolicy", e.attach_policy(&nobody, &me, ADMIN).await),
         ("AttachGroupPolicy", e.attach_policy(&nobody, &PolicyTarget::Group("Admins".into()), ADMIN).await),
         ("DetachUserPolicy", e.detach_policy(&nobody, &me, ADMIN).await),

@@ -11,6 +11,7 @@ use lanyard_iam::usecases::login_profiles::NewPassword;
 use lanyard_iam::usecases::mfa::EnableMfa;
 use lanyard_iam::usecases::policies::{NewPolicy, PolicyTarget};
 use lanyard_iam::usecases::users::NewUser;
+use lanyard_iam::usecases::Dependents;
 use lanyard_iam::{Actor, Engine, MfaContext};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -318,9 +319,9 @@ async fn attack_delete_a_protected_policy_despite_a_resource_tag_deny(pool: PgPo
             {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}}]}"#,
     )
     .await;
-    assert_eq!(e.delete_policy(&ops, &protected.arn, true).await.unwrap_err().code(), "AccessDenied");
+    assert_eq!(e.delete_policy(&ops, &protected.arn, Dependents::Refuse).await.unwrap_err().code(), "AccessDenied");
     assert_eq!(e.untag_policy(&ops, &protected.arn, &["protected".into()]).await.unwrap_err().code(), "AccessDenied");
     assert_eq!(e.get_policy(&ops, &protected.arn).await.unwrap_err().code(), "AccessDenied");
     assert_eq!(e.list_policy_tags(&root, &protected.arn).await.unwrap().len(), 1, "still tagged");
-    e.delete_policy(&ops, &plain.arn, true).await.unwrap();
+    e.delete_policy(&ops, &plain.arn, Dependents::Refuse).await.unwrap();
 }

@@ -160,9 +160,20 @@ async fn the_path_tree_counts_users_at_and_below_each_path_and_follows_moves(poo
     let top = e.list_path_level(&root, "/").await.unwrap();
     let got: Vec<(String, u64)> = top.children.iter().map(|c| (c.path.clone(), c.user_count)).collect();
     assert_eq!(got, [("/a_b/".to_string(), 1), ("/sales/".to_string(), 3), ("/test-lifecycle/".to_string(), 1)]);
-    let exact: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM user_paths WHERE user_count <= 0").fetch_one(&pool).await.unwrap();
-    assert_eq!(exact, 0, "empty paths disappear");
+    // The counters (spread over shard rows) sum to exactly the users at each path, and a shard
+    // row that reaches zero is dropped.
+    let drift: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT account_id, path, sum(user_count) AS n FROM user_paths GROUP BY 1, 2) c
+           FULL JOIN (SELECT account_id, path, count(*) AS n FROM users GROUP BY 1, 2) u USING (account_id, path)
+          WHERE coalesce(c.n, 0) <> coalesce(u.n, 0)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(drift, 0, "per-path counters match the users");
+    let zero: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM user_paths WHERE user_count = 0").fetch_one(&pool).await.unwrap();
+    assert_eq!(zero, 0, "empty counter rows disappear");
 }
 
 #[sqlx::test]

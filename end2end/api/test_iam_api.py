@@ -2,9 +2,14 @@
 v1, against the end2end server. Each test makes its own account with `lanyard account create` and
 gets its first key from `lanyard access-key create` (the bootstrap automation uses)."""
 
+import base64
+import hashlib
+import hmac
 import json
 import os
+import struct
 import subprocess
+import time
 import unittest
 import uuid
 
@@ -40,6 +45,18 @@ def client(service, key, secret, validate=True):
 
 def code(err):
     return err.exception.response["Error"]["Code"]
+
+
+def totp(seed_b32, step):
+    """RFC 6238 (SHA-1, 6 digits, 30 s), as an authenticator app computes it from the Base32 seed."""
+    key = base64.b32decode(seed_b32 + "=" * (-len(seed_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return f"{(struct.unpack('>I', mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def now_step():
+    return int(time.time()) // 30
 
 
 class Boto3Iam(unittest.TestCase):
@@ -229,6 +246,67 @@ class Boto3Iam(unittest.TestCase):
         self.iam.delete_group_policy(GroupName="devs", PolicyName="g")
         self.iam.delete_group(GroupName="devs")
 
+    def test_virtual_mfa_devices_and_mfa_protected_api_access(self):
+        iam = self.iam
+        dev = iam.create_virtual_mfa_device(VirtualMFADeviceName="ops-phone", Path="/ops/",
+                                            Tags=[{"Key": "team", "Value": "ops"}])["VirtualMFADevice"]
+        serial = dev["SerialNumber"]
+        self.assertEqual(serial, f"arn:aws:iam::{self.account}:mfa/ops/ops-phone")
+        seed = dev["Base32StringSeed"].decode()
+        self.assertTrue(dev["QRCodePNG"].startswith(b"\x89PNG"))
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            iam.create_virtual_mfa_device(VirtualMFADeviceName="ops-phone")
+        self.assertEqual(code(e), "EntityAlreadyExists")
+        unassigned = iam.list_virtual_mfa_devices(AssignmentStatus="Unassigned")["VirtualMFADevices"]
+        self.assertEqual([d["SerialNumber"] for d in unassigned], [serial])
+        self.assertEqual(iam.list_mfa_device_tags(SerialNumber=serial)["Tags"], [{"Key": "team", "Value": "ops"}])
+        iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "env", "Value": "prod"}])
+        iam.untag_mfa_device(SerialNumber=serial, TagKeys=["team"])
+        self.assertEqual(iam.list_mfa_device_tags(SerialNumber=serial)["Tags"], [{"Key": "env", "Value": "prod"}])
+
+        # A user whose only permission needs MFA: the plain key is refused, MFA session credentials are not.
+        iam.create_user(UserName="mfa-user")
+        mfa_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}
+        iam.put_user_policy(UserName="mfa-user", PolicyName="mfa-only", PolicyDocument=json.dumps(mfa_only))
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            iam.enable_mfa_device(UserName="mfa-user", SerialNumber=serial, AuthenticationCode1="000000",
+                                  AuthenticationCode2="000000")
+        self.assertEqual(code(e), "InvalidAuthenticationCode")
+        step = now_step()
+        iam.enable_mfa_device(UserName="mfa-user", SerialNumber=serial, AuthenticationCode1=totp(seed, step - 1),
+                              AuthenticationCode2=totp(seed, step))
+        listed = iam.list_mfa_devices(UserName="mfa-user")["MFADevices"]
+        self.assertEqual([d["SerialNumber"] for d in listed], [serial])
+        assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
+        self.assertEqual(assigned[0]["User"]["UserName"], "mfa-user")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            iam.delete_virtual_mfa_device(SerialNumber=serial)
+        self.assertEqual(code(e), "DeleteConflict")
+
+        key = iam.create_access_key(UserName="mfa-user")["AccessKey"]
+        plain = client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            plain.list_users()
+        self.assertEqual(code(e), "AccessDenied")
+        sts = client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+        # The enabling codes are spent; the next step's code is the device's next one.
+        creds = sts.get_session_token(SerialNumber=serial, TokenCode=totp(seed, now_step() + 1),
+                                      DurationSeconds=900)["Credentials"]
+        self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
+        session = boto3.client("iam", endpoint_url=BASE, region_name="us-east-1", aws_access_key_id=creds["AccessKeyId"],
+                               aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"],
+                               config=Config(retries={"max_attempts": 1}))
+        self.assertIn("mfa-user", [u["UserName"] for u in session.list_users()["Users"]])
+
+        iam.deactivate_mfa_device(UserName="mfa-user", SerialNumber=serial)
+        self.assertEqual(iam.list_mfa_devices(UserName="mfa-user")["MFADevices"], [])
+        iam.delete_virtual_mfa_device(SerialNumber=serial)
+        self.assertEqual(iam.list_virtual_mfa_devices()["VirtualMFADevices"], [])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            iam.delete_virtual_mfa_device(SerialNumber=serial)
+        self.assertEqual(code(e), "NoSuchEntity")
+
     def test_account_settings(self):
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             self.iam.get_account_password_policy()
@@ -253,8 +331,8 @@ class TerraformReplay(unittest.TestCase):
     """What Terraform's AWS provider calls, in its order, for aws_iam_user (create, read, update of
     tags and path, force_destroy delete through every list+delete pair), aws_iam_access_key,
     aws_iam_user_login_profile, aws_iam_group + aws_iam_group_membership, aws_iam_policy (versions
-    pruned at 5), aws_iam_user_policy_attachment, aws_iam_account_password_policy and
-    aws_iam_account_alias."""
+    pruned at 5), aws_iam_user_policy_attachment, aws_iam_account_password_policy,
+    aws_iam_account_alias and aws_iam_virtual_mfa_device."""
 
     def setUp(self):
         self.account, key = new_account("tf")
@@ -296,6 +374,14 @@ class TerraformReplay(unittest.TestCase):
         iam.delete_account_alias(AccountAlias=alias)
         iam.create_account_alias(AccountAlias=alias + "-tf")
         self.assertEqual(iam.list_account_aliases()["AccountAliases"], [alias + "-tf"])
+        # aws_iam_virtual_mfa_device: create with tags, then the read (list by assignment, find the
+        # serial, list its tags).
+        mfa = iam.create_virtual_mfa_device(VirtualMFADeviceName="deployer-mfa", Path="/",
+                                            Tags=[{"Key": "env", "Value": "prod"}])["VirtualMFADevice"]
+        found = [d for d in iam.list_virtual_mfa_devices(AssignmentStatus="Any")["VirtualMFADevices"]
+                 if d["SerialNumber"] == mfa["SerialNumber"]]
+        self.assertEqual(len(found), 1)
+        self.assertEqual(iam.list_mfa_device_tags(SerialNumber=mfa["SerialNumber"])["Tags"], [{"Key": "env", "Value": "prod"}])
 
         # Update: tags and path of the user; the policy edited seven times (the provider deletes the
         # oldest non-default version whenever five exist, then creates the new default).
@@ -332,6 +418,11 @@ class TerraformReplay(unittest.TestCase):
         for p in iam.list_attached_user_policies(UserName="deployer")["AttachedPolicies"]:
             iam.detach_user_policy(UserName="deployer", PolicyArn=p["PolicyArn"])
         iam.delete_user(UserName="deployer")
+        # aws_iam_virtual_mfa_device destroy: deactivate when assigned (it is not), then delete.
+        for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]:
+            if d["SerialNumber"] == mfa["SerialNumber"] and "User" in d:
+                iam.deactivate_mfa_device(UserName=d["User"]["UserName"], SerialNumber=d["SerialNumber"])
+        iam.delete_virtual_mfa_device(SerialNumber=mfa["SerialNumber"])
         iam.delete_account_password_policy()
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             iam.get_user(UserName="deployer")

@@ -151,7 +151,7 @@ pub enum Command {
         command: DevCommand,
     },
     /// Measure sign-in throughput and page latency; prints figures.
-    Bench(crate::bench::BenchArgs),
+    Bench(BenchArgs),
     /// Print the newest mail kept locally (root password reset links) when no SMTP server is set.
     Outbox {
         #[arg(long, default_value_t = 10)]
@@ -172,6 +172,19 @@ pub enum AccountCommand {
         /// Read the root password from the first line of standard input.
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// Use this 12-digit account ID instead of a random one (tests, migrating a layout).
+        #[arg(long)]
+        account_id: Option<String>,
+    },
+    /// Delete an account and everything in it, in one transaction. Without --yes it only prints
+    /// what would be removed.
+    Delete {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// Really delete.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -239,4 +252,36 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 100)]
         paths: u64,
     },
+}
+
+/// `lanyard bench`: what to measure and for how long.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Seconds of each sign-in storm.
+    #[arg(long, default_value_t = 6)]
+    pub seconds: u64,
+    /// Rounds of (raw hashing, sign-in storm).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Concurrent sign-in clients during the storm.
+    #[arg(long, default_value_t = 8)]
+    pub clients: usize,
+    /// Users seeded for the directory figures (0 skips them).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub users: u64,
+    /// Paths the seeded users are spread over.
+    #[arg(long, default_value_t = 10_000)]
+    pub paths: u64,
+    /// Requests per measured directory page.
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
+    /// Seconds of signed GetCallerIdentity load (0 skips it).
+    #[arg(long, default_value_t = 10)]
+    pub api_seconds: u64,
+    /// Concurrent API clients.
+    #[arg(long, default_value_t = 32)]
+    pub api_clients: usize,
+    /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
+    #[arg(long, default_value_t = 32)]
+    pub mixed_clients: usize,
 }

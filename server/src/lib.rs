@@ -2,10 +2,9 @@
 //! the Leptos console, and the command-line subcommands.
 
 pub mod bench;
-pub mod bench_api;
-pub mod bench_policy;
 pub mod commands;
 pub mod config;
+pub mod error;
 pub mod health;
 pub mod mailer;
 pub mod master_key;
@@ -13,4 +12,6 @@ pub mod middleware;
 pub mod query_api;
 pub mod router;
 pub mod sessions;
+pub mod setup;
+pub mod state;
 pub mod telemetry;

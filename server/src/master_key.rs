@@ -1,8 +1,8 @@
 //! Loading the master key that seals secrets at rest. The default file is created on first use
 //! (mode 0600) so a local install just works; an explicitly configured file must exist.
 
-use crate::commands::CommandError;
 use crate::config::Config;
+use crate::error::CommandError;
 use lanyard_iam::crypto::sealing::MasterKey;
 use std::io::Write;
 use std::path::Path;

@@ -7,8 +7,8 @@ use crate::middleware::client_addr::client_addr;
 use crate::middleware::csrf::{csrf_guard, CsrfConfig};
 use crate::middleware::form_redirects::clean_form_redirects;
 use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
+pub use crate::state::ServerState;
 use crate::{health, sessions};
-use axum::extract::FromRef;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
@@ -18,17 +18,6 @@ use lanyard_app::{shell, App};
 use lanyard_iam::Engine;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
-use sqlx::PgPool;
-
-#[derive(Clone, FromRef)]
-pub struct ServerState {
-    pub leptos_options: LeptosOptions,
-    pub pool: PgPool,
-    pub engine: Engine,
-    /// Whether clients reach the server over TLS (the public URL is https): `aws:SecureTransport`.
-    /// Taken from configuration, never from a header the client could set.
-    pub secure_transport: bool,
-}
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()

@@ -2,6 +2,10 @@
 //! refusal, security headers, account hosts. Requests go through the same middleware stack as in
 //! production, in-process.
 
+mod common;
+
+use common::{body_text, session_cookie};
+
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use clap::Parser;
@@ -87,20 +91,6 @@ fn get(path: &str, host: &str, cookie: Option<&str>) -> Request<Body> {
         b = b.header(header::COOKIE, c);
     }
     b.body(Body::empty()).unwrap()
-}
-
-/// `name=value` of the session cookie a response sets, if any.
-fn session_cookie(res: &Response<Body>) -> Option<String> {
-    res.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lanyard_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-}
-
-async fn body_text(res: Response<Body>) -> String {
-    String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
 }
 
 async fn root_sign_in(app: &axum::Router, cookie: Option<&str>) -> Response<Body> {

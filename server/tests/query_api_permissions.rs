@@ -36,7 +36,7 @@ fn params_for(action: IamAction, account: &str) -> String {
         ),
         format!("PolicyInputList.member.1={}", enc(doc)),
         format!(
-            "SerialNumber={}&AuthenticationCode1=123456&AuthenticationCode2=234567",
+            "SerialNumber={}&AuthenticationCode1=123456&AuthenticationCode2=234567&VirtualMFADeviceName=phone",
             enc(&format!("arn:aws:iam::{account}:mfa/phone"))
         ),
     ]
@@ -63,6 +63,8 @@ async fn snapshot(pool: &PgPool) -> Vec<i64> {
         "inline_policies",
         "user_tags",
         "password_policies",
+        "mfa_devices",
+        "mfa_device_tags",
     ] {
         out.push(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap());
     }

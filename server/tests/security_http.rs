@@ -2,8 +2,12 @@
 //! router against a real Postgres: markup in raw-text elements, the sign-in host, return paths,
 //! cross-site and malformed posts, statuses and sizes. Each test names its attack.
 
+mod common;
+
+use common::{body_text, session_cookie};
+
 use axum::body::Body;
-use axum::http::{header, Request, Response, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use clap::Parser;
 use lanyard_iam::domain::Password;
 use lanyard_iam::usecases::accounts::NewAccount;
@@ -68,19 +72,6 @@ fn get(path: &str, cookie: &str) -> Request<Body> {
     Request::get(path).header(header::HOST, HOST).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
 }
 
-fn session_cookie(res: &Response<Body>) -> Option<String> {
-    res.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lanyard_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-}
-
-async fn text(res: Response<Body>) -> String {
-    String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()).into_owned()
-}
-
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -121,10 +112,10 @@ async fn attack_markup_in_textareas_is_escaped_in_every_form(pool: PgPool) {
         .unwrap();
     let page =
         s.app.clone().oneshot(get(&format!("/console/policies/view?arn={}", enc(&policy.arn)), &cookie)).await.unwrap();
-    assert_escaped(&text(page).await, "policy page");
+    assert_escaped(&body_text(page).await, "policy page");
 
     let sim = format!("/console/policies/simulate?user=alice&actions={}", enc(MARKUP));
-    assert_escaped(&text(s.app.clone().oneshot(get(&sim, &cookie)).await.unwrap()).await, "simulator");
+    assert_escaped(&body_text(s.app.clone().oneshot(get(&sim, &cookie)).await.unwrap()).await, "simulator");
 
     // Failed plain posts keep what was typed for the form: create, edit, inline.
     let bad_doc = format!("{{\"Statement\": \"{MARKUP}\"}}");
@@ -147,7 +138,7 @@ async fn attack_markup_in_textareas_is_escaped_in_every_form(pool: PgPool) {
     ] {
         let res = s.app.clone().oneshot(post(endpoint, HOST, &body, Some(&cookie), true)).await.unwrap();
         assert_eq!(res.status(), StatusCode::FOUND, "{endpoint}");
-        let html = text(s.app.clone().oneshot(get(&page, &cookie)).await.unwrap()).await;
+        let html = body_text(s.app.clone().oneshot(get(&page, &cookie)).await.unwrap()).await;
         assert_escaped(&html, endpoint);
     }
 }
@@ -163,7 +154,7 @@ async fn attack_sign_in_on_another_accounts_host(pool: PgPool) {
     let res = s.app.clone().oneshot(post("/api/sign_in", demo_host, &root, None, false)).await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(session_cookie(&res).is_none());
-    assert!(text(res).await.contains("The root user signs in at http://localhost:3000/signin"));
+    assert!(body_text(res).await.contains("The root user signs in at http://localhost:3000/signin"));
 
     let olga = format!("kind=iam&account=other&user_name=olga&password={USER_PASSWORD}");
     let res = s.app.clone().oneshot(post("/api/sign_in", demo_host, &olga, None, false)).await.unwrap();
@@ -223,7 +214,7 @@ async fn attack_malformed_and_oversized_server_function_posts(pool: PgPool) {
     let missing =
         s.app.clone().oneshot(post("/api/load_user", HOST, "user_name=nosuch", Some(&cookie), false)).await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert!(text(missing).await.contains("NoSuchEntity"));
+    assert!(body_text(missing).await.contains("NoSuchEntity"));
     let no_args = s.app.clone().oneshot(post("/api/load_user", HOST, "", Some(&cookie), false)).await.unwrap();
     assert_eq!(no_args.status(), StatusCode::BAD_REQUEST);
 
@@ -235,7 +226,7 @@ async fn attack_malformed_and_oversized_server_function_posts(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let body = text(res).await;
+    let body = body_text(res).await;
     assert!(body.len() < 2_000, "echoed {} bytes", body.len());
 
     // A user without permissions is refused with 403, not 500.
@@ -251,7 +242,7 @@ async fn attack_malformed_and_oversized_server_function_posts(pool: PgPool) {
 /// flagged by name where it is saved and simulated, and the simulator shows the context it used
 /// (the keys a Deny could rely on are all there).
 #[sqlx::test(migrations = "../migrations")]
-async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_its_context(pool: PgPool) {
+async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_its_conbody_text(pool: PgPool) {
     let s = site(&pool).await;
     let cookie = root_cookie(&s.app).await;
     let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*",
@@ -266,7 +257,7 @@ async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_it
         .unwrap();
     let page =
         s.app.clone().oneshot(get(&format!("/console/policies/view?arn={}", enc(&policy.arn)), &cookie)).await.unwrap();
-    let html = text(page).await;
+    let html = body_text(page).await;
     assert!(html.contains("The condition key s3:prefix is never present"), "no warning on the policy page");
     assert!(!html.contains("The condition key aws:ResourceTag/role is never present"));
 
@@ -278,7 +269,7 @@ async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_it
         "/console/policies/simulate?user=alice&actions=iam%3AGetUser&resource={}",
         enc(&format!("arn:aws:iam::{}:user/alice", s.root.account_id()))
     );
-    let html = text(s.app.clone().oneshot(get(&sim, &cookie)).await.unwrap()).await;
+    let html = body_text(s.app.clone().oneshot(get(&sim, &cookie)).await.unwrap()).await;
     assert!(html.contains("s3:prefix is never present"), "no warning in the simulator");
     for key in [
         "aws:PrincipalArn",

@@ -111,6 +111,34 @@ pub fn qr_data_uri(text: &str) -> Option<String> {
     Some(format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)))
 }
 
+/// The same QR code as a PNG, as CreateVirtualMFADevice's QRCodePNG carries it: grayscale, four
+/// pixels a module, a quiet zone of four modules.
+pub fn qr_png(text: &str) -> Option<Vec<u8>> {
+    const SCALE: usize = 4;
+    const QUIET: usize = 4;
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let width = code.width();
+    let side = (width + 2 * QUIET) * SCALE;
+    let mut pixels = vec![255u8; side * side];
+    for (i, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = ((i % width + QUIET) * SCALE, (i / width + QUIET) * SCALE);
+            for row in y..y + SCALE {
+                pixels[row * side + x..row * side + x + SCALE].fill(0);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let side = u32::try_from(side).ok()?;
+    let mut encoder = png::Encoder::new(&mut out, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().ok()?;
+    writer.write_image_data(&pixels).ok()?;
+    writer.finish().ok()?;
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +185,16 @@ mod tests {
         );
         assert!(!format!("{seed:?}").contains("GEZ"));
         assert!(qr_data_uri("otpauth://totp/x").unwrap().starts_with("data:image/svg+xml;base64,"));
+    }
+
+    #[test]
+    fn qr_png_is_a_png_of_whole_modules() {
+        let png = qr_png("otpauth://totp/phone@demo?secret=JBSWY3DPEHPK3PXP&issuer=demo").unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let decoder = png::Decoder::new(png.as_slice());
+        let reader = decoder.read_info().unwrap();
+        let info = reader.info();
+        assert_eq!(info.width, info.height);
+        assert_eq!(info.width % 4, 0, "four pixels a module");
     }
 }

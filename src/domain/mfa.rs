@@ -53,7 +53,13 @@ impl MfaCode {
 
 /// `arn:aws:iam::<account>:mfa/<name>`: virtual devices made in the console live at path `/`.
 pub fn mfa_arn(account: &AccountId, name: &MfaDeviceName) -> String {
-    format!("arn:aws:iam::{account}:mfa/{name}")
+    mfa_serial(account, "/", name.as_str())
+}
+
+/// A device's serial number (its ARN) at any path: `arn:aws:iam::<account>:mfa/<path…><name>`,
+/// as CreateVirtualMFADevice's Path places it.
+pub fn mfa_serial(account: &AccountId, path: &str, name: &str) -> String {
+    format!("arn:aws:iam::{account}:mfa{path}{name}")
 }
 
 #[cfg(test)]

@@ -27,9 +27,11 @@ pub use email::Email;
 pub use group_name::{GroupName, MAX_GROUPS_PER_USER};
 pub use iam_action::{EntityKind, IamAction, Service};
 pub use iam_path::IamPath;
-pub use mfa::{mfa_arn, MfaCode, MfaDeviceName, MAX_MFA_DEVICES};
+pub use mfa::{mfa_arn, mfa_serial, MfaCode, MfaDeviceName, MAX_MFA_DEVICES};
 pub use password::{root_password_violations, Password, PasswordRule, SYMBOLS};
-pub use password_policy::{password_rules, password_violations, rule_met, PasswordPolicy, PasswordPolicyInput};
+pub use password_policy::{
+    password_expires_at, password_rules, password_violations, rule_met, PasswordPolicy, PasswordPolicyInput,
+};
 pub use policy_name::{
     policy_arn, PolicyName, MAX_ATTACHED_POLICIES, MAX_GROUP_INLINE_CHARS, MAX_POLICY_VERSIONS, MAX_USER_INLINE_CHARS,
 };

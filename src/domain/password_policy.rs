@@ -5,6 +5,7 @@
 use super::password::{charset_ok, root_password_violations, PasswordRule};
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 /// An account's custom password policy. `None` where an account has none: AWS's default rules apply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +164,11 @@ pub fn rule_met(rule: PasswordRule, password: &str, identities: &[&str]) -> bool
 /// Every rule of `policy` the password breaks, in the order of [`password_rules`]; empty if none.
 pub fn password_violations(policy: Option<&PasswordPolicy>, password: &str, identities: &[&str]) -> Vec<PasswordRule> {
     password_rules(policy).into_iter().filter(|r| !rule_met(*r, password, identities)).collect()
+}
+
+/// When a password set at `changed_at` expires under `policy`, if it does.
+pub fn password_expires_at(policy: Option<&PasswordPolicy>, changed_at: OffsetDateTime) -> Option<OffsetDateTime> {
+    policy.and_then(|p| p.max_password_age).map(|days| changed_at + time::Duration::days(i64::from(days)))
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ pub struct AccountSummaryRow {
     pub policies: i64,
     pub attached_policies: i64,
     pub mfa_devices: i64,
+    pub mfa_devices_in_use: i64,
     pub root_mfa_devices: i64,
     pub root_access_keys: i64,
 }
@@ -150,10 +151,24 @@ pub async fn find_account_summary(ex: impl PgExecutor<'_>, account_id: &str) -> 
                   (SELECT count(*) FROM policies WHERE account_id = $1) AS "policies!",
                   (SELECT count(DISTINCT policy_arn) FROM policy_attachments WHERE account_id = $1) AS "attached_policies!",
                   (SELECT count(*) FROM mfa_devices WHERE account_id = $1) AS "mfa_devices!",
-                  (SELECT count(*) FROM mfa_devices WHERE account_id = $1 AND user_id IS NULL) AS "root_mfa_devices!",
+                  (SELECT count(*) FROM mfa_devices WHERE account_id = $1 AND enabled_at IS NOT NULL) AS "mfa_devices_in_use!",
+                  (SELECT count(*) FROM mfa_devices
+                    WHERE account_id = $1 AND user_id IS NULL AND enabled_at IS NOT NULL) AS "root_mfa_devices!",
                   (SELECT count(*) FROM access_keys WHERE account_id = $1 AND user_id IS NULL) AS "root_access_keys!""#,
         account_id
     )
     .fetch_one(ex)
     .await
+}
+
+pub async fn count_account_access_keys(ex: impl PgExecutor<'_>, account_id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM access_keys WHERE account_id = $1"#, account_id)
+        .fetch_one(ex)
+        .await
+}
+
+/// Deletes the account; every row of it goes with it (`ON DELETE CASCADE`).
+pub async fn delete_account(ex: impl PgExecutor<'_>, account_id: &AccountId) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM accounts WHERE account_id = $1", account_id.as_str()).execute(ex).await?;
+    Ok(done.rows_affected() == 1)
 }

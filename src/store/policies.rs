@@ -1,8 +1,25 @@
 //! Rows of `policies`, `policy_versions`, `policy_attachments` and `inline_policies`. A policy's
-//! target (a user or a group) is passed as two options of which exactly one is set.
+//! holder (a user or a group) is a [`Holder`]; the tables keep it as two nullable columns.
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
+
+/// Whom an attached or inline policy belongs to, by stored id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder<'a> {
+    User(&'a str),
+    Group(&'a str),
+}
+
+impl<'a> Holder<'a> {
+    /// The `(user_id, group_id)` columns, exactly one of them set.
+    fn columns(self) -> (Option<&'a str>, Option<&'a str>) {
+        match self {
+            Holder::User(id) => (Some(id), None),
+            Holder::Group(id) => (None, Some(id)),
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PolicyRow {
@@ -237,9 +254,9 @@ pub async fn list_policy_attachments(
 /// The ARNs of the managed policies attached to the user or the group, in attachment order.
 pub async fn list_attached_policy_arns(
     ex: impl PgExecutor<'_>,
-    user_id: Option<&str>,
-    group_id: Option<&str>,
+    holder: Holder<'_>,
 ) -> Result<Vec<String>, sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     sqlx::query_scalar!(
         "SELECT policy_arn FROM policy_attachments WHERE user_id = $1 OR group_id = $2
           ORDER BY attached_at, policy_arn",
@@ -255,9 +272,9 @@ pub async fn insert_policy_attachment(
     ex: impl PgExecutor<'_>,
     account_id: &str,
     policy_arn: &str,
-    user_id: Option<&str>,
-    group_id: Option<&str>,
+    holder: Holder<'_>,
 ) -> Result<bool, sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     let done = sqlx::query!(
         "INSERT INTO policy_attachments (account_id, policy_arn, user_id, group_id)
          SELECT $1, $2, $3, $4
@@ -276,9 +293,9 @@ pub async fn insert_policy_attachment(
 pub async fn delete_policy_attachment(
     ex: impl PgExecutor<'_>,
     policy_arn: &str,
-    user_id: Option<&str>,
-    group_id: Option<&str>,
+    holder: Holder<'_>,
 ) -> Result<bool, sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     let done = sqlx::query!(
         "DELETE FROM policy_attachments WHERE policy_arn = $1 AND (user_id = $2 OR group_id = $3)",
         policy_arn,
@@ -291,11 +308,8 @@ pub async fn delete_policy_attachment(
 }
 
 /// The user's or the group's inline policies, by name.
-pub async fn list_inline_policies(
-    ex: impl PgExecutor<'_>,
-    user_id: Option<&str>,
-    group_id: Option<&str>,
-) -> Result<Vec<InlineRow>, sqlx::Error> {
+pub async fn list_inline_policies(ex: impl PgExecutor<'_>, holder: Holder<'_>) -> Result<Vec<InlineRow>, sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     sqlx::query_as!(
         InlineRow,
         "SELECT policy_name, document FROM inline_policies WHERE user_id = $1 OR group_id = $2
@@ -310,10 +324,11 @@ pub async fn list_inline_policies(
 pub async fn insert_inline_policy(
     ex: impl PgExecutor<'_>,
     account_id: &str,
-    (user_id, group_id): (Option<&str>, Option<&str>),
+    holder: Holder<'_>,
     policy_name: &str,
     document: &str,
 ) -> Result<(), sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     sqlx::query!(
         "INSERT INTO inline_policies (account_id, user_id, group_id, policy_name, document) VALUES ($1, $2, $3, $4, $5)",
         account_id,
@@ -329,10 +344,10 @@ pub async fn insert_inline_policy(
 
 pub async fn delete_inline_policy(
     ex: impl PgExecutor<'_>,
-    user_id: Option<&str>,
-    group_id: Option<&str>,
+    holder: Holder<'_>,
     policy_name: &str,
 ) -> Result<bool, sqlx::Error> {
+    let (user_id, group_id) = holder.columns();
     let done = sqlx::query!(
         "DELETE FROM inline_policies WHERE (user_id = $1 OR group_id = $2) AND lower(policy_name) = lower($3)",
         user_id,

@@ -106,7 +106,8 @@ pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Resul
     let mut qb = QueryBuilder::<Postgres>::new(
         "SELECT p.user_id, p.user_name, p.path, p.created_at, p.password_last_used_at,
                 (SELECT count(*) FROM mfa_devices m
-                  WHERE m.account_id = p.account_id AND coalesce(m.user_id, '') = p.user_id) AS mfa_devices
+                  WHERE m.account_id = p.account_id AND coalesce(m.user_id, '') = p.user_id
+                    AND m.enabled_at IS NOT NULL) AS mfa_devices
            FROM (SELECT user_id, account_id, user_name, path, created_at, password_last_used_at FROM users",
     );
     push_filters(&mut qb, q);
@@ -180,6 +181,7 @@ pub async fn list_path_children(
              FROM user_paths
             WHERE account_id = $1 AND path LIKE $3 ESCAPE '\' AND path <> $2
             GROUP BY 1
+           HAVING sum(user_count) > 0
             ORDER BY 1"#,
         account_id,
         parent,
@@ -191,10 +193,14 @@ pub async fn list_path_children(
 
 /// Users directly at `path` (not below it).
 pub async fn find_path_user_count(ex: impl PgExecutor<'_>, account_id: &str, path: &str) -> Result<i64, sqlx::Error> {
-    Ok(sqlx::query_scalar!("SELECT user_count FROM user_paths WHERE account_id = $1 AND path = $2", account_id, path)
-        .fetch_optional(ex)
-        .await?
-        .unwrap_or(0))
+    // A path's count is spread over shard rows (see the user_paths_shards migration).
+    sqlx::query_scalar!(
+        r#"SELECT COALESCE(sum(user_count), 0)::bigint AS "n!" FROM user_paths WHERE account_id = $1 AND path = $2"#,
+        account_id,
+        path
+    )
+    .fetch_one(ex)
+    .await
 }
 
 /// Bulk insert for the seeding command: one statement for the whole batch (UNNEST of arrays).

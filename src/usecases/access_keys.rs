@@ -7,7 +7,7 @@ use crate::domain::{AccessKeyId, AccessKeyStatus, IamAction, MAX_ACCESS_KEYS};
 use crate::store;
 use crate::store::access_keys::AccessKeyRow;
 use crate::usecases::actor::Actor;
-use crate::usecases::credential_owner::OwnerRef;
+use crate::usecases::credential_owner::{OwnerRef, RowLock};
 use crate::{Engine, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -56,9 +56,9 @@ fn no_such_key(id: &str) -> IamError {
 impl Engine {
     pub async fn create_access_key(&self, actor: &Actor, owner: &OwnerRef) -> Result<NewAccessKey, IamError> {
         let mut tx = self.pool.begin().await?;
-        let owner = self.resolve_owner(&mut tx, actor, owner, true, IamAction::CreateAccessKey).await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Hold, IamAction::CreateAccessKey).await?;
         let existing =
-            store::access_keys::list_access_keys(&mut *tx, owner.account_id.as_str(), owner.user_id.as_deref()).await?;
+            store::access_keys::list_access_keys(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
         if existing.len() >= MAX_ACCESS_KEYS {
             return Err(IamError::LimitExceeded(format!(
                 "Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}"
@@ -71,7 +71,7 @@ impl Engine {
             &mut *tx,
             id.as_str(),
             owner.account_id.as_str(),
-            owner.user_id.as_deref(),
+            owner.user_id(),
             &sealed,
         )
         .await?;
@@ -82,10 +82,8 @@ impl Engine {
 
     pub async fn list_access_keys(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<AccessKey>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ListAccessKeys).await?;
-        let rows =
-            store::access_keys::list_access_keys(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
-                .await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ListAccessKeys).await?;
+        let rows = store::access_keys::list_access_keys(&mut *conn, owner.account_id.as_str(), owner.user_id()).await?;
         Ok(rows.into_iter().map(AccessKey::from).collect())
     }
 
@@ -99,11 +97,11 @@ impl Engine {
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::UpdateAccessKey).await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateAccessKey).await?;
         let done = store::access_keys::update_access_key_status(
             &mut *conn,
             owner.account_id.as_str(),
-            owner.user_id.as_deref(),
+            owner.user_id(),
             id.as_str(),
             status.as_str(),
         )
@@ -123,14 +121,10 @@ impl Engine {
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::DeleteAccessKey).await?;
-        let done = store::access_keys::delete_access_key(
-            &mut *conn,
-            owner.account_id.as_str(),
-            owner.user_id.as_deref(),
-            id.as_str(),
-        )
-        .await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeleteAccessKey).await?;
+        let done =
+            store::access_keys::delete_access_key(&mut *conn, owner.account_id.as_str(), owner.user_id(), id.as_str())
+                .await?;
         if !done {
             return Err(no_such_key(id.as_str()));
         }

@@ -35,6 +35,22 @@ impl TryFrom<AccountRow> for Account {
     }
 }
 
+/// Where a new account's ID comes from.
+enum IdChoice {
+    Random,
+    Given(String),
+}
+
+/// What an account holds, as `lanyard account delete` reports it before removing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountContents {
+    pub users: i64,
+    pub groups: i64,
+    pub customer_managed_policies: i64,
+    pub mfa_devices: i64,
+    pub access_keys: i64,
+}
+
 fn alias_taken(alias: &AccountAlias) -> IamError {
     IamError::EntityAlreadyExists(format!("The account alias {alias} already exists."))
 }
@@ -43,7 +59,21 @@ impl Engine {
     /// Creates an account with a fresh random ID and its root user. Every broken rule of every
     /// field is reported at once; nothing is written unless all are met.
     pub async fn create_account(&self, input: NewAccount) -> Result<Account, IamError> {
+        self.create_account_as(input, IdChoice::Random).await
+    }
+
+    /// [`Engine::create_account`] with a chosen 12-digit ID (tests, migrating an existing
+    /// layout); a taken ID is EntityAlreadyExists.
+    pub async fn create_account_with_id(&self, input: NewAccount, account_id: &str) -> Result<Account, IamError> {
+        self.create_account_as(input, IdChoice::Given(account_id.trim().to_owned())).await
+    }
+
+    async fn create_account_as(&self, input: NewAccount, id: IdChoice) -> Result<Account, IamError> {
         let mut errors: Vec<FieldError> = Vec::new();
+        let given = match &id {
+            IdChoice::Random => None,
+            IdChoice::Given(raw) => AccountId::parse(raw).map_err(|e| errors.extend_from_slice(e.field_errors())).ok(),
+        };
         let email = Email::parse(&input.email).map_err(|e| errors.extend_from_slice(e.field_errors())).ok();
         let alias = match input.alias.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
             Some(raw) => AccountAlias::parse(raw)
@@ -64,7 +94,7 @@ impl Engine {
         let hash = self.hasher.hash(&input.password).await?;
         // A collision among 10^12 IDs is unlikely but possible; the primary key decides.
         for _ in 0..5 {
-            let account_id = AccountId::generate();
+            let account_id = given.clone().unwrap_or_else(AccountId::generate);
             match store::accounts::insert_account(&self.pool, &account_id, alias.as_ref(), &email, &hash).await {
                 Ok(()) => {
                     let row = store::accounts::find_account_by_id(&self.pool, &account_id)
@@ -74,7 +104,12 @@ impl Engine {
                     return row.try_into();
                 }
                 Err(e) => match store::unique_violation(&e) {
-                    Some("accounts_pkey") => continue,
+                    Some("accounts_pkey") if given.is_none() => continue,
+                    Some("accounts_pkey") => {
+                        return Err(IamError::EntityAlreadyExists(format!(
+                            "An account with ID {account_id} already exists."
+                        )))
+                    }
                     Some("accounts_alias_key") => return Err(alias.as_ref().map(alias_taken).unwrap_or(e.into())),
                     Some("accounts_root_email_key") => {
                         return Err(IamError::EntityAlreadyExists(
@@ -112,5 +147,29 @@ impl Engine {
             AccountRef::Alias(alias) => store::accounts::find_account_by_alias(&self.pool, alias).await?,
         };
         row.map(Account::try_from).transpose()
+    }
+
+    /// What the account holds (for an operator about to delete it).
+    pub async fn account_contents(&self, account_id: &AccountId) -> Result<AccountContents, IamError> {
+        let s = store::accounts::find_account_summary(&self.pool, account_id.as_str()).await?;
+        let access_keys = store::accounts::count_account_access_keys(&self.pool, account_id.as_str()).await?;
+        Ok(AccountContents {
+            users: s.users,
+            groups: s.groups,
+            customer_managed_policies: s.policies,
+            mfa_devices: s.mfa_devices,
+            access_keys,
+        })
+    }
+
+    /// Removes the account and everything in it (users, credentials, groups, policies, tags) in
+    /// one statement; foreign keys cascade, so nothing of it is left half-deleted. Operators only:
+    /// no IAM action allows it.
+    pub async fn delete_account(&self, account_id: &AccountId) -> Result<(), IamError> {
+        if !store::accounts::delete_account(&self.pool, account_id).await? {
+            return Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found.")));
+        }
+        tracing::info!(account_id = %account_id, "account deleted");
+        Ok(())
     }
 }

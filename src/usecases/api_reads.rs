@@ -153,7 +153,7 @@ impl Engine {
             policies: row.policies,
             attached_policies: row.attached_policies,
             mfa_devices: row.mfa_devices,
-            mfa_devices_in_use: row.mfa_devices,
+            mfa_devices_in_use: row.mfa_devices_in_use,
             account_mfa_enabled: row.root_mfa_devices > 0,
             account_access_keys_present: row.root_access_keys > 0,
         })

@@ -5,7 +5,7 @@ use crate::domain::{root_arn, AccountId, IamAction, Principal};
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::actor::Actor;
-use crate::usecases::sign_in::{root_throttle_key, user_throttle_key};
+use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
 use crate::usecases::users::{no_such_user, user_prefix};
 use crate::{Engine, IamError};
 use sqlx::PgConnection;
@@ -17,32 +17,59 @@ pub enum OwnerRef {
     User(String),
 }
 
+/// Who an owner is: the account's root user, or one of its IAM users.
+pub(crate) enum OwnerKind {
+    Root { email: String },
+    User { user_id: String, user_name: String },
+}
+
+/// Whether the owner is the actor themself (decided by ids) or someone they administer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Whose {
+    Own,
+    Other,
+}
+
+/// Whether resolving the owner also locks its row until the transaction ends: quotas counted
+/// under the owner (access keys, MFA devices) need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RowLock {
+    Hold,
+    Skip,
+}
+
 /// An owner resolved in the actor's account.
 pub(crate) struct Owner {
     pub account_id: AccountId,
-    pub user_id: Option<String>,
-    /// The user name, or the root email, for labels and throttle keys.
-    pub name: String,
+    pub kind: OwnerKind,
     pub arn: String,
-    pub is_self: bool,
+    pub whose: Whose,
 }
 
 impl Owner {
+    /// The stores' owner column: the user's id, or none for the root user.
+    pub fn user_id(&self) -> Option<&str> {
+        match &self.kind {
+            OwnerKind::Root { .. } => None,
+            OwnerKind::User { user_id, .. } => Some(user_id),
+        }
+    }
+
     pub fn throttle_key(&self) -> String {
-        match &self.user_id {
-            Some(_) => user_throttle_key(&self.account_id, &self.name),
-            None => root_throttle_key(&self.name),
+        match &self.kind {
+            OwnerKind::Root { email } => root_throttle_key(email),
+            OwnerKind::User { user_name, .. } => user_throttle_key(&self.account_id, user_name),
         }
     }
 
     pub fn binding(&self) -> String {
-        format!("mfa-enrolment:{}:{}", self.account_id, self.user_id.as_deref().unwrap_or("root"))
+        format!("mfa-enrolment:{}:{}", self.account_id, self.user_id().unwrap_or("root"))
     }
 }
 
 impl Engine {
     /// Resolves `owner` in the actor's account, authorizing `action` on the owner (with its tags).
-    /// With `lock`, the owner's row (the user, or the account for root) is locked until the
+    /// With [`RowLock::Hold`], the owner's row (the user, or the account for root) is locked until the
     /// transaction ends, so quotas counted under it hold. Whether the owner is the actor is decided
     /// by ids, never by names: `SelfMFA` names the user `selfmfa` too.
     pub(crate) async fn resolve_owner(
@@ -50,16 +77,17 @@ impl Engine {
         conn: &mut PgConnection,
         actor: &Actor,
         owner: &OwnerRef,
-        lock: bool,
+        lock: RowLock,
         action: IamAction,
     ) -> Result<Owner, IamError> {
         let account_id = actor.account_id().clone();
         match (owner, actor.principal()) {
             (OwnerRef::Me, Principal::Root { email, .. }) => {
-                if lock {
+                if lock == RowLock::Hold {
                     store::mfa_devices::find_account_for_update(&mut *conn, account_id.as_str()).await?;
                 }
-                Ok(Owner { arn: root_arn(&account_id), account_id, user_id: None, name: email.clone(), is_self: true })
+                let kind = OwnerKind::Root { email: email.clone() };
+                Ok(Owner { arn: root_arn(&account_id), account_id, kind, whose: Whose::Own })
             }
             (OwnerRef::Me, Principal::User { user_name, .. }) => {
                 // One's own credentials are as IAM has them: allowed by a policy (such as AWS's
@@ -91,7 +119,9 @@ impl Engine {
         let account_id = actor.account_id().clone();
         let resource = self.user_resource(conn, &account_id, &row.user_id, &row.path, &row.user_name).await?;
         self.authorize(actor, action, &resource)?;
-        let is_self = matches!(actor.principal(), Principal::User { user_id, .. } if user_id.as_str() == row.user_id);
-        Ok(Owner { arn: resource.arn, account_id, user_id: Some(row.user_id), name: row.user_name, is_self })
+        let own = matches!(actor.principal(), Principal::User { user_id, .. } if user_id.as_str() == row.user_id);
+        let whose = if own { Whose::Own } else { Whose::Other };
+        let kind = OwnerKind::User { user_id: row.user_id, user_name: row.user_name };
+        Ok(Owner { arn: resource.arn, account_id, kind, whose })
     }
 }

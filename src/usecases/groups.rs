@@ -7,6 +7,7 @@ use crate::store;
 use crate::store::groups::GroupRow;
 use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::users::no_such_user;
+use crate::usecases::Dependents;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -165,12 +166,12 @@ impl Engine {
 
     /// DeleteGroup. `strict` is IAM's API (DeleteConflict while members remain); the console
     /// removes the memberships with the group, in one transaction.
-    pub async fn delete_group(&self, actor: &Actor, name: &str, strict: bool) -> Result<(), IamError> {
+    pub async fn delete_group(&self, actor: &Actor, name: &str, dependents: Dependents) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let group = self.lock_group_for(&mut tx, actor, name, IamAction::DeleteGroup).await?;
         let members = store::groups::list_group_member_names(&mut *tx, &group.group_id).await?;
         if !members.is_empty() {
-            if strict {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict(
                     "Cannot delete entity, must remove users from group first.".into(),
                 ));
@@ -178,7 +179,7 @@ impl Engine {
             self.authorize(actor, IamAction::RemoveUserFromGroup, &Resource::untagged(group.arn.clone()))?;
         }
         let target = crate::usecases::policies::Target::group(&group.group_id, &group.group_name, &group.arn);
-        self.clear_target_policies(&mut tx, actor, &target, strict).await?;
+        self.clear_target_policies(&mut tx, actor, &target, dependents).await?;
         store::groups::delete_group(&mut *tx, &group.group_id).await?;
         tx.commit().await?;
         tracing::info!(group = %group.group_name, "group deleted");

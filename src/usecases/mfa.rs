@@ -7,12 +7,12 @@
 
 use crate::crypto::sealing::MasterKey;
 use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
-use crate::domain::{mfa_arn, AccountId, IamAction, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
+use crate::domain::{mfa_arn, mfa_serial, AccountId, IamAction, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
 use crate::store;
 use crate::store::mfa_devices::MfaSecretRow;
 use crate::usecases::actor::{Actor, Resource};
-use crate::usecases::credential_owner::{Owner, OwnerRef};
-use crate::usecases::sign_in::address_key;
+use crate::usecases::credential_owner::{Owner, OwnerKind, OwnerRef, RowLock, Whose};
+use crate::usecases::throttle_keys::address_key;
 use crate::{Engine, FieldError, IamError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -60,11 +60,11 @@ pub struct EnableMfa {
     pub code2: String,
 }
 
-fn device_binding(id: i64) -> String {
+pub(crate) fn device_binding(id: i64) -> String {
     format!("mfa-device:{id}")
 }
 
-fn bad_codes() -> IamError {
+pub(crate) fn bad_codes() -> IamError {
     IamError::InvalidAuthenticationCode(
         "The MFA codes are not valid for this device. Enter two consecutive codes, the second after the first changes."
             .into(),
@@ -76,7 +76,7 @@ fn no_such_device(name: &str) -> IamError {
 }
 
 /// Checks two codes' shape, returning every problem with its field.
-fn parse_codes(code1: &str, code2: &str) -> Result<(MfaCode, MfaCode), Vec<FieldError>> {
+pub(crate) fn parse_codes(code1: &str, code2: &str) -> Result<(MfaCode, MfaCode), Vec<FieldError>> {
     let c1 = MfaCode::parse(CODE1_FIELD, code1);
     let c2 = MfaCode::parse(CODE2_FIELD, code2);
     match (c1, c2) {
@@ -86,7 +86,7 @@ fn parse_codes(code1: &str, code2: &str) -> Result<(MfaCode, MfaCode), Vec<Field
 }
 
 /// The step `s` in `from..=to` at which `code1` and `code2` are the codes of `s` and `s + 1`.
-fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode, from: i64, to: i64) -> Option<i64> {
+pub(crate) fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode, from: i64, to: i64) -> Option<i64> {
     (from..=to).find(|&s| {
         seed.find_step(code1.expose(), s, s).is_some() && seed.find_step(code2.expose(), s + 1, s + 1).is_some()
     })
@@ -100,14 +100,12 @@ impl Engine {
     /// The owner's devices (name, serial, enabled and last used).
     pub async fn list_mfa_devices(&self, actor: &Actor, owner: &OwnerRef) -> Result<Vec<MfaDevice>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ListMFADevices).await?;
-        let rows =
-            store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
-                .await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ListMFADevices).await?;
+        let rows = store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id()).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(MfaDevice {
-                    serial_number: mfa_arn(&owner.account_id, &MfaDeviceName::parse(&r.name)?),
+                    serial_number: mfa_serial(&owner.account_id, &r.path, &r.name),
                     name: r.name,
                     enabled_at: r.enabled_at,
                     last_used_at: r.last_used_at,
@@ -120,12 +118,12 @@ impl Engine {
     pub async fn start_mfa_enrolment(&self, actor: &Actor, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
         let mut conn = self.pool.acquire().await?;
         // The device's name (its ARN) is chosen at `Add MFA`, where CreateVirtualMFADevice is checked.
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::EnableMFADevice).await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::EnableMFADevice).await?;
         let account = store::accounts::find_account_by_id(&mut *conn, &owner.account_id).await?;
         let issuer = account.and_then(|a| a.alias).unwrap_or_else(|| owner.account_id.to_string());
-        let label = match owner.user_id {
-            Some(_) => format!("{}@{issuer}", owner.name),
-            None => format!("root@{issuer}"),
+        let label = match &owner.kind {
+            OwnerKind::User { user_name, .. } => format!("{user_name}@{issuer}"),
+            OwnerKind::Root { .. } => format!("root@{issuer}"),
         };
         let seed = TotpSeed::generate();
         let expires = (OffsetDateTime::now_utc() + ENROLMENT_LIFETIME).unix_timestamp();
@@ -152,7 +150,7 @@ impl Engine {
             return Err(IamError::Validation(errors));
         };
         let mut tx = self.pool.begin().await?;
-        let owner = self.resolve_owner(&mut tx, actor, owner, true, IamAction::EnableMFADevice).await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Hold, IamAction::EnableMFADevice).await?;
         self.authorize(
             actor,
             IamAction::CreateVirtualMFADevice,
@@ -183,7 +181,7 @@ impl Engine {
         let start = consecutive_step(&seed, &code1, &code2, now - 2, now).ok_or_else(bad_codes)?;
 
         let existing =
-            store::mfa_devices::list_mfa_devices(&mut *tx, owner.account_id.as_str(), owner.user_id.as_deref()).await?;
+            store::mfa_devices::list_mfa_devices(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
         if existing.len() >= MAX_MFA_DEVICES {
             return Err(IamError::LimitExceeded(format!(
                 "Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES}"
@@ -195,7 +193,7 @@ impl Engine {
             &mut *tx,
             id,
             owner.account_id.as_str(),
-            owner.user_id.as_deref(),
+            owner.user_id(),
             name.as_str(),
             &sealed_seed,
             start + 1,
@@ -228,8 +226,8 @@ impl Engine {
         self.accept_mfa_code_of(account_id, user_id, None, code).await
     }
 
-    /// [`Engine::accept_mfa_code`], for the one device named `only` when given (GetSessionToken's
-    /// SerialNumber names it).
+    /// [`Engine::accept_mfa_code`], for the one device whose serial is `only` when given
+    /// (GetSessionToken's SerialNumber names it).
     pub(crate) async fn accept_mfa_code_of(
         &self,
         account_id: &AccountId,
@@ -239,7 +237,8 @@ impl Engine {
     ) -> Result<bool, IamError> {
         let now = step_at(OffsetDateTime::now_utc());
         let rows = store::mfa_devices::list_mfa_secrets(&self.pool, account_id.as_str(), user_id).await?;
-        for row in rows.into_iter().filter(|r| only.is_none_or(|n| r.name.eq_ignore_ascii_case(n))) {
+        let wanted = |r: &MfaSecretRow| only.is_none_or(|s| mfa_serial(account_id, &r.path, &r.name) == s);
+        for row in rows.into_iter().filter(wanted) {
             let seed = open_seed(&self.config.master_key, &row)?;
             let center = now + i64::from(row.drift_steps);
             let from = (center - 1).max(row.last_used_step + 1);
@@ -263,15 +262,15 @@ impl Engine {
         source: IpAddr,
     ) -> Result<(), IamError> {
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::DeactivateMFADevice).await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeactivateMFADevice).await?;
         drop(conn);
-        if owner.is_self {
+        if owner.whose == Whose::Own {
             self.check_mfa_removal_proof(&owner, proof.unwrap_or_default(), source).await?;
         }
         let deleted = store::mfa_devices::delete_mfa_device(
             &self.pool,
             owner.account_id.as_str(),
-            owner.user_id.as_deref(),
+            owner.user_id(),
             device_name.trim(),
         )
         .await?;
@@ -302,16 +301,16 @@ impl Engine {
             return Err(refused());
         }
         let by_code = match MfaCode::parse(FIELD, proof) {
-            Ok(code) => self.accept_mfa_code(&owner.account_id, owner.user_id.as_deref(), &code).await?,
+            Ok(code) => self.accept_mfa_code(&owner.account_id, owner.user_id(), &code).await?,
             Err(_) => false,
         };
         let ok = by_code || {
-            let hash = match &owner.user_id {
-                Some(user_id) => {
+            let hash = match &owner.kind {
+                OwnerKind::User { user_id, .. } => {
                     store::login_profiles::find_login_profile(&self.pool, user_id).await?.map(|p| p.password_hash)
                 }
-                None => {
-                    store::accounts::find_root_credentials(&self.pool, &owner.name).await?.map(|r| r.root_password_hash)
+                OwnerKind::Root { email } => {
+                    store::accounts::find_root_credentials(&self.pool, email).await?.map(|r| r.root_password_hash)
                 }
             };
             self.hasher.verify(&Password::new(proof), hash.as_deref()).await?
@@ -335,10 +334,8 @@ impl Engine {
     ) -> Result<(), IamError> {
         let (code1, code2) = parse_codes(code1, code2).map_err(IamError::Validation)?;
         let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, false, IamAction::ResyncMFADevice).await?;
-        let rows =
-            store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id.as_deref())
-                .await?;
+        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ResyncMFADevice).await?;
+        let rows = store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id()).await?;
         let row = rows
             .into_iter()
             .find(|r| r.name.eq_ignore_ascii_case(device_name.trim()))

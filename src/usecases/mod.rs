@@ -20,7 +20,17 @@ pub mod root_recovery;
 pub mod session_tokens;
 pub mod sign_in;
 pub mod sign_in_locks;
+pub mod throttle_keys;
 pub mod user_deletion;
 pub mod user_directory;
 pub mod user_tags;
 pub mod users;
+pub mod virtual_mfa;
+
+/// What a delete does while the entity still has dependents (members, attachments, credentials):
+/// IAM's API refuses with DeleteConflict; the console removes them in the same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dependents {
+    Refuse,
+    Remove,
+}

@@ -3,11 +3,11 @@
 //! rules and the remembered history, and every other session of the principal ends.
 
 use crate::domain::IamAction;
-use crate::domain::{password_rules, root_password_violations, Password, PasswordPolicy, PasswordRule, Principal};
+use crate::domain::{password_expires_at, password_rules, root_password_violations, Password, PasswordRule, Principal};
 use crate::store;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
-use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
+use crate::usecases::throttle_keys::{address_key, root_throttle_key, user_throttle_key};
 use crate::{Engine, FieldError, IamError};
 use std::net::IpAddr;
 use time::OffsetDateTime;
@@ -38,11 +38,6 @@ pub struct PasswordChanged {
 pub struct OwnPasswordRules {
     pub may_change: bool,
     pub rules: Vec<PasswordRule>,
-}
-
-/// When a password set at `changed_at` expires under `policy`, if it does.
-pub fn password_expires_at(policy: Option<&PasswordPolicy>, changed_at: OffsetDateTime) -> Option<OffsetDateTime> {
-    policy.and_then(|p| p.max_password_age).map(|days| changed_at + time::Duration::days(i64::from(days)))
 }
 
 fn shape_errors(change: &PasswordChange) -> Vec<FieldError> {

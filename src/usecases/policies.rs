@@ -8,9 +8,11 @@ use crate::domain::{
 };
 use crate::policy::{aws_managed_name, parse_policy, AWS_MANAGED, MAX_POLICY_CHARS};
 use crate::store;
+use crate::store::policies::Holder;
 use crate::store::policies::PolicyRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::users::{no_such_user, user_prefix};
+use crate::usecases::Dependents;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -96,11 +98,10 @@ impl Target {
         Target { id: TargetId::Group(group_id.into()), name: name.into(), resource: Resource::untagged(arn) }
     }
 
-    /// The store's (user id, group id) pair, exactly one of them set.
-    fn ids(&self) -> (Option<&str>, Option<&str>) {
+    fn holder(&self) -> Holder<'_> {
         match &self.id {
-            TargetId::User(id) => (Some(id), None),
-            TargetId::Group(id) => (None, Some(id)),
+            TargetId::User(id) => Holder::User(id),
+            TargetId::Group(id) => Holder::Group(id),
         }
     }
 
@@ -446,12 +447,12 @@ impl Engine {
 
     /// DeletePolicy. `strict` is IAM's API (DeleteConflict while attached); the console detaches
     /// it from every user and group first, in the same transaction.
-    pub async fn delete_policy(&self, actor: &Actor, arn: &str, strict: bool) -> Result<(), IamError> {
+    pub async fn delete_policy(&self, actor: &Actor, arn: &str, dependents: Dependents) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::DeletePolicy).await?;
         let attached = store::policies::list_policy_attachments(&mut *tx, &policy.account_id, &policy.arn).await?;
         if !attached.is_empty() {
-            if strict {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete a policy attached to entities.".into()));
             }
             for a in &attached {
@@ -461,8 +462,8 @@ impl Engine {
                 };
                 let target = self.lock_target(&mut tx, actor, &target, target.kind().detach()).await?;
                 self.authorize_access(actor, &policy_access(target.kind().detach(), &target, &policy.arn))?;
-                let (u, g) = target.ids();
-                store::policies::delete_policy_attachment(&mut *tx, &policy.arn, u, g).await?;
+                let holder = target.holder();
+                store::policies::delete_policy_attachment(&mut *tx, &policy.arn, holder).await?;
             }
         }
         store::policies::delete_policy(&mut *tx, &policy.policy_id).await?;
@@ -483,8 +484,8 @@ impl Engine {
         if !exists {
             return Err(no_such_policy(arn));
         }
-        let (u, g) = target.ids();
-        let attached = store::policies::list_attached_policy_arns(&mut *tx, u, g).await?;
+        let holder = target.holder();
+        let attached = store::policies::list_attached_policy_arns(&mut *tx, holder).await?;
         if attached.iter().any(|a| a == arn) {
             return Ok(());
         }
@@ -494,7 +495,7 @@ impl Engine {
                 target.kind().name()
             )));
         }
-        store::policies::insert_policy_attachment(&mut *tx, actor.account_id().as_str(), arn, u, g).await?;
+        store::policies::insert_policy_attachment(&mut *tx, actor.account_id().as_str(), arn, holder).await?;
         tx.commit().await?;
         tracing::info!(policy = %arn, target = %target.arn(), "policy attached");
         Ok(())
@@ -505,8 +506,8 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let target = self.lock_target(&mut tx, actor, target, target.kind().detach()).await?;
         self.authorize_access(actor, &policy_access(target.kind().detach(), &target, arn))?;
-        let (u, g) = target.ids();
-        if !store::policies::delete_policy_attachment(&mut *tx, arn, u, g).await? {
+        let holder = target.holder();
+        if !store::policies::delete_policy_attachment(&mut *tx, arn, holder).await? {
             return Err(IamError::NoSuchEntity(format!("Policy {arn} was not found.")));
         }
         tx.commit().await?;
@@ -523,8 +524,8 @@ impl Engine {
         let mut conn = self.pool.acquire().await?;
         let target = self.lock_target(&mut conn, actor, target, target.kind().list_attached()).await?;
         self.authorize(actor, target.kind().list_attached(), &target.resource)?;
-        let (u, g) = target.ids();
-        let arns = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
+        let holder = target.holder();
+        let arns = store::policies::list_attached_policy_arns(&mut *conn, holder).await?;
         Ok(arns.into_iter().map(|a| (aws_managed_name(&a).to_owned(), a)).collect())
     }
 
@@ -552,8 +553,8 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let target = self.lock_target(&mut tx, actor, target, target.kind().put_inline()).await?;
         self.authorize(actor, target.kind().put_inline(), &target.resource)?;
-        let (u, g) = target.ids();
-        let existing = store::policies::list_inline_policies(&mut *tx, u, g).await?;
+        let holder = target.holder();
+        let existing = store::policies::list_inline_policies(&mut *tx, holder).await?;
         let size = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
         let total: usize = existing
             .iter()
@@ -572,11 +573,11 @@ impl Engine {
                 target.name
             )));
         }
-        store::policies::delete_inline_policy(&mut *tx, u, g, name.as_str()).await?;
+        store::policies::delete_inline_policy(&mut *tx, holder, name.as_str()).await?;
         store::policies::insert_inline_policy(
             &mut *tx,
             actor.account_id().as_str(),
-            (u, g),
+            holder,
             name.as_str(),
             document.trim(),
         )
@@ -605,8 +606,8 @@ impl Engine {
         let mut conn = self.pool.acquire().await?;
         let target = self.lock_target(&mut conn, actor, target, action).await?;
         self.authorize(actor, action, &target.resource)?;
-        let (u, g) = target.ids();
-        Ok(store::policies::list_inline_policies(&mut *conn, u, g)
+        let holder = target.holder();
+        Ok(store::policies::list_inline_policies(&mut *conn, holder)
             .await?
             .into_iter()
             .map(|r| InlinePolicy { policy_name: r.policy_name, document: r.document })
@@ -622,8 +623,8 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let target = self.lock_target(&mut tx, actor, target, target.kind().delete_inline()).await?;
         self.authorize(actor, target.kind().delete_inline(), &target.resource)?;
-        let (u, g) = target.ids();
-        if !store::policies::delete_inline_policy(&mut *tx, u, g, policy_name.trim()).await? {
+        let holder = target.holder();
+        if !store::policies::delete_inline_policy(&mut *tx, holder, policy_name.trim()).await? {
             return Err(IamError::NoSuchEntity(format!(
                 "The {} policy with name {} cannot be found.",
                 target.kind().name().to_lowercase(),
@@ -641,29 +642,29 @@ impl Engine {
         conn: &mut PgConnection,
         actor: &Actor,
         target: &Target,
-        strict: bool,
+        dependents: Dependents,
     ) -> Result<(), IamError> {
-        let (u, g) = target.ids();
-        let attached = store::policies::list_attached_policy_arns(&mut *conn, u, g).await?;
+        let holder = target.holder();
+        let attached = store::policies::list_attached_policy_arns(&mut *conn, holder).await?;
         if !attached.is_empty() {
-            if strict {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must detach all policies first.".into()));
             }
             for arn in &attached {
                 self.authorize_access(actor, &policy_access(target.kind().detach(), target, arn))?;
             }
             for arn in &attached {
-                store::policies::delete_policy_attachment(&mut *conn, arn, u, g).await?;
+                store::policies::delete_policy_attachment(&mut *conn, arn, holder).await?;
             }
         }
-        let inline = store::policies::list_inline_policies(&mut *conn, u, g).await?;
+        let inline = store::policies::list_inline_policies(&mut *conn, holder).await?;
         if !inline.is_empty() {
-            if strict {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete policies first.".into()));
             }
             self.authorize(actor, target.kind().delete_inline(), &target.resource)?;
             for p in &inline {
-                store::policies::delete_inline_policy(&mut *conn, u, g, &p.policy_name).await?;
+                store::policies::delete_inline_policy(&mut *conn, holder, &p.policy_name).await?;
             }
         }
         Ok(())

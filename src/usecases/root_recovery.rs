@@ -6,7 +6,7 @@ use crate::domain::{root_password_violations, Password};
 use crate::store;
 use crate::store::throttle::{Charge, ThrottlePolicy};
 use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
-use crate::usecases::sign_in::{address_key, root_throttle_key};
+use crate::usecases::throttle_keys::{address_key, root_throttle_key};
 use crate::{Engine, FieldError, IamError};
 use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};

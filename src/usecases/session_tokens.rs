@@ -5,13 +5,13 @@
 //! sealed; both die with the parent key or the user.
 
 use crate::crypto::secrets::{generate_token, token_hash, SecretAccessKey};
-use crate::domain::{mfa_arn, MfaCode, MfaDeviceName, Principal};
+use crate::domain::{MfaCode, Principal};
 use crate::store;
 use crate::store::session_credentials::NewSession;
 use crate::store::throttle::Charge;
 use crate::usecases::actor::Actor;
 use crate::usecases::api_auth::{session_binding, ApiCaller};
-use crate::usecases::sign_in::{address_key, root_throttle_key, user_throttle_key};
+use crate::usecases::throttle_keys::{address_key, root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
 use rand::Rng;
 use std::net::IpAddr;
@@ -79,11 +79,10 @@ impl Engine {
         let mfa_at = match mfa {
             None => None,
             Some((serial, code)) => {
-                let name = serial
-                    .strip_prefix(&format!("arn:aws:iam::{account_id}:mfa/"))
-                    .and_then(|n| MfaDeviceName::parse(n).ok())
-                    .filter(|n| mfa_arn(account_id, n) == serial)
-                    .ok_or_else(mfa_failed)?;
+                // Only a serial of the caller's own account can name one of their devices.
+                if !serial.starts_with(&format!("arn:aws:iam::{account_id}:mfa/")) {
+                    return Err(mfa_failed());
+                }
                 let cfg = &self.config;
                 let charge = store::throttle::update_begin_attempt(
                     &self.pool,
@@ -97,7 +96,7 @@ impl Engine {
                     return Err(mfa_failed());
                 }
                 let code = MfaCode::parse("tokenCode", &code).map_err(|_| mfa_failed())?;
-                if !self.accept_mfa_code_of(account_id, user_id, Some(name.as_str()), &code).await? {
+                if !self.accept_mfa_code_of(account_id, user_id, Some(serial.as_str()), &code).await? {
                     tracing::info!(principal = %actor.arn(), "GetSessionToken refused: wrong or reused MFA code");
                     return Err(mfa_failed());
                 }

@@ -4,10 +4,11 @@
 //! account or user exists or not. Attempts are charged to the user and to the source address
 //! *before* the password is checked, so parallel guesses cannot exceed the limit.
 
+use crate::domain::password_expires_at;
 use crate::domain::{AccountId, AccountRef, IamPath, Password, Principal, UniqueId, UserName};
 use crate::store;
 use crate::store::throttle::Charge;
-use crate::usecases::password_change::password_expires_at;
+use crate::usecases::throttle_keys::{address_key, clip, root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
 use std::net::IpAddr;
 use time::OffsetDateTime;
@@ -48,36 +49,6 @@ pub enum SignInRefusal {
     Throttled,
     /// Unknown account or user, no console access, or a wrong password.
     BadCredentials,
-}
-
-/// Keeps throttle keys short even for 10 kB of input.
-fn clip(s: &str) -> String {
-    s.trim().chars().take(128).collect::<String>().to_lowercase()
-}
-
-/// The throttle counter of an IAM user: the account's ID and the name as IAM compares names,
-/// ignoring case (so `Bob` and `bob` share one counter).
-pub(crate) fn user_throttle_key(account_id: &AccountId, user_name: &str) -> String {
-    format!("user:{account_id}:{}", clip(user_name))
-}
-
-/// The throttle counter of a root user, by email ignoring case.
-pub(crate) fn root_throttle_key(email: &str) -> String {
-    format!("root:{}", clip(email))
-}
-
-/// IPv6 clients usually own a whole /64, so that is what one address's counter covers.
-pub fn address_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => format!("ip:{v4}"),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => format!("ip:{v4}"),
-            None => {
-                let s = v6.segments();
-                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
 }
 
 /// What a sign-in target resolved to before the password check.

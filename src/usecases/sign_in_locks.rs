@@ -4,7 +4,7 @@
 use crate::domain::{AccountId, IamAction};
 use crate::store;
 use crate::usecases::actor::Actor;
-use crate::usecases::sign_in::user_throttle_key;
+use crate::usecases::throttle_keys::user_throttle_key;
 use crate::{Engine, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;

@@ -5,40 +5,46 @@
 use crate::domain::{IamAction, IamPath, UniqueId, UserName};
 use crate::store;
 use crate::usecases::actor::{Actor, Resource};
-use crate::usecases::sign_in::user_throttle_key;
+use crate::usecases::throttle_keys::user_throttle_key;
 use crate::usecases::users::User;
+use crate::usecases::Dependents;
 use crate::{Engine, IamError};
 
 impl Engine {
     /// IAM's DeleteUser: refuses while a login profile (later: keys, MFA devices, policies,
     /// groups) remains.
     pub async fn delete_user(&self, actor: &Actor, user_name: &str) -> Result<User, IamError> {
-        self.delete_user_inner(actor, user_name, true).await
+        self.delete_user_inner(actor, user_name, Dependents::Refuse).await
     }
 
     /// The console's delete: the user and everything the user owns, or nothing.
     pub async fn delete_user_with_credentials(&self, actor: &Actor, user_name: &str) -> Result<User, IamError> {
-        self.delete_user_inner(actor, user_name, false).await
+        self.delete_user_inner(actor, user_name, Dependents::Remove).await
     }
 
-    async fn delete_user_inner(&self, actor: &Actor, user_name: &str, strict: bool) -> Result<User, IamError> {
+    async fn delete_user_inner(
+        &self,
+        actor: &Actor,
+        user_name: &str,
+        dependents: Dependents,
+    ) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
         let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteUser]).await?;
-        let dependents = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
-        if dependents.has_login_profile {
-            if strict {
+        let held = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
+        if held.has_login_profile {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete login profile first.".into()));
             }
             self.authorize(actor, IamAction::DeleteLoginProfile, &resource)?;
         }
-        if dependents.has_access_key {
-            if strict {
+        if held.has_access_key {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
             }
             self.authorize(actor, IamAction::DeleteAccessKey, &resource)?;
         }
-        if dependents.in_groups {
-            if strict {
+        if held.in_groups {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict(
                     "Cannot delete entity, must remove the user from all groups first.".into(),
                 ));
@@ -49,18 +55,18 @@ impl Engine {
                 self.authorize(actor, IamAction::RemoveUserFromGroup, &group)?;
             }
         }
-        if dependents.has_mfa_device {
-            if strict {
+        if held.has_mfa_device {
+            if dependents == Dependents::Refuse {
                 return Err(IamError::DeleteConflict("Cannot delete entity, must remove MFA device first.".into()));
             }
             self.authorize(actor, IamAction::DeactivateMFADevice, &resource)?;
         }
         let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, resource.clone());
-        self.clear_target_policies(&mut tx, actor, &target, strict).await?;
+        self.clear_target_policies(&mut tx, actor, &target, dependents).await?;
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
         tx.commit().await?;
-        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, strict, "user deleted");
+        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, ?dependents, "user deleted");
         Ok(User {
             user_id: UniqueId::parse(&user.user_id)?,
             user_name: UserName::parse(&user.user_name)?,

@@ -100,7 +100,10 @@ pub async fn delete_group(group_name: String, confirm_name: String) -> Result<Na
         if confirm_name.trim() != group_name {
             return Err(IamError::field("confirmName", "must be the group's name, exactly").into());
         }
-        ConsoleState::get()?.engine.delete_group(&principal, &group_name, false).await?;
+        ConsoleState::get()?
+            .engine
+            .delete_group(&principal, &group_name, lanyard_iam::usecases::Dependents::Remove)
+            .await?;
         Ok(Navigate { to: "/console/groups?deleted".into() })
     }
     .await;

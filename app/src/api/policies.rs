@@ -193,7 +193,7 @@ pub async fn delete_policy(arn: String, confirm_name: String) -> Result<Navigate
         if arn.rsplit('/').next() != Some(confirm_name.trim()) {
             return Err(IamError::field("confirmName", "must be the policy's name, exactly").into());
         }
-        ConsoleState::get()?.engine.delete_policy(&principal, &arn, false).await?;
+        ConsoleState::get()?.engine.delete_policy(&principal, &arn, lanyard_iam::usecases::Dependents::Remove).await?;
         Ok(Navigate { to: "/console/policies?deleted".into() })
     }
     .await;

@@ -5,38 +5,27 @@ mod demo;
 mod serve;
 mod user;
 
-use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, Config, DevCommand, UserCommand};
-use lanyard_iam::{Engine, EngineConfig, IamError};
-use sqlx::PgPool;
+use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, UserCommand};
+use lanyard_iam::Engine;
 
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    #[error("{0}")]
-    Iam(#[from] IamError),
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("migration: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Usage(String),
-}
-
-pub type CommandResult = Result<(), CommandError>;
+pub use crate::error::{CommandError, CommandResult};
+pub use crate::setup::engine;
 
 pub async fn run(cli: Cli) -> CommandResult {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(&config).await,
         Command::Migrate => {
-            let pool = connect(&config).await?;
+            let pool = crate::setup::connect(&config).await?;
             lanyard_iam::store::MIGRATOR.run(&pool).await?;
             eprintln!("lanyard: database is up to date");
             Ok(())
         }
-        Command::Account { command: AccountCommand::Create { email, alias, password_stdin } } => {
-            account::create(&config, email, alias, password_stdin).await
+        Command::Account { command: AccountCommand::Create { email, alias, password_stdin, account_id } } => {
+            account::create(&config, email, alias, password_stdin, account_id).await
+        }
+        Command::Account { command: AccountCommand::Delete { account, yes } } => {
+            account::delete(&config, &account, yes).await
         }
         Command::User {
             command:
@@ -86,27 +75,6 @@ pub async fn run(cli: Cli) -> CommandResult {
             Ok(())
         }
     }
-}
-
-pub async fn connect(config: &Config) -> Result<PgPool, CommandError> {
-    lanyard_iam::store::connect(&config.database_url, config.db_max_connections).await.map_err(|e| {
-        CommandError::Usage(format!(
-            "cannot connect to the database ({e}). Start it with scripts/run, or set DATABASE_URL."
-        ))
-    })
-}
-
-pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
-    let pool = connect(config).await?;
-    lanyard_iam::store::MIGRATOR.run(&pool).await?;
-    let master_key = crate::master_key::load(config)?;
-    let mut engine_config = EngineConfig { master_key, ..EngineConfig::default() };
-    let regions: Vec<String> =
-        config.api_regions.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
-    if !regions.is_empty() {
-        engine_config.api_regions = regions;
-    }
-    Ok(Engine::new(pool, engine_config)?)
 }
 
 /// The account a command names by 12-digit ID or alias.

@@ -41,10 +41,18 @@ pub const ACTIONS: &[ActionSpec] = table! {
     UpdateAccessKey => access_keys::update_access_key,
     DeleteAccessKey => access_keys::delete_access_key,
     GetAccessKeyLastUsed => access_keys::get_access_key_last_used,
-    // MFA devices enrolled in the console
+    // MFA devices
+    CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
+    EnableMFADevice => mfa::enable_mfa_device,
+    DeactivateMFADevice => mfa::deactivate_mfa_device,
+    DeleteVirtualMFADevice => mfa::delete_virtual_mfa_device,
+    ListVirtualMFADevices => mfa::list_virtual_mfa_devices,
     ListMFADevices => mfa::list_mfa_devices,
     GetMFADevice => mfa::get_mfa_device,
     ResyncMFADevice => mfa::resync_mfa_device,
+    TagMFADevice => mfa::tag_mfa_device,
+    UntagMFADevice => mfa::untag_mfa_device,
+    ListMFADeviceTags => mfa::list_mfa_device_tags,
     // The account
     GetAccountPasswordPolicy => account::get_password_policy,
     UpdateAccountPasswordPolicy => account::update_password_policy,

@@ -60,7 +60,9 @@ pub async fn update_group(call: &Call<'_>) -> Result<Reply, IamError> {
 }
 
 pub async fn delete_group(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.delete_group(&call.actor, &call.params.req("GroupName")?, true).await?;
+    call.engine
+        .delete_group(&call.actor, &call.params.req("GroupName")?, lanyard_iam::usecases::Dependents::Refuse)
+        .await?;
     Ok(None)
 }
 

@@ -19,7 +19,7 @@ mod xml;
 
 pub use actions::{ActionSpec, ACTIONS};
 
-use crate::router::ServerState;
+use crate::state::ServerState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};

@@ -98,7 +98,9 @@ pub async fn list_policies(call: &Call<'_>) -> Result<Reply, IamError> {
 }
 
 pub async fn delete_policy(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.delete_policy(&call.actor, &call.params.req("PolicyArn")?, true).await?;
+    call.engine
+        .delete_policy(&call.actor, &call.params.req("PolicyArn")?, lanyard_iam::usecases::Dependents::Refuse)
+        .await?;
     Ok(None)
 }
 

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{header, Request, Response};
 use clap::Parser;
 use lanyard_iam::sigv4::{self, ClientCredentials};
 use lanyard_iam::{Engine, EngineConfig};
@@ -65,4 +65,19 @@ pub async fn send(app: &axum::Router, req: Request<Body>) -> (u16, String) {
 /// The text of the first `<tag>` in `xml`.
 pub fn between<'a>(xml: &'a str, tag: &str) -> &'a str {
     xml.split(&format!("<{tag}>")).nth(1).and_then(|r| r.split(&format!("</{tag}>")).next()).unwrap_or("")
+}
+
+/// `name=value` of the session cookie a response sets, if any.
+pub fn session_cookie(res: &Response<Body>) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lanyard_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// A response's body as text (lossy: tests read pages and error bodies alike).
+pub async fn body_text(res: Response<Body>) -> String {
+    String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()).into_owned()
 }

@@ -8,59 +8,27 @@
 //! 4. with `--users N` (default 1,000,000) seeded into the account over `--paths` paths: the
 //!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
 //!    a name search, newest first) and of a path-tree level, one request at a time;
-//! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `bench_api.rs`);
-//! 6. one IAM policy decision over 10 policies of 10 statements (`bench_policy.rs`).
+//! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `api.rs`);
+//! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
 
-use crate::commands::{engine, CommandError, CommandResult};
-use crate::config::Config;
+use crate::config::{BenchArgs, Config};
+use crate::error::{CommandError, CommandResult};
+use crate::setup::engine;
 use crate::{router, sessions};
+use stats::percentile;
+mod api;
+mod policy;
+mod stats;
+
 use lanyard_iam::domain::Password;
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::users::NewUser;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-#[derive(clap::Args, Debug)]
-pub struct BenchArgs {
-    /// Seconds of each sign-in storm.
-    #[arg(long, default_value_t = 6)]
-    pub seconds: u64,
-    /// Rounds of (raw hashing, sign-in storm).
-    #[arg(long, default_value_t = 3)]
-    pub rounds: usize,
-    /// Concurrent sign-in clients during the storm.
-    #[arg(long, default_value_t = 8)]
-    pub clients: usize,
-    /// Users seeded for the directory figures (0 skips them).
-    #[arg(long, default_value_t = 1_000_000)]
-    pub users: u64,
-    /// Paths the seeded users are spread over.
-    #[arg(long, default_value_t = 10_000)]
-    pub paths: u64,
-    /// Requests per measured directory page.
-    #[arg(long, default_value_t = 200)]
-    pub requests: usize,
-    /// Seconds of signed GetCallerIdentity load (0 skips it).
-    #[arg(long, default_value_t = 10)]
-    pub api_seconds: u64,
-    /// Concurrent API clients.
-    #[arg(long, default_value_t = 32)]
-    pub api_clients: usize,
-    /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
-    #[arg(long, default_value_t = 32)]
-    pub mixed_clients: usize,
-}
-
 const PASSWORD: &str = "Bench-Passw0rd!";
-
-pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
@@ -179,6 +147,7 @@ async fn directory_figures(
             lat.len()
         );
     }
+    api::list_users_figures(engine, root, client, base, args.requests, seeded).await?;
     let mut tree = Vec::with_capacity(args.requests);
     for _ in 0..args.requests {
         let t = Instant::now();
@@ -353,28 +322,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
         ms(percentile(&busy, 0.99)),
         busy.len()
     );
-    crate::bench_policy::policy_figures()?;
+    policy::policy_figures()?;
     if args.api_seconds > 0 {
-        crate::bench_api::api_figures(
-            &engine,
-            &root,
-            &client,
-            &base,
-            args.api_clients,
-            args.api_seconds,
-            process_usage,
-        )
-        .await?;
-        crate::bench_api::mixed_figures(
-            &engine,
-            &root,
-            &client,
-            &base,
-            args.mixed_clients,
-            args.api_seconds,
-            process_usage,
-        )
-        .await?;
+        api::api_figures(&engine, &root, &client, &base, args.api_clients, args.api_seconds, process_usage).await?;
+        api::mixed_figures(&engine, &root, &client, &base, args.mixed_clients, args.api_seconds, process_usage).await?;
     }
     if args.users > 0 {
         directory_figures(&engine, &root, &client, &base, &cookie, &args).await?;

@@ -4,7 +4,8 @@
 //! ListUsers pages of 100, GetCallerIdentity, DeleteAccessKey, DeleteUser); prints requests per
 //! second per action and overall, p50/p99, and CPU per request.
 
-use crate::commands::{CommandError, CommandResult};
+use super::stats::percentile;
+use crate::error::{CommandError, CommandResult};
 use lanyard_iam::sigv4;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::Engine;
@@ -212,7 +213,7 @@ pub async fn mixed_figures(
     // Milliseconds at quantile `q` of `v`, sorted here (the benchmark's one percentile rule).
     let pct = |v: &mut Vec<Duration>, q: f64| {
         v.sort();
-        crate::bench::percentile(v, q).as_secs_f64() * 1000.0
+        percentile(v, q).as_secs_f64() * 1000.0
     };
     println!("  mixed signed IAM workload, {clients} clients, {elapsed:.1} s:");
     let mut every: Vec<Duration> = Vec::new();
@@ -233,6 +234,51 @@ pub async fn mixed_figures(
         println!(
             "    {:.3} ms CPU per request in this process (server and the signing client)",
             1000.0 * (c1 - c0) / total as f64
+        );
+    }
+    Ok(())
+}
+
+/// Signed ListUsers pages of 100 (MaxItems=100), one request at a time, over the users seeded
+/// into the account: the first page, a path prefix, and the page after a marker.
+pub async fn list_users_figures(
+    engine: &Engine,
+    root: &lanyard_iam::Actor,
+    client: &reqwest::Client,
+    base: &str,
+    requests: usize,
+    seeded: u64,
+) -> CommandResult {
+    let key = engine.create_access_key(root, &OwnerRef::Me).await?;
+    let (id, secret) = (key.key.access_key_id.clone(), key.secret.expose().to_owned());
+    let host = base.trim_start_matches("http://").to_owned();
+    let url = format!("{base}/");
+    let first = "Action=ListUsers&Version=2010-05-08&MaxItems=100";
+    let answer = post_body(client, &url, &signed_for(&host, &id, &secret, first, "iam")?, first).await?;
+    let marker = between(&answer, "Marker").ok_or_else(|| err("ListUsers", "no Marker on the first page"))?;
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let pages = [
+        ("first page", first.to_owned()),
+        ("PathPrefix /dept-07/", format!("{first}&PathPrefix=%2Fdept-07%2F")),
+        ("after a Marker (second page)", format!("{first}&Marker={}", enc(marker))),
+    ];
+    for (what, body) in pages {
+        let mut lat = Vec::with_capacity(requests);
+        for _ in 0..requests.max(1) {
+            let headers = signed_for(&host, &id, &secret, &body, "iam")?;
+            let t = Instant::now();
+            let answer = post_body(client, &url, &headers, &body).await?;
+            lat.push(t.elapsed());
+            if answer.matches("<member>").count() != 100 {
+                return Err(err("ListUsers", format!("{what}: not a page of 100")));
+            }
+        }
+        lat.sort();
+        println!(
+            "  signed ListUsers, 100 of {seeded} users, {what:<30} p50 {:.1} ms  p99 {:.1} ms  (n={})",
+            percentile(&lat, 0.5).as_secs_f64() * 1000.0,
+            percentile(&lat, 0.99).as_secs_f64() * 1000.0,
+            lat.len()
         );
     }
     Ok(())
