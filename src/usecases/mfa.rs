@@ -17,6 +17,7 @@ use crate::{Engine, FieldError, IamError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Serialize;
+use sqlx::PgConnection;
 use std::net::IpAddr;
 use time::{Duration, OffsetDateTime};
 
@@ -180,13 +181,7 @@ impl Engine {
         let now = step_at(OffsetDateTime::now_utc());
         let start = consecutive_step(&seed, &code1, &code2, now - 2, now).ok_or_else(bad_codes)?;
 
-        let existing =
-            store::mfa_devices::list_mfa_devices(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
-        if existing.len() >= MAX_MFA_DEVICES {
-            return Err(IamError::LimitExceeded(format!(
-                "Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES}"
-            )));
-        }
+        self.check_mfa_quota(&mut tx, &owner).await?;
         let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
         let sealed_seed = self.config.master_key.seal(seed.as_bytes(), device_binding(id).as_bytes());
         let row = store::mfa_devices::insert_mfa_device(
@@ -213,6 +208,18 @@ impl Engine {
             enabled_at: row.enabled_at,
             last_used_at: row.last_used_at,
         })
+    }
+
+    /// IAM's quota of 8 devices per user (and for root), counted under the owner's row lock.
+    pub(crate) async fn check_mfa_quota(&self, conn: &mut PgConnection, owner: &Owner) -> Result<(), IamError> {
+        let existing =
+            store::mfa_devices::list_mfa_devices(&mut *conn, owner.account_id.as_str(), owner.user_id()).await?;
+        if existing.len() >= MAX_MFA_DEVICES {
+            return Err(IamError::LimitExceeded(format!(
+                "Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES}"
+            )));
+        }
+        Ok(())
     }
 
     /// Whether `code` is a current code of one of the owner's devices that was not used before;

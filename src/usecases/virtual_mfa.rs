@@ -6,7 +6,7 @@
 //! code check.
 
 use crate::crypto::totp::{qr_png, step_at, TotpSeed};
-use crate::domain::{mfa_serial, IamAction, IamPath, MfaDeviceName, Tag, MAX_MFA_DEVICES, MAX_TAGS_PER_USER};
+use crate::domain::{mfa_serial, IamAction, IamPath, MfaDeviceName, Tag, MAX_TAGS_PER_USER};
 use crate::store;
 use crate::store::mfa_devices::LockedMfaDeviceRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
@@ -195,13 +195,7 @@ impl Engine {
         if row.enabled_at.is_some() {
             return Err(IamError::EntityAlreadyExists("MFA Device is already in use.".into()));
         }
-        let existing =
-            store::mfa_devices::list_mfa_devices(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
-        if existing.len() >= MAX_MFA_DEVICES {
-            return Err(IamError::LimitExceeded(format!(
-                "Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES}"
-            )));
-        }
+        self.check_mfa_quota(&mut tx, &owner).await?;
         let seed =
             TotpSeed::from_bytes(self.config.master_key.open(&row.sealed_seed, device_binding(row.id).as_bytes())?);
         let now = step_at(OffsetDateTime::now_utc());
