@@ -132,7 +132,7 @@ async fn directory_figures(
         seeded as f64 / seed_secs
     );
     let pages = [
-        ("first page, all users (with the root tree level)", "/console/users", "user-0000000"),
+        ("first page, all users (with the root tree level)", "/console/users", "dept-00/"),
         ("path prefix /dept-07/", "/console/users?path=%2Fdept-07%2F", "/dept-07/team-"),
         ("path prefix /dept-07/team-00107/", "/console/users?path=%2Fdept-07%2Fteam-00107%2F", "team-00107"),
         ("name search 0042", "/console/users?q=0042", "0042"),
