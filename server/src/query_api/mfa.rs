@@ -4,7 +4,7 @@
 //! enrolled in the console.
 
 use super::params::page_of;
-use super::users::{credential_owner, credential_owner_name, write_tags};
+use super::users::{credential_owner, credential_owner_name, tags_page, write_tags};
 use super::xml::Xml;
 use super::{Call, Reply};
 use base64::engine::general_purpose::STANDARD;
@@ -152,10 +152,5 @@ pub async fn untag_mfa_device(call: &Call<'_>) -> Result<Reply, IamError> {
 
 pub async fn list_mfa_device_tags(call: &Call<'_>) -> Result<Reply, IamError> {
     let tags = call.engine.list_mfa_device_tags(&call.actor, &call.params.req("SerialNumber")?).await?;
-    let (max, marker) = call.params.paging()?;
-    let (tags, next) = page_of(tags, max, marker.as_deref())?;
-    let mut x = Xml::new();
-    write_tags(&mut x, &tags);
-    x.paging(next.as_deref());
-    Ok(Some(x))
+    tags_page(call, tags)
 }

@@ -283,10 +283,5 @@ pub async fn untag_policy(call: &Call<'_>) -> Result<Reply, IamError> {
 
 pub async fn list_policy_tags(call: &Call<'_>) -> Result<Reply, IamError> {
     let tags = call.engine.list_policy_tags(&call.actor, &call.params.req("PolicyArn")?).await?;
-    let (max, marker) = call.params.paging()?;
-    let (tags, next) = page_of(tags, max, marker.as_deref())?;
-    let mut x = Xml::new();
-    super::users::write_tags(&mut x, &tags);
-    x.paging(next.as_deref());
-    Ok(Some(x))
+    super::users::tags_page(call, tags)
 }

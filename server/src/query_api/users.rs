@@ -139,6 +139,11 @@ pub async fn untag_user(call: &Call<'_>) -> Result<Reply, IamError> {
 
 pub async fn list_user_tags(call: &Call<'_>) -> Result<Reply, IamError> {
     let tags = call.engine.list_user_tags(&call.actor, &call.params.req("UserName")?).await?;
+    tags_page(call, tags)
+}
+
+/// One page of a List*Tags answer (users, policies, MFA devices): Marker/MaxItems over the tags.
+pub fn tags_page(call: &Call<'_>, tags: Vec<Tag>) -> Result<Reply, IamError> {
     let (max, marker) = call.params.paging()?;
     let (tags, next) = super::params::page_of(tags, max, marker.as_deref())?;
     let mut x = Xml::new();
