@@ -67,6 +67,10 @@ pub enum IamError {
     /// The request needs a signed-in principal and has none (or its session ended).
     #[error("You are not signed in, or your session has ended. Please sign in again.")]
     NotSignedIn,
+    /// The database cannot be reached or a statement ran out of time: the request may be retried
+    /// (SDKs do so by themselves on a 503). The cause is logged, never shown.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -127,6 +131,7 @@ impl IamError {
             IamError::AccessDenied(_) => "AccessDenied",
             IamError::SignInFailed => "SignInFailed",
             IamError::NotSignedIn => "NotSignedIn",
+            IamError::Unavailable(_) => "ServiceUnavailable",
             IamError::Internal(_) => "ServiceFailure",
         }
     }
@@ -149,6 +154,7 @@ impl IamError {
             IamError::NoSuchEntity(_) => 404,
             IamError::AccessDenied(_) | IamError::InvalidAuthenticationCode(_) => 403,
             IamError::SignInFailed | IamError::NotSignedIn => 401,
+            IamError::Unavailable(_) => 503,
             IamError::Internal(_) => 500,
         }
     }
@@ -157,6 +163,10 @@ impl IamError {
     pub fn public_message(&self) -> String {
         match self {
             IamError::Internal(_) => "Something went wrong on our side. Please try again.".to_owned(),
+            IamError::Unavailable(_) => {
+                "The service is unavailable for a moment (its database cannot be reached). Please try again shortly."
+                    .to_owned()
+            }
             other => clip_echoes(&other.to_string()),
         }
     }
@@ -172,7 +182,11 @@ impl IamError {
 #[cfg(feature = "server")]
 impl From<sqlx::Error> for IamError {
     fn from(e: sqlx::Error) -> Self {
-        IamError::Internal(format!("database: {e}"))
+        if crate::store::is_unavailable(&e) || crate::store::is_timeout(&e) {
+            IamError::Unavailable(format!("database: {e}"))
+        } else {
+            IamError::Internal(format!("database: {e}"))
+        }
     }
 }
 

@@ -39,8 +39,16 @@ impl AppError {
 impl From<IamError> for AppError {
     fn from(e: IamError) -> Self {
         #[cfg(feature = "ssr")]
-        if let IamError::Internal(cause) = &e {
-            tracing::error!(%cause, "internal error");
+        match &e {
+            IamError::Internal(cause) => tracing::error!(%cause, "internal error"),
+            IamError::Unavailable(cause) => {
+                tracing::warn!(%cause, "service unavailable");
+                // A page rendered on the server answers 503 too, not 200 with an alert inside.
+                if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+                }
+            }
+            _ => {}
         }
         AppError {
             code: e.code().to_owned(),

@@ -46,6 +46,16 @@ pub struct Config {
     #[arg(long, env = "LANYARD_DB_MAX_CONNECTIONS", default_value_t = 20, global = true)]
     pub db_max_connections: u32,
 
+    /// Longest a statement of the server may run, in milliseconds (0: no limit): a stuck lock
+    /// cannot pin the pool, and the request answers 503. Batch subcommands run without it.
+    #[arg(long, env = "LANYARD_DB_STATEMENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub db_statement_timeout_ms: u64,
+
+    /// Longest a request may take, in milliseconds, before it is answered 503 (and its
+    /// transaction rolled back).
+    #[arg(long, env = "LANYARD_REQUEST_TIMEOUT_MS", default_value_t = 30_000, global = true)]
+    pub request_timeout_ms: u64,
+
     /// File holding the master key that seals MFA seeds (32 bytes, base64). When the default file
     /// is missing it is generated; back it up, since sealed secrets are useless without it.
     #[arg(long, env = "LANYARD_MASTER_KEY_FILE", default_value = ".lanyard/master.key", global = true)]

@@ -9,7 +9,7 @@ use crate::middleware::form_redirects::clean_form_redirects;
 use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
 pub use crate::state::ServerState;
 use crate::{health, sessions};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,6 +18,11 @@ use lanyard_app::{shell, App};
 use lanyard_iam::Engine;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+
+/// How long a client may take to send a request's body (bodies are at most 256 KiB).
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
@@ -70,6 +75,13 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .layer(from_fn(clean_form_redirects))
         .layer(from_fn(crate::middleware::request_limits::limit_requests))
         .layer(from_fn_with_state(csrf, csrf_guard))
+        // A slow client cannot hold a connection by trickling its body, and no request runs
+        // longer than the request timeout (its transaction, if any, is rolled back).
+        .layer(RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_millis(config.request_timeout_ms.max(1)),
+        ))
         .layer(from_fn_with_state(HeaderConfig { https: config.public_is_https() }, security_headers))
         .with_state(state)
 }

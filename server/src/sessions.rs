@@ -46,9 +46,8 @@ impl ExpiredDeletion for ConsoleSessionStore {
 
 /// The session store over `pool`, plus a small pool of its own for relaxed writes.
 pub fn store(pool: &PgPool) -> ConsoleSessionStore {
-    let relaxed = sqlx::postgres::PgPoolOptions::new()
+    let relaxed = lanyard_iam::store::pool_options()
         .max_connections(4)
-        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 sqlx::Executor::execute(conn, "SET synchronous_commit = off").await?;

@@ -7,16 +7,30 @@ use crate::master_key;
 use lanyard_iam::{Engine, EngineConfig};
 use sqlx::PgPool;
 
-pub async fn connect(config: &Config) -> Result<PgPool, CommandError> {
-    lanyard_iam::store::connect(&config.database_url, config.db_max_connections).await.map_err(|e| {
+/// What a pool is for: the server bounds every statement; batch subcommands (seeding, deleting
+/// an account, the benchmark's set-up) run long statements on purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    Serving,
+    Batch,
+}
+
+pub async fn connect(config: &Config, workload: Workload) -> Result<PgPool, CommandError> {
+    let statement_timeout = match workload {
+        Workload::Serving if config.db_statement_timeout_ms > 0 => {
+            Some(std::time::Duration::from_millis(config.db_statement_timeout_ms))
+        }
+        Workload::Serving | Workload::Batch => None,
+    };
+    lanyard_iam::store::connect(&config.database_url, config.db_max_connections, statement_timeout).await.map_err(|e| {
         CommandError::Usage(format!(
             "cannot connect to the database ({e}). Start it with scripts/run, or set DATABASE_URL."
         ))
     })
 }
 
-pub async fn engine(config: &Config) -> Result<Engine, CommandError> {
-    let pool = connect(config).await?;
+pub async fn engine(config: &Config, workload: Workload) -> Result<Engine, CommandError> {
+    let pool = connect(config, workload).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
     let master_key = master_key::load(config)?;
     let mut engine_config = EngineConfig { master_key, ..EngineConfig::default() };

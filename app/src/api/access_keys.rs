@@ -59,7 +59,7 @@ pub async fn create_access_key(user_name: Option<String>) -> Result<Navigate, Ap
         request_session()?
             .insert(NEW_KEY, kept)
             .await
-            .map_err(|e| IamError::Internal(format!("session write: {e}")))?;
+            .map_err(|e| crate::ssr::session_store_failed("session write", e))?;
         Ok(Navigate { to })
     }
     .await;
@@ -77,7 +77,7 @@ pub async fn take_new_access_key(user_name: Option<String>) -> Result<Option<New
     let kept: Option<(String, String, String)> = session.get(NEW_KEY).await.ok().flatten();
     match kept {
         Some((owner, id, secret)) if owner == user_name.unwrap_or_default().to_lowercase() => {
-            session.remove_value(NEW_KEY).await.map_err(|e| IamError::Internal(format!("session write: {e}")))?;
+            session.remove_value(NEW_KEY).await.map_err(|e| crate::ssr::session_store_failed("session write", e))?;
             Ok(Some(NewAccessKeyDto { access_key_id: id, secret_access_key: secret }))
         }
         _ => Ok(None),

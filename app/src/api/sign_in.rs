@@ -111,7 +111,6 @@ pub async fn mfa_step_pending() -> Result<bool, AppError> {
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<Navigate, AppError> {
     use crate::ssr::{finish, request_session, signin_page_of_session};
-    use lanyard_iam::IamError;
 
     let result = async {
         // Checked again: a session stored before the check existed may hold anything.
@@ -120,7 +119,7 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
             .filter(|p| crate::hosts::safe_local_path(p).is_some())
             .unwrap_or_else(|| "/signin".into());
         let session = request_session()?;
-        session.flush().await.map_err(|e| IamError::Internal(format!("session flush: {e}")))?;
+        session.flush().await.map_err(|e| crate::ssr::session_store_failed("session flush", e))?;
         Ok(Navigate { to })
     }
     .await;

@@ -78,6 +78,12 @@ fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
     IamError::Internal(format!("{what}: {e}")).into()
 }
 
+/// A session that could not be read or written: the session store is the database, so this is
+/// the database being unreachable (503, try again), not a fault of the request.
+pub fn session_store_failed(what: &str, e: impl std::fmt::Display) -> IamError {
+    IamError::Unavailable(format!("{what}: {e}"))
+}
+
 pub fn request_parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| internal("request", "no request parts in context"))
 }
@@ -99,7 +105,9 @@ fn now_secs() -> i64 {
 /// rendering each ask for it, and each answer costs a session read and a database lookup.
 /// Provided fresh for every request (see the server's router).
 #[derive(Clone, Debug, Default)]
-pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Option<SessionState>>>);
+/// A failure is kept too: with the database down, a page's second and third server functions
+/// answer at once instead of each waiting for a connection again.
+pub struct PrincipalMemo(std::sync::Arc<tokio::sync::OnceCell<Result<Option<SessionState>, AppError>>>);
 
 /// The principal of this request's session, reloaded from the database (once per request). A
 /// session past its absolute lifetime, or naming a principal that no longer exists, is ended here.
@@ -115,20 +123,23 @@ pub async fn current_principal() -> Result<Option<Actor>, AppError> {
 /// The session's principal and password state, also while a password change is pending.
 pub async fn current_session() -> Result<Option<SessionState>, AppError> {
     match use_context::<PrincipalMemo>() {
-        Some(memo) => memo.0.get_or_try_init(load_principal).await.cloned(),
+        Some(memo) => memo.0.get_or_init(load_principal).await.clone(),
         None => load_principal().await,
     }
 }
 
 async fn load_principal() -> Result<Option<SessionState>, AppError> {
     let session = request_session()?;
-    let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
+    let Some(stored) = session
+        .get::<SessionPrincipal>(PRINCIPAL_KEY)
+        .await
+        .map_err(|e| AppError::from(session_store_failed("session read", e)))?
     else {
         return Ok(None);
     };
     let now = now_secs();
     if session_expired(stored.signed_in_at, now) {
-        session.flush().await.map_err(|e| internal("session flush", e))?;
+        session.flush().await.map_err(|e| AppError::from(session_store_failed("session flush", e)))?;
         return Ok(None);
     }
     let state = super::ConsoleState::get()?;
@@ -136,7 +147,7 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
     let principal =
         state.engine.find_principal(stored.kind, &account_id, stored.user_id.as_deref(), stored.epoch).await?;
     let Some(principal) = principal else {
-        session.flush().await.map_err(|e| internal("session flush", e))?;
+        session.flush().await.map_err(|e| AppError::from(session_store_failed("session flush", e)))?;
         return Ok(None);
     };
     // The MFA keys IAM conditions test: present (with its age) only when the sign-in took a code.
@@ -150,7 +161,10 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
     if now - stored.touched_at >= TOUCH_EVERY_SECS {
         // Marks the session modified, so the layer saves it and its idle expiry restarts.
         let touched = SessionPrincipal { touched_at: now, ..stored };
-        session.insert(PRINCIPAL_KEY, touched).await.map_err(|e| internal("session write", e))?;
+        session
+            .insert(PRINCIPAL_KEY, touched)
+            .await
+            .map_err(|e| AppError::from(session_store_failed("session write", e)))?;
     }
     Ok(Some(result))
 }
@@ -177,12 +191,15 @@ fn request_facts(state: &super::ConsoleState, stored: &SessionPrincipal) -> Resu
 /// principal has ended) and may go on; the password's expiry restarts.
 pub async fn password_changed_in_session(epoch: i32, password_expires_at: Option<i64>) -> Result<(), AppError> {
     let session = request_session()?;
-    let Some(stored) = session.get::<SessionPrincipal>(PRINCIPAL_KEY).await.map_err(|e| internal("session read", e))?
+    let Some(stored) = session
+        .get::<SessionPrincipal>(PRINCIPAL_KEY)
+        .await
+        .map_err(|e| AppError::from(session_store_failed("session read", e)))?
     else {
         return Err(IamError::NotSignedIn.into());
     };
     let updated = SessionPrincipal { epoch, must_change_password: false, password_expires_at, ..stored };
-    session.insert(PRINCIPAL_KEY, updated).await.map_err(|e| internal("session write", e))
+    session.insert(PRINCIPAL_KEY, updated).await.map_err(|e| AppError::from(session_store_failed("session write", e)))
 }
 
 /// Whether a session signed in at `signed_in_at` is past its absolute lifetime at `now`.
@@ -194,8 +211,11 @@ pub fn session_expired(signed_in_at: i64, now: i64) -> bool {
 pub async fn sign_in_session(signed_in: &SignedIn, signin_page: &str, mfa: bool) -> Result<(), AppError> {
     let principal = &signed_in.principal;
     let session = request_session()?;
-    session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
-    let _ = session.remove_value(PENDING_MFA_KEY).await.map_err(|e| internal("session write", e))?;
+    session.cycle_id().await.map_err(|e| AppError::from(session_store_failed("session cycle", e)))?;
+    let _ = session
+        .remove_value(PENDING_MFA_KEY)
+        .await
+        .map_err(|e| AppError::from(session_store_failed("session write", e)))?;
     let stored = SessionPrincipal {
         kind: principal.kind(),
         account_id: principal.account_id().to_string(),
@@ -208,7 +228,7 @@ pub async fn sign_in_session(signed_in: &SignedIn, signin_page: &str, mfa: bool)
         password_expires_at: signed_in.password_expires_at.map(|t| t.unix_timestamp()),
         mfa,
     };
-    session.insert(PRINCIPAL_KEY, stored).await.map_err(|e| internal("session write", e))
+    session.insert(PRINCIPAL_KEY, stored).await.map_err(|e| AppError::from(session_store_failed("session write", e)))
 }
 
 fn user_id_of(principal: &Principal) -> Option<String> {
@@ -222,8 +242,11 @@ fn user_id_of(principal: &Principal) -> Option<String> {
 /// pending sign-in for the MFA step.
 pub async fn begin_mfa_session(signed_in: &SignedIn, signin_page: &str) -> Result<(), AppError> {
     let session = request_session()?;
-    session.cycle_id().await.map_err(|e| internal("session cycle", e))?;
-    let _ = session.remove_value(PRINCIPAL_KEY).await.map_err(|e| internal("session write", e))?;
+    session.cycle_id().await.map_err(|e| AppError::from(session_store_failed("session cycle", e)))?;
+    let _ = session
+        .remove_value(PRINCIPAL_KEY)
+        .await
+        .map_err(|e| AppError::from(session_store_failed("session write", e)))?;
     let pending = PendingMfa {
         kind: signed_in.principal.kind(),
         account_id: signed_in.principal.account_id().to_string(),
@@ -234,13 +257,14 @@ pub async fn begin_mfa_session(signed_in: &SignedIn, signin_page: &str) -> Resul
         signin_page: signin_page.to_owned(),
         started_at: now_secs(),
     };
-    session.insert(PENDING_MFA_KEY, pending).await.map_err(|e| internal("session write", e))
+    session.insert(PENDING_MFA_KEY, pending).await.map_err(|e| AppError::from(session_store_failed("session write", e)))
 }
 
 /// The sign-in waiting for its MFA code, if there is one and it has not timed out.
 pub async fn pending_mfa() -> Result<Option<PendingMfa>, AppError> {
     let session = request_session()?;
-    let pending: Option<PendingMfa> = session.get(PENDING_MFA_KEY).await.map_err(|e| internal("session read", e))?;
+    let pending: Option<PendingMfa> =
+        session.get(PENDING_MFA_KEY).await.map_err(|e| AppError::from(session_store_failed("session read", e)))?;
     Ok(pending.filter(|p| now_secs() - p.started_at < MFA_STEP_SECS))
 }
 
@@ -250,7 +274,7 @@ pub async fn signin_page_of_session() -> Result<Option<String>, AppError> {
     Ok(session
         .get::<SessionPrincipal>(PRINCIPAL_KEY)
         .await
-        .map_err(|e| internal("session read", e))?
+        .map_err(|e| AppError::from(session_store_failed("session read", e)))?
         .map(|s| s.signin_page))
 }
 

@@ -15,7 +15,7 @@
 
 use crate::config::{BenchArgs, Config};
 use crate::error::{CommandError, CommandResult};
-use crate::setup::engine;
+use crate::setup::{engine, Workload};
 use crate::{router, sessions};
 use stats::percentile;
 mod api;
@@ -166,7 +166,7 @@ async fn directory_figures(
 }
 
 pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
 
     // A throwaway account with one IAM user.

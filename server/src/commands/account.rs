@@ -1,7 +1,7 @@
 //! `lanyard account create`: a new account and its root user, printed as one line of JSON;
 //! `lanyard account delete`: an account and everything in it.
 
-use super::{engine, find_account, read_password_stdin, CommandResult};
+use super::{engine, find_account, read_password_stdin, CommandResult, Workload};
 use crate::config::Config;
 use lanyard_iam::domain::root_arn;
 use lanyard_iam::usecases::accounts::NewAccount;
@@ -14,7 +14,7 @@ pub async fn create(
     account_id: Option<String>,
 ) -> CommandResult {
     let password = if password_stdin { read_password_stdin()? } else { lanyard_iam::domain::Password::new("") };
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let input = NewAccount { email, alias, password };
     let account = match account_id {
         Some(id) => engine.create_account_with_id(input, &id).await?,
@@ -37,7 +37,7 @@ pub async fn create(
 
 /// Prints what the account holds; with `yes`, deletes it (one transaction) and says so.
 pub async fn delete(config: &Config, account: &str, yes: bool) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let account = find_account(&engine, account).await?;
     let contents = engine.account_contents(&account.account_id).await?;
     let out = serde_json::json!({

@@ -2,7 +2,7 @@
 //! prints where and how to sign in. The credentials are for a local demo only.
 //! `lanyard dev seed-users`: synthetic users for load tests.
 
-use super::{engine, find_account, CommandResult};
+use super::{engine, find_account, CommandResult, Workload};
 use crate::config::Config;
 use lanyard_iam::domain::{AccountRef, Password};
 use lanyard_iam::usecases::accounts::NewAccount;
@@ -16,7 +16,7 @@ pub const DEMO_USER: &str = "alice";
 pub const DEMO_USER_PASSWORD: &str = "Demo-Alice-Passw0rd!";
 
 pub async fn ensure_demo(config: &Config) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let alias_ref = AccountRef::parse(DEMO_ALIAS).ok_or_else(|| IamError::Internal("demo alias".into()))?;
     let account = match engine.find_account(&alias_ref).await? {
         Some(a) => a,
@@ -58,7 +58,7 @@ pub async fn ensure_demo(config: &Config) -> CommandResult {
 }
 
 pub async fn seed_users(config: &Config, account: &str, count: u64, paths: u64) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let account = find_account(&engine, account).await?;
     let started = std::time::Instant::now();
     let n = engine.seed_users(&account.account_id, count, paths).await?;

@@ -9,14 +9,14 @@ use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, 
 use lanyard_iam::Engine;
 
 pub use crate::error::{CommandError, CommandResult};
-pub use crate::setup::engine;
+pub use crate::setup::{engine, Workload};
 
 pub async fn run(cli: Cli) -> CommandResult {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(&config).await,
         Command::Migrate => {
-            let pool = crate::setup::connect(&config).await?;
+            let pool = crate::setup::connect(&config, Workload::Batch).await?;
             lanyard_iam::store::MIGRATOR.run(&pool).await?;
             eprintln!("lanyard: database is up to date");
             Ok(())
@@ -60,7 +60,7 @@ pub async fn run(cli: Cli) -> CommandResult {
         }
         Command::Bench(args) => crate::bench::run(&config, args).await,
         Command::Outbox { limit } => {
-            let engine = engine(&config).await?;
+            let engine = engine(&config, Workload::Batch).await?;
             for mail in engine.list_outbox(limit).await?.into_iter().rev() {
                 let state = match mail.sent_at {
                     Some(at) => format!("sent {at}"),

@@ -1,12 +1,12 @@
 //! `lanyard serve`: migrates, then serves the console until Ctrl-C or SIGTERM.
 
-use super::{engine, CommandError, CommandResult};
+use super::{engine, CommandError, CommandResult, Workload};
 use crate::config::Config;
 use crate::{router, sessions};
 use std::net::SocketAddr;
 
 pub async fn serve(config: &Config) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Serving).await?;
     match crate::mailer::Mailer::from_config(&config.smtp).map_err(CommandError::Usage)? {
         Some(mailer) => crate::mailer::spawn_delivery(engine.clone(), mailer),
         None => tracing::info!("no SMTP host set: mail stays in the outbox (`lanyard outbox` prints it)"),

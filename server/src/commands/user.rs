@@ -2,7 +2,7 @@
 //! access key on request; `lanyard access-key create`: a key for a user or root (the bootstrap of
 //! automation: Terraform's first key comes from here).
 
-use super::{engine, find_account, read_password_stdin, CommandError, CommandResult};
+use super::{engine, find_account, read_password_stdin, CommandError, CommandResult, Workload};
 use crate::config::Config;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::policies::PolicyTarget;
@@ -41,7 +41,7 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
         inline.push((policy_name.to_owned(), document));
     }
     let password = if password_stdin { Some(read_password_stdin()?) } else { None };
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let account = find_account(&engine, account).await?;
     // The operator acts with the account root's authority.
     let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
@@ -79,7 +79,7 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
 
 /// `lanyard access-key create --account A (--user U | --root)`.
 pub async fn create_access_key(config: &Config, account: &str, user: Option<String>) -> CommandResult {
-    let engine = engine(config).await?;
+    let engine = engine(config, Workload::Batch).await?;
     let account = find_account(&engine, account).await?;
     let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
     let owner = match &user {

@@ -63,8 +63,10 @@ pub struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let IamError::Internal(cause) = &self.error {
-            tracing::error!(%cause, request_id = %self.request_id, "API request failed");
+        match &self.error {
+            IamError::Internal(cause) => tracing::error!(%cause, request_id = %self.request_id, "API request failed"),
+            IamError::Unavailable(cause) => tracing::warn!(%cause, request_id = %self.request_id, "API unavailable"),
+            _ => {}
         }
         let status = StatusCode::from_u16(self.error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         xml_response(status, xml::error_body(&self.error, self.service, &self.request_id), &self.request_id)

@@ -1,0 +1,177 @@
+"""The operations tests' kit: a PostgreSQL cluster of their own (so stopping it disturbs no other
+test), `lanyard serve` processes they start and kill, and plain HTTP without retries, so every
+answer a client would see is counted."""
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.parse
+import uuid
+
+LANYARD = os.environ.get("LANYARD_BIN", "lanyard")
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+DATA_DIR = os.environ.get("LANYARD_OPS_DIR", os.path.abspath(".lanyard/ops"))
+PG_PORT = int(os.environ.get("LANYARD_OPS_PG_PORT", "54331"))
+ROOT_PASSWORD = "Root-Passw0rd-For-Ops"
+
+
+def as_owner(cmd):
+    """Postgres refuses to run as root: as root, its commands run as the `postgres` user."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+class Cluster:
+    """A throw-away PostgreSQL 15 cluster on a loopback port, started and stopped with pg_ctl."""
+
+    def __init__(self):
+        self.dir = os.path.join(DATA_DIR, "pg")
+        self.data = os.path.join(self.dir, "data")
+        self.log = os.path.join(self.dir, "server.log")
+
+    def url(self, db):
+        return f"postgres://postgres@127.0.0.1:{PG_PORT}/{db}"
+
+    def create(self):
+        subprocess.run(["rm", "-rf", self.dir], check=True)
+        os.makedirs(self.dir)
+        if os.geteuid() == 0:
+            subprocess.run(["chown", "postgres:postgres", self.dir], check=True)
+        subprocess.run(as_owner([f"{PG_BIN}/initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                                 "--locale=C.UTF-8"]), check=True, capture_output=True)
+        self.start()
+
+    def pg_ctl(self, *args):
+        opts = f"-p {PG_PORT} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
+        subprocess.run(as_owner([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, *args]),
+                       check=True, capture_output=True)
+
+    def start(self):
+        self.pg_ctl("start")
+
+    def running(self):
+        return subprocess.run(as_owner([f"{PG_BIN}/pg_ctl", "-D", self.data, "status"]),
+                              capture_output=True).returncode == 0
+
+    def start_if_stopped(self):
+        if not self.running():
+            self.start()
+
+    def stop(self):
+        self.pg_ctl("-m", "fast", "stop")
+
+    def restart(self):
+        self.pg_ctl("-m", "fast", "restart")
+
+    def psql(self, db, sql):
+        out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-tAc", sql, db],
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def destroy(self):
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass
+        subprocess.run(["rm", "-rf", self.dir], check=False)
+
+
+def lanyard_plain(env, *args):
+    subprocess.run([LANYARD, *args], capture_output=True, text=True, check=True, env=env)
+
+
+def lanyard(env, *args, stdin=None):
+    out = subprocess.run([LANYARD, *args], input=stdin, capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class Server:
+    """One `lanyard serve` on 127.0.0.1:`port`, its log in the ops directory."""
+
+    def __init__(self, env, port, public_url=None):
+        self.port = port
+        self.env = dict(env, LANYARD_LISTEN=f"127.0.0.1:{port}",
+                        LANYARD_PUBLIC_URL=public_url or f"http://localhost:{port}")
+        self.log_path = os.path.join(DATA_DIR, f"server-{port}.log")
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([LANYARD, "serve"], env=self.env, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if get(self.port, "/readyz")[0] == 200:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"the server on port {self.port} did not become ready; see {self.log_path}")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=15)
+        if self.proc:
+            self.log.close()
+        self.proc = None
+
+    def tail(self, n=30):
+        with open(self.log_path, "rb") as f:
+            return b"\n".join(f.read().splitlines()[-n:]).decode(errors="replace")
+
+
+def request(port, method, path, body=None, headers=None, timeout=15, host=None):
+    """(status, body text, seconds) of one request; status 0 when no answer came at all."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        h = {"Host": host or f"localhost:{port}", **(headers or {})}
+        conn.request(method, path, body=body, headers=h)
+        res = conn.getresponse()
+        text = res.read().decode(errors="replace")
+        return res.status, text, time.monotonic() - started, res.getheaders()
+    except (OSError, http.client.HTTPException) as e:
+        return 0, str(e), time.monotonic() - started, []
+    finally:
+        conn.close()
+
+
+def get(port, path, cookie=None, host=None):
+    headers = {"Cookie": cookie} if cookie else {}
+    return request(port, "GET", path, headers=headers, host=host)
+
+
+def form_post(port, path, fields, cookie=None, host=None):
+    """A server-function post as the hydrated console sends it (JSON back, same-origin)."""
+    host = host or f"localhost:{port}"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{host}",
+               "Accept": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    return request(port, "POST", path, body=urllib.parse.urlencode(fields), headers=headers, host=host)
+
+
+def session_cookie(headers):
+    for name, value in headers:
+        if name.lower() == "set-cookie" and value.startswith("lanyard_session="):
+            return value.split(";")[0]
+    return None
+
+
+def new_account(env, prefix="ops"):
+    """A new account (root without MFA) and a root access key, made with the CLI."""
+    alias = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    email = f"{alias}@example.com"
+    account = lanyard(env, "account", "create", "--email", email, "--alias", alias, "--password-stdin",
+                      stdin=ROOT_PASSWORD + "\n")
+    key = lanyard(env, "access-key", "create", "--account", alias, "--root")
+    return {"id": account["account_id"], "alias": alias, "email": email, "key": key}
+
+
+def root_session(port, account, host=None):
+    status, body, _, headers = form_post(port, "/api/sign_in", {"kind": "root", "email": account["email"],
+                                                                 "password": ROOT_PASSWORD}, host=host)
+    cookie = session_cookie(headers)
+    if status != 200 or not cookie:
+        raise RuntimeError(f"root sign-in failed: {status} {body[:300]}")
+    return cookie
