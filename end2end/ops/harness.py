@@ -2,10 +2,14 @@
 test), `lanyard serve` processes they start and kill, and plain HTTP without retries, so every
 answer a client would see is counted."""
 
+import base64
+import hashlib
+import hmac
 import http.client
 import json
 import os
 import signal
+import struct
 import subprocess
 import time
 import urllib.parse
@@ -141,13 +145,15 @@ def get(port, path, cookie=None, host=None):
     return request(port, "GET", path, headers=headers, host=host)
 
 
-def form_post(port, path, fields, cookie=None, host=None):
+def form_post(port, path, fields, cookie=None, host=None, forwarded_for=None):
     """A server-function post as the hydrated console sends it (JSON back, same-origin)."""
     host = host or f"localhost:{port}"
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://{host}",
                "Accept": "application/json"}
     if cookie:
         headers["Cookie"] = cookie
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
     return request(port, "POST", path, body=urllib.parse.urlencode(fields), headers=headers, host=host)
 
 
@@ -175,3 +181,15 @@ def root_session(port, account, host=None):
     if status != 200 or not cookie:
         raise RuntimeError(f"root sign-in failed: {status} {body[:300]}")
     return cookie
+
+
+def totp(seed_b32, step):
+    """RFC 6238 (SHA-1, 6 digits, 30 s), as an authenticator app computes it from the Base32 seed."""
+    key = base64.b32decode(seed_b32 + "=" * (-len(seed_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return f"{(struct.unpack('>I', mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def now_step():
+    return int(time.time()) // 30

@@ -1,6 +1,7 @@
 //! Every setting, from flags or the environment; `lanyard --help` lists them with their defaults.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use lanyard_iam::domain::IpRange;
 use std::net::SocketAddr;
 
 #[derive(Parser, Debug)]
@@ -55,6 +56,12 @@ pub struct Config {
     /// transaction rolled back).
     #[arg(long, env = "LANYARD_REQUEST_TIMEOUT_MS", default_value_t = 30_000, global = true)]
     pub request_timeout_ms: u64,
+
+    /// Proxies (addresses or ranges, comma-separated) whose `X-Forwarded-For` is believed: behind
+    /// a load balancer every request comes from it, and sign-in throttling, `aws:SourceIp` and the
+    /// records need the client's own address. Empty (the default): the TCP peer is the client.
+    #[arg(long, env = "LANYARD_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_ip_range, global = true)]
+    pub trusted_proxies: Vec<IpRange>,
 
     /// File holding the master key that seals MFA seeds (32 bytes, base64). When the default file
     /// is missing it is generated; back it up, since sealed secrets are useless without it.
@@ -294,4 +301,8 @@ pub struct BenchArgs {
     /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
     #[arg(long, default_value_t = 32)]
     pub mixed_clients: usize,
+}
+
+fn parse_ip_range(s: &str) -> Result<IpRange, String> {
+    IpRange::parse(s).ok_or_else(|| format!("`{s}` is not an address or a range such as 10.0.0.0/8"))
 }

@@ -3,7 +3,7 @@
 //! address and the session.
 
 use crate::config::Config;
-use crate::middleware::client_addr::client_addr;
+use crate::middleware::client_addr::{client_addr, TrustedProxies};
 use crate::middleware::csrf::{csrf_guard, CsrfConfig};
 use crate::middleware::form_redirects::clean_form_redirects;
 use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
@@ -18,6 +18,7 @@ use lanyard_app::{shell, App};
 use lanyard_iam::Engine;
 use leptos::prelude::*;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
@@ -71,7 +72,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), crate::query_api::get_form))
         .layer(sessions::layer(config, session_store))
-        .layer(from_fn(client_addr))
+        .layer(from_fn_with_state(TrustedProxies(Arc::new(config.trusted_proxies.clone())), client_addr))
         .layer(from_fn(clean_form_redirects))
         .layer(from_fn(crate::middleware::request_limits::limit_requests))
         .layer(from_fn_with_state(csrf, csrf_guard))

@@ -9,6 +9,7 @@ mod email;
 mod group_name;
 mod iam_action;
 mod iam_path;
+mod ip_range;
 mod mfa;
 mod newtype;
 mod password;
@@ -27,6 +28,7 @@ pub use email::Email;
 pub use group_name::{GroupName, MAX_GROUPS_PER_USER};
 pub use iam_action::{EntityKind, IamAction, Service};
 pub use iam_path::IamPath;
+pub use ip_range::{canonical_ip, parse_ip, IpRange};
 pub use mfa::{mfa_arn, mfa_serial, MfaCode, MfaDeviceName, MAX_MFA_DEVICES};
 pub use password::{root_password_violations, Password, PasswordRule, SYMBOLS};
 pub use password_policy::{

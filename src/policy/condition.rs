@@ -5,9 +5,9 @@
 //! true, and `Null` tests presence.
 
 use super::pattern::{glob, substitute, VarLookup};
+use crate::domain::{parse_ip, IpRange};
 use crate::IamError;
 use serde_json::Value;
-use std::net::IpAddr;
 use time::OffsetDateTime;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,7 +123,7 @@ impl ConditionOperator {
             | DateLessThanEquals
             | DateGreaterThan
             | DateGreaterThanEquals => parse_date(policy).is_some(),
-            IpAddress | NotIpAddress => parse_cidr(policy).is_some(),
+            IpAddress | NotIpAddress => IpRange::parse(policy).is_some(),
             Bool | Null => policy.eq_ignore_ascii_case("true") || policy.eq_ignore_ascii_case("false"),
             _ => true,
         }
@@ -158,7 +158,7 @@ impl ConditionOperator {
                 (Some(c), Some(p)) => compare(self, Some(c.cmp(&p))),
                 _ => false,
             },
-            IpAddress | NotIpAddress => match (parse_ip(context), parse_cidr(policy)) {
+            IpAddress | NotIpAddress => match (parse_ip(context), IpRange::parse(policy)) {
                 (Some(ip), Some(net)) => net.contains(ip),
                 _ => false,
             },
@@ -198,49 +198,6 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
     // `2026-12-01T10:00Z`: minutes without seconds.
     let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]Z");
     time::PrimitiveDateTime::parse(s, &minutes).ok().map(|t| t.assume_utc().unix_timestamp())
-}
-
-fn parse_ip(s: &str) -> Option<IpAddr> {
-    let ip: IpAddr = s.trim().parse().ok()?;
-    Some(match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-        v4 => v4,
-    })
-}
-
-/// An address range as `IpAddress` takes it: `203.0.113.0/24`, `2001:db8::/32`, or one address.
-#[derive(Clone, Copy, Debug)]
-struct Cidr {
-    net: IpAddr,
-    bits: u32,
-}
-
-fn parse_cidr(s: &str) -> Option<Cidr> {
-    let (addr, bits) = match s.trim().split_once('/') {
-        Some((a, b)) => (a, Some(b.parse::<u32>().ok()?)),
-        None => (s.trim(), None),
-    };
-    let net = parse_ip(addr)?;
-    let max = if net.is_ipv4() { 32 } else { 128 };
-    let bits = bits.unwrap_or(max);
-    (bits <= max).then_some(Cidr { net, bits })
-}
-
-impl Cidr {
-    fn contains(self, ip: IpAddr) -> bool {
-        let mask = |bits: u32, width: u32| if bits == 0 { 0u128 } else { u128::MAX << (width - bits) };
-        match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(i)) => {
-                let m = mask(self.bits, 32) as u32;
-                u32::from(n) & m == u32::from(i) & m
-            }
-            (IpAddr::V6(n), IpAddr::V6(i)) => {
-                let m = mask(self.bits, 128);
-                u128::from(n) & m == u128::from(i) & m
-            }
-            _ => false,
-        }
-    }
 }
 
 /// One operator on one key with its values, e.g. `"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}`.

@@ -16,11 +16,29 @@ pub async fn serve(config: &Config) -> CommandResult {
     let app = router::build(config, engine, store);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Lanyard console listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signalled = stopping.clone();
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
+        async move {
+            shutdown_signal().await;
+            signalled.notify_one();
+        },
+    );
+    // On SIGTERM new connections are refused and requests in flight finish; a request that
+    // would not finish (a client that never reads) holds the exit back at most DRAIN_LIMIT.
+    tokio::select! {
+        served = server => served?,
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(DRAIN_LIMIT).await;
+        } => tracing::warn!(limit_secs = DRAIN_LIMIT.as_secs(), "requests still in flight at the drain limit; exiting"),
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for its requests in flight (the request timeout is 30 s by
+/// default, but an orchestrator's grace period is often 30 s too: finish before it kills).
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 async fn shutdown_signal() {
     let ctrl_c = async {
