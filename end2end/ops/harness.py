@@ -30,13 +30,14 @@ def as_owner(cmd):
 class Cluster:
     """A throw-away PostgreSQL 15 cluster on a loopback port, started and stopped with pg_ctl."""
 
-    def __init__(self):
-        self.dir = os.path.join(DATA_DIR, "pg")
+    def __init__(self, port=PG_PORT, name="pg"):
+        self.port = port
+        self.dir = os.path.join(DATA_DIR, name)
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "server.log")
 
     def url(self, db):
-        return f"postgres://postgres@127.0.0.1:{PG_PORT}/{db}"
+        return f"postgres://postgres@127.0.0.1:{self.port}/{db}"
 
     def create(self):
         subprocess.run(["rm", "-rf", self.dir], check=True)
@@ -48,7 +49,7 @@ class Cluster:
         self.start()
 
     def pg_ctl(self, *args):
-        opts = f"-p {PG_PORT} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
         subprocess.run(as_owner([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, *args]),
                        check=True, capture_output=True)
 
@@ -70,7 +71,7 @@ class Cluster:
         self.pg_ctl("-m", "fast", "restart")
 
     def psql(self, db, sql):
-        out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "postgres", "-tAc", sql, db],
+        out = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-tAc", sql, db],
                              check=True, capture_output=True, text=True)
         return out.stdout.strip()
 
