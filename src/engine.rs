@@ -1,6 +1,6 @@
 //! The engine handle every front end holds: the pool, the password hasher and the policies.
 
-use crate::crypto::sealing::MasterKey;
+use crate::crypto::sealing::{Keyring, MasterKey};
 use crate::crypto::PasswordHasher;
 use crate::store::throttle::ThrottlePolicy;
 use crate::IamError;
@@ -17,7 +17,7 @@ pub struct EngineConfig {
     pub hash_concurrency: usize,
     /// Seals secrets at rest (TOTP seeds). The default is a random key that lives as long as the
     /// process, which suits tests; the server loads its persistent key (see `lanyard --help`).
-    pub master_key: MasterKey,
+    pub master_key: Keyring,
     /// Regions a SigV4 credential scope may name (`--api-regions`); IAM answers in `us-east-1`.
     pub api_regions: Vec<String>,
 }
@@ -76,7 +76,7 @@ impl Default for EngineConfig {
                 reset_after_secs: 3600,
             },
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
-            master_key: MasterKey::generate(),
+            master_key: Keyring::from(MasterKey::generate()),
             api_regions: AWS_PUBLIC_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
         }
     }

@@ -57,6 +57,11 @@ pub struct Config {
     #[arg(long, env = "LANYARD_REQUEST_TIMEOUT_MS", default_value_t = 30_000, global = true)]
     pub request_timeout_ms: u64,
 
+    /// Older master keys (files, comma-separated) that still open what they sealed, during a
+    /// rotation; nothing new is sealed with them.
+    #[arg(long, env = "LANYARD_PREVIOUS_MASTER_KEY_FILES", value_delimiter = ',', global = true)]
+    pub previous_master_key_files: Vec<std::path::PathBuf>,
+
     /// Proxies (addresses or ranges, comma-separated) whose `X-Forwarded-For` is believed: behind
     /// a load balancer every request comes from it, and sign-in throttling, `aws:SourceIp` and the
     /// records need the client's own address. Empty (the default): the TCP peer is the client.
@@ -167,12 +172,32 @@ pub enum Command {
         #[command(subcommand)]
         command: DevCommand,
     },
+    /// The master key that seals secrets at rest.
+    MasterKey {
+        #[command(subcommand)]
+        command: MasterKeyCommand,
+    },
     /// Measure sign-in throughput and page latency; prints figures.
     Bench(BenchArgs),
     /// Print the newest mail kept locally (root password reset links) when no SMTP server is set.
     Outbox {
         #[arg(long, default_value_t = 10)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MasterKeyCommand {
+    /// Re-seal every sealed secret under the key in `--new-key-file` (from the configured key and
+    /// any `--previous-master-key-files`), in batches, while servers run; then retire the old keys.
+    /// Servers must hold both keys meanwhile: see "Rotating the master key" in the README.
+    Rotate {
+        /// The new master key (32 bytes, base64), e.g. from `head -c 32 /dev/urandom | base64`.
+        #[arg(long)]
+        new_key_file: std::path::PathBuf,
+        /// Rows re-sealed per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch_size: i64,
     },
 }
 

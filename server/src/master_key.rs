@@ -3,13 +3,27 @@
 
 use crate::config::Config;
 use crate::error::CommandError;
-use lanyard_iam::crypto::sealing::MasterKey;
+use lanyard_iam::crypto::sealing::{Keyring, MasterKey};
 use std::io::Write;
 use std::path::Path;
 
 const DEFAULT_FILE: &str = ".lanyard/master.key";
 
-pub fn load(config: &Config) -> Result<MasterKey, CommandError> {
+/// The configured key (sealing) with the previous keys of a rotation (opening only).
+pub fn load(config: &Config) -> Result<Keyring, CommandError> {
+    let current = load_current(config)?;
+    let previous = config.previous_master_key_files.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Keyring::new(current, previous))
+}
+
+/// A key file that must exist.
+pub fn read(path: &Path) -> Result<MasterKey, CommandError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CommandError::Usage(format!("cannot read master key file {}: {e}", path.display())))?;
+    MasterKey::from_base64(&text).map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))
+}
+
+fn load_current(config: &Config) -> Result<MasterKey, CommandError> {
     let path = config.master_key_file.as_path();
     match std::fs::read_to_string(path) {
         Ok(text) => MasterKey::from_base64(&text)

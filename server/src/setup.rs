@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::error::CommandError;
 use crate::master_key;
+use lanyard_iam::crypto::sealing::Keyring;
 use lanyard_iam::{Engine, EngineConfig};
 use sqlx::PgPool;
 
@@ -30,14 +31,26 @@ pub async fn connect(config: &Config, workload: Workload) -> Result<PgPool, Comm
 }
 
 pub async fn engine(config: &Config, workload: Workload) -> Result<Engine, CommandError> {
+    engine_with_keys(config, workload, master_key::load(config)?).await
+}
+
+/// The engine with `master_key` (the rotation command's keyring: the new key and the old ones).
+pub async fn engine_with_keys(
+    config: &Config,
+    workload: Workload,
+    master_key: Keyring,
+) -> Result<Engine, CommandError> {
     let pool = connect(config, workload).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
-    let master_key = master_key::load(config)?;
     let mut engine_config = EngineConfig { master_key, ..EngineConfig::default() };
     let regions: Vec<String> =
         config.api_regions.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
     if !regions.is_empty() {
         engine_config.api_regions = regions;
     }
-    Ok(Engine::new(pool, engine_config)?)
+    let engine = Engine::new(pool, engine_config)?;
+    for retired in engine.check_sealing_keys().await? {
+        tracing::warn!(key = %retired, "a previous master key is retired (nothing is sealed under it): remove it from the configuration");
+    }
+    Ok(engine)
 }

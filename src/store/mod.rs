@@ -12,6 +12,7 @@ pub mod password_policies;
 pub mod policies;
 pub mod policy_tags;
 pub mod root_recovery;
+pub mod sealing_keys;
 pub mod session_credentials;
 pub mod throttle;
 pub mod user_directory;

@@ -5,7 +5,7 @@
 //! Owners are the root user (only root manages root's devices) or an IAM user; a principal always
 //! manages their own devices, administrators those of users they are authorized for.
 
-use crate::crypto::sealing::MasterKey;
+use crate::crypto::sealing::Keyring;
 use crate::crypto::totp::{qr_data_uri, step_at, TotpSeed};
 use crate::domain::{mfa_arn, mfa_serial, AccountId, IamAction, MfaCode, MfaDeviceName, Password, MAX_MFA_DEVICES};
 use crate::store;
@@ -93,7 +93,7 @@ pub(crate) fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode
     })
 }
 
-fn open_seed(key: &MasterKey, row: &MfaSecretRow) -> Result<TotpSeed, IamError> {
+fn open_seed(key: &Keyring, row: &MfaSecretRow) -> Result<TotpSeed, IamError> {
     Ok(TotpSeed::from_bytes(key.open(&row.sealed_seed, device_binding(row.id).as_bytes())?))
 }
 

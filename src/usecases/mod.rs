@@ -9,6 +9,7 @@ pub mod api_reads;
 pub mod credential_owner;
 pub mod groups;
 pub mod login_profiles;
+pub mod master_keys;
 pub mod mfa;
 pub mod outbox;
 pub mod password_change;

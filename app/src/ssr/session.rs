@@ -292,7 +292,7 @@ mod tests {
         let memo = PrincipalMemo::default();
         let state =
             SessionState { principal: principal.clone(), must_change_password: false, password_expires_at: None };
-        memo.0.set(Some(state)).unwrap();
+        memo.0.set(Ok(Some(state))).unwrap();
         let owner = Owner::new();
         let with_memo = owner.with(|| {
             provide_context(memo);

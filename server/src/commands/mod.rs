@@ -2,10 +2,11 @@
 
 mod account;
 mod demo;
+mod master_key;
 mod serve;
 mod user;
 
-use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, UserCommand};
+use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, MasterKeyCommand, UserCommand};
 use lanyard_iam::Engine;
 
 pub use crate::error::{CommandError, CommandResult};
@@ -53,6 +54,9 @@ pub async fn run(cli: Cli) -> CommandResult {
         }
         Command::AccessKey { command: AccessKeyCommand::Create { account, user, root: _ } } => {
             user::create_access_key(&config, &account, user).await
+        }
+        Command::MasterKey { command: MasterKeyCommand::Rotate { new_key_file, batch_size } } => {
+            master_key::rotate(&config, &new_key_file, batch_size).await
         }
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {
