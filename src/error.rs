@@ -184,6 +184,12 @@ impl From<sqlx::Error> for IamError {
     fn from(e: sqlx::Error) -> Self {
         if crate::store::is_unavailable(&e) || crate::store::is_timeout(&e) {
             IamError::Unavailable(format!("database: {e}"))
+        } else if crate::store::is_bad_value(&e) {
+            // A value no validator looked at (a name used only to look something up) that
+            // PostgreSQL cannot take: the request's fault, not the server's.
+            IamError::InvalidInput(
+                "The request contains a value that cannot be stored or looked up (for example a NUL character or a number out of range).".into(),
+            )
         } else {
             IamError::Internal(format!("database: {e}"))
         }

@@ -109,6 +109,12 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     unavailable
 }
 
+/// True when PostgreSQL refused a value itself (class 22, data exception: a NUL character, a
+/// number out of range, text that is not a number).
+pub fn is_bad_value(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("22")))
+}
+
 /// True when `e` is the statement timeout (or a lock wait it cut short): the request took too
 /// long, and may be retried.
 pub fn is_timeout(e: &sqlx::Error) -> bool {
