@@ -86,9 +86,10 @@ ensure_awscli() {
 }
 
 # Builds the server binary and the site (wasm, JS, CSS, assets) with cargo-leptos.
+# Release builds also write .br and .gz beside each /pkg file, which the server sends as they are.
 build_console() {
   step "building the console with cargo-leptos ${1:-}"
-  cargo leptos build ${1:-}
+  if [ "${1:-}" = "--release" ]; then cargo leptos build --release --precompress; else cargo leptos build; fi
 }
 
 lanyard_bin() {

@@ -14,4 +14,5 @@ pub mod router;
 pub mod sessions;
 pub mod setup;
 pub mod state;
+pub mod static_files;
 pub mod telemetry;

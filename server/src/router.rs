@@ -31,6 +31,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        .hash_files(crate::static_files::hashed_build())
         .build()
 }
 
@@ -69,6 +70,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         // The Query API (aws CLI, boto3) posts to the root of the same address.
         .route("/", post(crate::query_api::handle))
+        .nest("/pkg", crate::static_files::pkg_router(&config.site_root))
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), crate::query_api::get_form))
         .layer(sessions::layer(config, session_store))
