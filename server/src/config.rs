@@ -326,6 +326,10 @@ pub struct BenchArgs {
     /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
     #[arg(long, default_value_t = 32)]
     pub mixed_clients: usize,
+    /// Instead of the figures above: hold a fixed mixed rate (pages, sign-ins, API calls) this
+    /// many seconds and print p50/p99 and memory per minute.
+    #[arg(long, default_value_t = 0)]
+    pub soak: u64,
 }
 
 fn parse_ip_range(s: &str) -> Result<IpRange, String> {

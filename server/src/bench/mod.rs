@@ -9,7 +9,9 @@
 //!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
 //!    a name search, newest first) and of a path-tree level, one request at a time;
 //! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `api.rs`);
-//! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`).
+//! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`);
+//! 7. with `--soak SECONDS`, instead of all of the above: a fixed mixed rate held that long, with
+//!    p50/p99 and memory per minute (`soak.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
 
@@ -20,6 +22,7 @@ use crate::{router, sessions};
 use stats::percentile;
 mod api;
 mod policy;
+mod soak;
 mod stats;
 
 use lanyard_iam::domain::Password;
@@ -234,6 +237,19 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
         .find_map(|v| v.split(';').next().filter(|c| c.starts_with("lanyard_session=")).map(str::to_owned))
         .ok_or_else(|| bench_err("root sign-in", format!("no session cookie (status {})", res.status())))?;
     let page_url = format!("{base}/console");
+    if args.soak > 0 {
+        let target = soak::SoakTarget {
+            engine: &engine,
+            root: &root,
+            client: &client,
+            base: &base,
+            cookie: &cookie,
+            alias: &alias,
+            users: args.clients,
+            password: PASSWORD,
+        };
+        return soak::soak(target, args.soak).await;
+    }
 
     // 3a. The cheap page, idle.
     let pace = Duration::from_millis(50);
