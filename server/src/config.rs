@@ -68,6 +68,11 @@ pub struct Config {
     #[arg(long, env = "LANYARD_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_ip_range, global = true)]
     pub trusted_proxies: Vec<IpRange>,
 
+    /// Longest a client may take to send a request's headers, and then its body, in
+    /// milliseconds: a client trickling bytes cannot hold a connection.
+    #[arg(long, env = "LANYARD_CLIENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub client_timeout_ms: u64,
+
     /// File holding the master key that seals MFA seeds (32 bytes, base64). When the default file
     /// is missing it is generated; back it up, since sealed secrets are useless without it.
     #[arg(long, env = "LANYARD_MASTER_KEY_FILE", default_value = ".lanyard/master.key", global = true)]

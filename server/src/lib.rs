@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod health;
+pub mod listener;
 pub mod mailer;
 pub mod master_key;
 pub mod middleware;

@@ -22,9 +22,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
-/// How long a client may take to send a request's body (bodies are at most 256 KiB).
-const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("lanyard")
@@ -80,7 +77,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .layer(from_fn_with_state(csrf, csrf_guard))
         // A slow client cannot hold a connection by trickling its body, and no request runs
         // longer than the request timeout (its transaction, if any, is rolled back).
-        .layer(RequestBodyTimeoutLayer::new(BODY_READ_TIMEOUT))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_millis(config.client_timeout_ms.max(1))))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_millis(config.request_timeout_ms.max(1)),

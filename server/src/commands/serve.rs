@@ -3,7 +3,6 @@
 use super::{engine, CommandError, CommandResult, Workload};
 use crate::config::Config;
 use crate::{router, sessions};
-use std::net::SocketAddr;
 
 pub async fn serve(config: &Config) -> CommandResult {
     let engine = engine(config, Workload::Serving).await?;
@@ -18,12 +17,11 @@ pub async fn serve(config: &Config) -> CommandResult {
     tracing::info!(listen = %config.listen, public_url = %config.public_url, "Lanyard console listening");
     let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
     let signalled = stopping.clone();
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
-        async move {
-            shutdown_signal().await;
-            signalled.notify_one();
-        },
-    );
+    let header_timeout = std::time::Duration::from_millis(config.client_timeout_ms.max(1));
+    let server = crate::listener::serve(listener, app, header_timeout, async move {
+        shutdown_signal().await;
+        signalled.notify_one();
+    });
     // On SIGTERM new connections are refused and requests in flight finish; a request that
     // would not finish (a client that never reads) holds the exit back at most DRAIN_LIMIT.
     tokio::select! {
