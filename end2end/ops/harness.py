@@ -83,6 +83,16 @@ class Cluster:
         subprocess.run(["rm", "-rf", self.dir], check=False)
 
 
+def fresh_database(**settings):
+    """A new cluster with a migrated database `lanyard_ops`; returns it and the servers' environment."""
+    cluster = Cluster()
+    cluster.create()
+    cluster.psql("postgres", "CREATE DATABASE lanyard_ops")
+    env = dict(os.environ, DATABASE_URL=cluster.url("lanyard_ops"), **settings)
+    lanyard_plain(env, "migrate")
+    return cluster, env
+
+
 def lanyard_plain(env, *args):
     subprocess.run([LANYARD, *args], capture_output=True, text=True, check=True, env=env)
 

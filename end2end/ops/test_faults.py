@@ -97,12 +97,8 @@ class Load:
 class DatabaseFaults(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.cluster.create()
-        cls.cluster.psql("postgres", "CREATE DATABASE lanyard_ops")
-        cls.env = dict(os.environ, DATABASE_URL=cls.cluster.url("lanyard_ops"), LANYARD_DB_MAX_CONNECTIONS="8",
-                       LANYARD_DB_STATEMENT_TIMEOUT_MS=str(STATEMENT_TIMEOUT_MS))
-        harness.lanyard_plain(cls.env, "migrate")
+        cls.cluster, cls.env = harness.fresh_database(LANYARD_DB_MAX_CONNECTIONS="8",
+                                                      LANYARD_DB_STATEMENT_TIMEOUT_MS=str(STATEMENT_TIMEOUT_MS))
         cls.server = harness.Server(cls.env, PORT).start()
 
     @classmethod

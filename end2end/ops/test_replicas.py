@@ -103,13 +103,9 @@ def upstream(headers):
 class Replicas(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.cluster.create()
-        cls.cluster.psql("postgres", "CREATE DATABASE lanyard_ops")
         # The balancer (and the tests, which pose as clients at other addresses) are on loopback.
-        cls.env = dict(os.environ, DATABASE_URL=cls.cluster.url("lanyard_ops"), LANYARD_DB_MAX_CONNECTIONS="8",
-                       LANYARD_TRUSTED_PROXIES="127.0.0.1")
-        harness.lanyard_plain(cls.env, "migrate")
+        cls.cluster, cls.env = harness.fresh_database(LANYARD_DB_MAX_CONNECTIONS="8",
+                                                      LANYARD_TRUSTED_PROXIES="127.0.0.1")
         public = f"http://{LB_HOST}"
         cls.servers = {p: harness.Server(cls.env, p, public_url=public).start() for p in (A, B)}
         cls.nginx = Nginx([A, B], LB).start()

@@ -2,7 +2,6 @@
 body is cut off after the client timeout, and a 10 MB body is refused with 413 before it is read.
 The server runs with a 1 s client timeout here (10 s by default)."""
 
-import os
 import socket
 import time
 import unittest
@@ -36,11 +35,7 @@ def read_all(s, limit=10.0):
 class SlowClients(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.cluster = harness.Cluster()
-        cls.cluster.create()
-        cls.cluster.psql("postgres", "CREATE DATABASE lanyard_ops")
-        env = dict(os.environ, DATABASE_URL=cls.cluster.url("lanyard_ops"), LANYARD_CLIENT_TIMEOUT_MS="1000")
-        harness.lanyard_plain(env, "migrate")
+        cls.cluster, env = harness.fresh_database(LANYARD_CLIENT_TIMEOUT_MS="1000")
         cls.server = harness.Server(env, PORT).start()
 
     @classmethod

@@ -4,9 +4,12 @@
 //! so a failure reproduces.
 
 mod common;
+#[path = "../../tests/common/garbage.rs"]
+mod garbage;
 
 use axum::body::Body;
 use axum::http::{header, Request};
+use garbage::garbage;
 use lanyard_iam::domain::Password;
 use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
@@ -17,64 +20,6 @@ use sqlx::PgPool;
 
 const HOST: &str = "localhost:3000";
 const ROOT_PASSWORD: &str = "Root-Password-1";
-
-/// Random text: printable ASCII, the characters parsers care about, controls and multi-byte
-/// characters, sometimes long.
-fn garbage(rng: &mut StdRng) -> String {
-    const PIECES: &[&str] = &[
-        "a",
-        "Z",
-        "0",
-        "/",
-        "*",
-        "?",
-        "%",
-        "%FF",
-        "%00",
-        "%zz",
-        "&",
-        "=",
-        "+",
-        " ",
-        "\"",
-        "'",
-        "\\",
-        "{",
-        "}",
-        "[",
-        "]",
-        ",",
-        ":",
-        ";",
-        "<",
-        ">",
-        "\u{0}",
-        "\n",
-        "\r",
-        "\t",
-        "é",
-        "😀",
-        "\u{202e}",
-        "\u{301}",
-        "member.1",
-        ".",
-        "-",
-        "_",
-        "@",
-        "arn:aws:iam::",
-        "${aws:username}",
-        "null",
-        "true",
-        "-1",
-        "99999999999999999999",
-    ];
-    let len = match rng.gen_range(0..10) {
-        0 => 0,
-        1 => rng.gen_range(500..3_000),
-        _ => rng.gen_range(1..40),
-    };
-    (0..len).map(|_| PIECES[rng.gen_range(0..PIECES.len())]).collect()
-}
 
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -293,7 +238,10 @@ async fn the_query_api_answers_garbage_with_a_client_error(pool: PgPool) {
             // Unsigned, or with a forged Authorization header.
             let mut b = Request::post("/").header(header::HOST, HOST);
             if round % 10 == 0 {
-                b = b.header(header::AUTHORIZATION, garbage(&mut rng).replace(['\n', '\r', '\0'], ""));
+                b = b.header(
+                    header::AUTHORIZATION,
+                    garbage(&mut rng).chars().filter(|c| (' '..='~').contains(c)).collect::<String>(),
+                );
             }
             b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body.clone())).unwrap()
         } else {
