@@ -29,6 +29,25 @@ pub struct ListUsersInput {
     /// The `next_marker` of the previous page.
     pub marker: Option<String>,
     pub page_size: Option<u32>,
+    /// Whether the page also counts every matching user (the console shows it; IAM's
+    /// ListUsers never answers it, so the API skips the work).
+    pub counting: Counting,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Counting {
+    #[default]
+    Count,
+    Skip,
+}
+
+/// How many users match the filters, over all pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Total {
+    Exact(u64),
+    /// A name search counts at most [`SEARCH_COUNT_CAP`].
+    AtLeast(u64),
+    NotCounted,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,10 +65,7 @@ pub struct UserSummary {
 pub struct UserPage {
     pub users: Vec<UserSummary>,
     pub next_marker: Option<String>,
-    /// Users matching the filters (all pages).
-    pub total: u64,
-    /// True when `total` is a lower bound (a name search counts at most [`SEARCH_COUNT_CAP`]).
-    pub total_is_lower_bound: bool,
+    pub total: Total,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,8 +190,17 @@ impl Engine {
                 UserOrder::Created => UserKey::Created(r.created_at, r.user_id.clone()),
             })
         });
-        let counted = dir::find_user_count(&self.pool, &query, SEARCH_COUNT_CAP).await?;
-        let capped = query.name_contains.is_some() && counted > SEARCH_COUNT_CAP;
+        let total = match input.counting {
+            Counting::Skip => Total::NotCounted,
+            Counting::Count => {
+                let counted = dir::find_user_count(&self.pool, &query, SEARCH_COUNT_CAP).await?.max(0);
+                if query.name_contains.is_some() && counted > SEARCH_COUNT_CAP {
+                    Total::AtLeast(SEARCH_COUNT_CAP as u64)
+                } else {
+                    Total::Exact(counted as u64)
+                }
+            }
+        };
         let users = rows
             .into_iter()
             .map(|r| {
@@ -194,12 +219,7 @@ impl Engine {
                 }
             })
             .collect();
-        Ok(UserPage {
-            users,
-            next_marker,
-            total: if capped { SEARCH_COUNT_CAP } else { counted }.max(0) as u64,
-            total_is_lower_bound: capped,
-        })
+        Ok(UserPage { users, next_marker, total })
     }
 
     /// One level of the path tree: the users directly at `parent` and its child paths with the

@@ -19,7 +19,7 @@ pub async fn list_users_page(
     use crate::ssr::current_principal;
     use crate::ssr::ConsoleState;
     use lanyard_iam::domain::IamPath;
-    use lanyard_iam::usecases::user_directory::{ListUsersInput, UserSort};
+    use lanyard_iam::usecases::user_directory::{Counting, ListUsersInput, Total, UserSort};
     use lanyard_iam::IamError;
 
     let state = ConsoleState::get()?;
@@ -32,8 +32,14 @@ pub async fn list_users_page(
         descending: order.as_deref() == Some("desc"),
         marker,
         page_size: size,
+        counting: Counting::Count,
     };
     let page = state.engine.list_users(&principal, input).await?;
+    let (total, total_is_lower_bound) = match page.total {
+        Total::Exact(n) => (n, false),
+        Total::AtLeast(n) => (n, true),
+        Total::NotCounted => (0, false),
+    };
     // The tree shows the filter's own level when it is a whole path, else the top.
     let tree_path = path.as_deref().filter(|p| IamPath::parse(p).is_ok()).unwrap_or("/").to_owned();
     let level = state.engine.list_path_level(&principal, &tree_path).await?;
@@ -55,8 +61,8 @@ pub async fn list_users_page(
             })
             .collect(),
         next_marker: page.next_marker,
-        total: page.total,
-        total_is_lower_bound: page.total_is_lower_bound,
+        total,
+        total_is_lower_bound,
         tree_path: level.path,
         tree_direct_users: level.direct_users,
         tree_children: level

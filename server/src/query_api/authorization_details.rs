@@ -8,7 +8,7 @@ use super::{Call, Reply};
 use lanyard_iam::domain::IamAction;
 use lanyard_iam::usecases::actor::Resource;
 use lanyard_iam::usecases::policies::PolicyTarget;
-use lanyard_iam::usecases::user_directory::ListUsersInput;
+use lanyard_iam::usecases::user_directory::{Counting, ListUsersInput};
 use lanyard_iam::IamError;
 
 const FILTERS: [&str; 5] = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"];
@@ -35,7 +35,12 @@ pub async fn get_account_authorization_details(call: &Call<'_>) -> Result<Reply,
     if wants("User") {
         let mut marker = None;
         loop {
-            let input = ListUsersInput { marker: marker.clone(), page_size: Some(1000), ..Default::default() };
+            let input = ListUsersInput {
+                marker: marker.clone(),
+                page_size: Some(1000),
+                counting: Counting::Skip,
+                ..Default::default()
+            };
             let page = engine.list_users(actor, input).await?;
             users.extend(page.users);
             match page.next_marker {

@@ -9,7 +9,7 @@ use lanyard_iam::usecases::api_reads::LoginProfile;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::login_profiles::NewPassword;
 use lanyard_iam::usecases::password_change::PasswordChange;
-use lanyard_iam::usecases::user_directory::ListUsersInput;
+use lanyard_iam::usecases::user_directory::{Counting, ListUsersInput};
 use lanyard_iam::usecases::users::{NewUser, User};
 use lanyard_iam::IamError;
 use std::net::{IpAddr, Ipv4Addr};
@@ -100,6 +100,7 @@ pub async fn list_users(call: &Call<'_>) -> Result<Reply, IamError> {
         path_prefix: call.params.opt("PathPrefix"),
         marker,
         page_size: Some(max as u32),
+        counting: Counting::Skip,
         ..Default::default()
     };
     let page = call.engine.list_users(&call.actor, input).await?;
