@@ -71,6 +71,7 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
         .fallback(file_and_error_handler_with_context::<ServerState, _>(context, shell))
         .layer(from_fn_with_state(state.clone(), crate::query_api::get_form))
         .layer(sessions::layer(config, session_store))
+        .layer(from_fn(sessions::store_failures_are_unavailable))
         .layer(from_fn_with_state(TrustedProxies(Arc::new(config.trusted_proxies.clone())), client_addr))
         .layer(from_fn(clean_form_redirects))
         .layer(from_fn(crate::middleware::request_limits::limit_requests))

@@ -6,6 +6,8 @@
 //! sign-out, the old ID at sign-in — stay synchronous, so an ended session never comes back.
 
 use crate::config::Config;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use sqlx::postgres::PgPool;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
@@ -78,4 +80,43 @@ pub fn spawn_expired_cleanup(store: ConsoleSessionStore) {
             tracing::warn!(error = %e, "expired-session cleanup stopped");
         }
     });
+}
+
+/// tower-sessions answers a session it could not save with an empty 500. The store is the
+/// database, so that is the database being unreachable: answer 503 with the message every other
+/// request gets then (our own handlers never answer a bodiless 500).
+pub async fn store_failures_are_unavailable(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let res = next.run(req).await;
+    let bodiless = res.headers().get(header::CONTENT_TYPE).is_none()
+        && axum::body::HttpBody::size_hint(res.body()).exact() == Some(0);
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && bodiless {
+        let message = lanyard_iam::IamError::Unavailable(String::new()).public_message();
+        return (StatusCode::SERVICE_UNAVAILABLE, message).into_response();
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    /// A database restart answered console pages with tower-sessions' bodiless 500 when the
+    /// session could not be saved; it is a 503 like every other request during the outage.
+    #[tokio::test]
+    async fn a_session_that_cannot_be_saved_answers_503_not_an_empty_500() {
+        let app = axum::Router::new()
+            .route("/lost", get(|| async { StatusCode::INTERNAL_SERVER_ERROR }))
+            .route("/ours", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong") }))
+            .layer(axum::middleware::from_fn(store_failures_are_unavailable));
+        let get = |path: &str| axum::http::Request::get(path).body(Body::empty()).unwrap();
+        let lost = app.clone().oneshot(get("/lost")).await.unwrap();
+        assert_eq!(lost.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(lost.into_body(), 4096).await.unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("unavailable"));
+        let ours = app.oneshot(get("/ours")).await.unwrap();
+        assert_eq!(ours.status(), StatusCode::INTERNAL_SERVER_ERROR, "a 500 with a message is left alone");
+    }
 }
