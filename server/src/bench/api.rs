@@ -92,6 +92,8 @@ pub async fn api_figures(
             1000.0 * (c1 - c0) / ok as f64
         );
     }
+    // The root user may hold two keys; each part of the benchmark returns the one it made.
+    engine.delete_access_key(owner_of_key, &OwnerRef::Me, &id).await?;
     Ok(())
 }
 
@@ -236,6 +238,8 @@ pub async fn mixed_figures(
             1000.0 * (c1 - c0) / total as f64
         );
     }
+    // The root user may hold two keys; each part of the benchmark returns the one it made.
+    engine.delete_access_key(root, &OwnerRef::Me, &id).await?;
     Ok(())
 }
 
@@ -281,5 +285,7 @@ pub async fn list_users_figures(
             lat.len()
         );
     }
+    // The root user may hold two keys; each part of the benchmark returns the one it made.
+    engine.delete_access_key(root, &OwnerRef::Me, &id).await?;
     Ok(())
 }
