@@ -224,3 +224,47 @@ async fn bad_listing_input_names_every_field_and_iam_users_are_denied(pool: PgPo
     let denied = e.list_users(&user, ListUsersInput::default()).await.unwrap_err();
     assert!(matches!(denied, IamError::AccessDenied(ref m) if m.contains("iam:ListUsers")), "{denied:?}");
 }
+
+/// Writers on many connections spread a path's counter over shards; compaction folds them back to
+/// one row per path while writers keep going, and no count changes.
+#[sqlx::test]
+async fn compaction_folds_counter_shards_without_changing_a_count(pool: PgPool) {
+    let e = engine(pool.clone());
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    let root = lanyard_iam::Actor::root(a.account_id.clone(), "owner@example.com");
+    // Parallel creates use several pooled connections, hence several shards per path.
+    let create = |prefix: &'static str, n: usize| {
+        let (e, root) = (e.clone(), root.clone());
+        tokio::spawn(async move {
+            for i in 0..n {
+                let path = Some(format!("/team-{}/", i % 3));
+                let user = NewUser { user_name: format!("{prefix}-{i}"), path, ..Default::default() };
+                e.create_user(&root, user).await.unwrap();
+            }
+        })
+    };
+    let writers: Vec<_> = ["a", "b", "c", "d"].into_iter().map(|p| create(p, 30)).collect();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let rows = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM user_paths").fetch_one(&pool).await.unwrap()
+    };
+    let before = e.list_path_level(&root, "/").await.unwrap();
+    assert!(rows(pool.clone()).await > 3, "the writers used more than one shard per path");
+    // Compaction while more users arrive.
+    let late = create("late", 30);
+    let folded = e.compact_path_counters().await.unwrap();
+    late.await.unwrap();
+    e.compact_path_counters().await.unwrap();
+    assert!(folded > 0);
+    assert_eq!(rows(pool.clone()).await, 3, "one row per path");
+    let after = e.list_path_level(&root, "/").await.unwrap();
+    let counts = |l: &lanyard_iam::usecases::user_directory::PathLevel| {
+        l.children.iter().map(|c| (c.path.clone(), c.user_count)).collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&before).iter().map(|c| c.1).sum::<u64>(), 120);
+    assert_eq!(counts(&after), vec![("/team-0/".into(), 50), ("/team-1/".into(), 50), ("/team-2/".into(), 50)]);
+    let page = e.list_users(&root, ListUsersInput::default()).await.unwrap();
+    assert_eq!(page.total, Total::Exact(150));
+}

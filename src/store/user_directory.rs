@@ -233,3 +233,9 @@ mod tests {
         assert_eq!(super::like_escape("/a_b%c\\/"), "/a\\_b\\%c\\\\/");
     }
 }
+
+/// Folds up to `batch` per-path counter shards into shard 0 (see the migration
+/// `user_paths_compaction`); returns how many shard rows were folded.
+pub async fn update_compact_path_counters(ex: impl PgExecutor<'_>, batch: i32) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT user_paths_compact($1) AS "folded!""#, batch).fetch_one(ex).await
+}

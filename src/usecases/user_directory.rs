@@ -277,7 +277,23 @@ impl Engine {
             tx.commit().await?;
             next += n;
         }
+        self.compact_path_counters().await?;
         Ok(inserted)
+    }
+
+    /// Folds the per-path user counters' shards back into one row per path, a batch per
+    /// transaction, until none is left that no writer holds; returns how many rows were folded.
+    /// The server runs it every minute; reads of the path tree sum every row of a path.
+    pub async fn compact_path_counters(&self) -> Result<u64, IamError> {
+        const BATCH: i32 = 2_000;
+        let mut folded = 0u64;
+        loop {
+            let n = dir::update_compact_path_counters(&self.pool, BATCH).await?;
+            folded += n.max(0) as u64;
+            if n < i64::from(BATCH) {
+                return Ok(folded);
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub async fn serve(config: &Config) -> CommandResult {
         Some(mailer) => crate::mailer::spawn_delivery(engine.clone(), mailer),
         None => tracing::info!("no SMTP host set: mail stays in the outbox (`lanyard outbox` prints it)"),
     }
+    spawn_counter_compaction(engine.clone());
     let store = sessions::store(engine.pool());
     sessions::spawn_expired_cleanup(store.clone());
     let app = router::build(config, engine, store);
@@ -55,4 +56,20 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// Folds the per-path user counters' shards every minute, so reads of the path tree stay at one
+/// row per path however many connections wrote (every replica may run it: rows in use are skipped).
+fn spawn_counter_compaction(engine: lanyard_iam::Engine) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match engine.compact_path_counters().await {
+                Ok(0) => {}
+                Ok(folded) => tracing::debug!(folded, "user path counters compacted"),
+                Err(e) => tracing::warn!(error = %e, "user path counter compaction failed"),
+            }
+        }
+    });
 }
