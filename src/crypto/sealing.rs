@@ -19,9 +19,12 @@ const VERSION: u8 = 2;
 const NONCE_LEN: usize = 24;
 pub const KEY_ID_LEN: usize = 8;
 
-/// The server's 256-bit master key. `Debug` never shows it.
+/// The server's 256-bit master key, with its public id (computed once). `Debug` never shows it.
 #[derive(Clone)]
-pub struct MasterKey([u8; 32]);
+pub struct MasterKey {
+    key: [u8; 32],
+    id: KeyId,
+}
 
 impl std::fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,7 +37,14 @@ impl MasterKey {
     pub fn generate() -> Self {
         let mut key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut key);
-        Self(key)
+        Self::from_bytes(key)
+    }
+
+    fn from_bytes(key: [u8; 32]) -> Self {
+        let digest = Sha256::digest(key);
+        let mut id = [0u8; KEY_ID_LEN];
+        id.copy_from_slice(&digest[..KEY_ID_LEN]);
+        Self { key, id: KeyId(id) }
     }
 
     /// A key as `lanyard` keeps it in a file or the environment: 32 bytes in standard base64.
@@ -44,20 +54,17 @@ impl MasterKey {
         let key: [u8; 32] = bytes
             .try_into()
             .map_err(|_| IamError::InvalidInput("the master key must be 32 bytes (44 base64 characters)".into()))?;
-        Ok(Self(key))
+        Ok(Self::from_bytes(key))
     }
 
     pub fn to_base64(&self) -> String {
-        STANDARD.encode(self.0)
+        STANDARD.encode(self.key)
     }
 
     /// The key's public name: the first 8 bytes of SHA-256 over the key, in hex. It identifies
     /// the key in sealed values and messages without revealing anything usable.
     pub fn id(&self) -> KeyId {
-        let digest = Sha256::digest(self.0);
-        let mut id = [0u8; KEY_ID_LEN];
-        id.copy_from_slice(&digest[..KEY_ID_LEN]);
-        KeyId(id)
+        self.id
     }
 
     /// The first bytes of every value this key seals (`2 || key id`): how the store finds the
@@ -69,7 +76,7 @@ impl MasterKey {
     /// `2 || key id || nonce || ciphertext+tag`, with a fresh random nonce (192 bits, so random
     /// nonces never collide in practice).
     pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Vec<u8> {
-        let cipher = XChaCha20Poly1305::new((&self.0).into());
+        let cipher = XChaCha20Poly1305::new((&self.key).into());
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         // Encryption with a valid key and nonce cannot fail; an empty result would not open.
@@ -77,7 +84,7 @@ impl MasterKey {
             cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: bound_to }).unwrap_or_default();
         let mut out = Vec::with_capacity(1 + KEY_ID_LEN + NONCE_LEN + sealed.len());
         out.push(VERSION);
-        out.extend_from_slice(&self.id().0);
+        out.extend_from_slice(&self.id.0);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         out
@@ -85,7 +92,7 @@ impl MasterKey {
 
     fn decrypt(&self, nonce_and_body: &[u8], bound_to: &[u8]) -> Option<Vec<u8>> {
         let (nonce, body) = nonce_and_body.split_at(NONCE_LEN);
-        let cipher = XChaCha20Poly1305::new((&self.0).into());
+        let cipher = XChaCha20Poly1305::new((&self.key).into());
         cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: body, aad: bound_to }).ok()
     }
 }
@@ -170,12 +177,25 @@ impl Keyring {
         &self.current
     }
 
+    /// The same keys with `new` as the current one (a rotation's keyring): every key held so far
+    /// still opens what it sealed.
+    pub fn rotated_to(self, new: MasterKey) -> Keyring {
+        let mut previous = vec![self.current];
+        previous.extend(self.previous);
+        Keyring::new(new, previous)
+    }
+
+    /// The current key first, then the previous ones.
+    fn keys(&self) -> impl Iterator<Item = &MasterKey> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+
     pub fn ids(&self) -> Vec<KeyId> {
-        std::iter::once(&self.current).chain(&self.previous).map(MasterKey::id).collect()
+        self.keys().map(MasterKey::id).collect()
     }
 
     fn find(&self, id: KeyId) -> Option<&MasterKey> {
-        std::iter::once(&self.current).chain(&self.previous).find(|k| k.id() == id)
+        self.keys().find(|k| k.id() == id)
     }
 
     /// Seals under the current key.
@@ -193,13 +213,10 @@ impl Keyring {
                 Some(key) => key.decrypt(&sealed[1 + KEY_ID_LEN..], bound_to).ok_or_else(fail),
                 None => Err(IamError::Internal(format!(
                     "a secret is sealed under master key {id}, which this server was not given \
-                     (add it with --previous-master-key-file until `lanyard master-key rotate` has finished)"
+                     (add it with --previous-master-key-files until `lanyard master-key rotate` has finished)"
                 ))),
             },
-            SealedBy::Unnamed => std::iter::once(&self.current)
-                .chain(&self.previous)
-                .find_map(|k| k.decrypt(&sealed[1..], bound_to))
-                .ok_or_else(fail),
+            SealedBy::Unnamed => self.keys().find_map(|k| k.decrypt(&sealed[1..], bound_to)).ok_or_else(fail),
             SealedBy::Malformed => Err(fail()),
         }
     }
@@ -245,7 +262,8 @@ mod tests {
     fn a_keyring_opens_old_and_new_values_and_names_the_key_it_lacks() {
         let (old, new) = (MasterKey::generate(), MasterKey::generate());
         let by_old = old.seal(b"secret", b"row:1");
-        let during = Keyring::new(new.clone(), vec![old.clone()]);
+        let during = Keyring::from(old.clone()).rotated_to(new.clone());
+        assert_eq!(during.current().id(), new.id());
         assert_eq!(during.open(&by_old, b"row:1").unwrap(), b"secret");
         let resealed = during.reseal(&by_old, b"row:1").unwrap().unwrap();
         assert_eq!(sealed_by(&resealed), SealedBy::Key(new.id()));
@@ -262,7 +280,7 @@ mod tests {
     #[test]
     fn version_one_values_still_open() {
         let key = MasterKey::generate();
-        let cipher = XChaCha20Poly1305::new((&key.0).into());
+        let cipher = XChaCha20Poly1305::new((&key.key).into());
         let nonce = [7u8; NONCE_LEN];
         let body = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: b"old", aad: b"b" }).unwrap();
         let v1: Vec<u8> = [&[VERSION_1][..], &nonce, &body].concat();

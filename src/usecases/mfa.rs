@@ -93,8 +93,13 @@ pub(crate) fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode
     })
 }
 
-fn open_seed(key: &Keyring, row: &MfaSecretRow) -> Result<TotpSeed, IamError> {
-    Ok(TotpSeed::from_bytes(key.open(&row.sealed_seed, device_binding(row.id).as_bytes())?))
+/// A device's seed as stored: sealed, bound to the device row.
+pub(crate) fn seal_seed(key: &Keyring, seed: &TotpSeed, device_id: i64) -> Vec<u8> {
+    key.seal(seed.as_bytes(), device_binding(device_id).as_bytes())
+}
+
+pub(crate) fn open_seed(key: &Keyring, sealed: &[u8], device_id: i64) -> Result<TotpSeed, IamError> {
+    Ok(TotpSeed::from_bytes(key.open(sealed, device_binding(device_id).as_bytes())?))
 }
 
 impl Engine {
@@ -183,7 +188,7 @@ impl Engine {
 
         self.check_mfa_quota(&mut tx, &owner).await?;
         let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
-        let sealed_seed = self.config.master_key.seal(seed.as_bytes(), device_binding(id).as_bytes());
+        let sealed_seed = seal_seed(&self.config.master_key, &seed, id);
         let row = store::mfa_devices::insert_mfa_device(
             &mut *tx,
             id,
@@ -246,7 +251,7 @@ impl Engine {
         let rows = store::mfa_devices::list_mfa_secrets(&self.pool, account_id.as_str(), user_id).await?;
         let wanted = |r: &MfaSecretRow| only.is_none_or(|s| mfa_serial(account_id, &r.path, &r.name) == s);
         for row in rows.into_iter().filter(wanted) {
-            let seed = open_seed(&self.config.master_key, &row)?;
+            let seed = open_seed(&self.config.master_key, &row.sealed_seed, row.id)?;
             let center = now + i64::from(row.drift_steps);
             let from = (center - 1).max(row.last_used_step + 1);
             if let Some(step) = seed.find_step(code.expose(), from, center + 1) {
@@ -347,7 +352,7 @@ impl Engine {
             .into_iter()
             .find(|r| r.name.eq_ignore_ascii_case(device_name.trim()))
             .ok_or_else(|| no_such_device(device_name.trim()))?;
-        let seed = open_seed(&self.config.master_key, &row)?;
+        let seed = open_seed(&self.config.master_key, &row.sealed_seed, row.id)?;
         let now = step_at(OffsetDateTime::now_utc());
         let start = consecutive_step(&seed, &code1, &code2, now - RESYNC_RADIUS, now + RESYNC_RADIUS)
             .filter(|s| *s > row.last_used_step)

@@ -11,7 +11,7 @@ use crate::store;
 use crate::store::mfa_devices::LockedMfaDeviceRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::credential_owner::{OwnerRef, RowLock};
-use crate::usecases::mfa::{bad_codes, consecutive_step, device_binding, parse_codes};
+use crate::usecases::mfa::{bad_codes, consecutive_step, open_seed, parse_codes, seal_seed};
 use crate::{Engine, FieldError, IamError};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -121,7 +121,7 @@ impl Engine {
 
         let mut tx = self.pool.begin().await?;
         let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
-        let sealed = self.config.master_key.seal(seed.as_bytes(), device_binding(id).as_bytes());
+        let sealed = seal_seed(&self.config.master_key, &seed, id);
         store::mfa_devices::insert_unassigned_mfa_device(
             &mut *tx,
             id,
@@ -196,8 +196,7 @@ impl Engine {
             return Err(IamError::EntityAlreadyExists("MFA Device is already in use.".into()));
         }
         self.check_mfa_quota(&mut tx, &owner).await?;
-        let seed =
-            TotpSeed::from_bytes(self.config.master_key.open(&row.sealed_seed, device_binding(row.id).as_bytes())?);
+        let seed = open_seed(&self.config.master_key, &row.sealed_seed, row.id)?;
         let now = step_at(OffsetDateTime::now_utc());
         if code1 == code2 {
             return Err(bad_codes());

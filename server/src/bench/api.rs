@@ -23,7 +23,8 @@ fn signed_headers(host: &str, key: &str, secret: &str) -> Result<Vec<(String, St
     signed_for(host, key, secret, BODY, "sts")
 }
 
-fn signed_for(
+/// One signed Query API request's headers for `body` (also the soak's, see `soak.rs`).
+pub(super) fn signed_for(
     host: &str,
     key: &str,
     secret: &str,
@@ -101,7 +102,7 @@ async fn post(client: &reqwest::Client, url: &str, headers: &[(String, String)])
     post_body(client, url, headers, BODY).await
 }
 
-async fn post_body(
+pub(super) async fn post_body(
     client: &reqwest::Client,
     url: &str,
     headers: &[(String, String)],

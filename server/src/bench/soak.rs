@@ -4,15 +4,14 @@
 //! requests, errors, p50/p99 and the process's resident memory, then the first and last RSS: memory
 //! should stay flat and p99 stable.
 
+use super::api::{post_body, signed_for};
 use super::stats::percentile;
 use super::{bench_err, ms};
 use crate::error::CommandResult;
-use lanyard_iam::sigv4;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::Engine;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use time::OffsetDateTime;
 
 /// Requests per second of each kind.
 const PAGES_PER_SEC: u64 = 20;
@@ -137,21 +136,11 @@ pub async fn soak(t: SoakTarget<'_>, seconds: u64) -> CommandResult {
         let (client, url, host, id, secret) = (client.clone(), url.clone(), host.clone(), id.clone(), secret.clone());
         async move {
             for (body, service) in calls {
-                let creds = sigv4::ClientCredentials { access_key_id: &id, secret: &secret, session_token: None };
-                let now = OffsetDateTime::now_utc();
-                let Ok(headers) = sigv4::client_post_headers(&host, creds, "us-east-1", service, body.as_bytes(), now)
-                else {
+                let Ok(headers) = signed_for(&host, &id, &secret, &body, service) else {
                     return false;
                 };
-                let mut req = client.post(&url).body(body);
-                for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
-                    req = req.header(name.as_str(), value.as_str());
-                }
-                let ok = match req.send().await {
-                    Ok(r) if r.status().is_success() => r.text().await.is_ok_and(|b| !b.contains("<ErrorResponse")),
-                    _ => false,
-                };
-                if !ok {
+                let answered = post_body(&client, &url, &headers, &body).await;
+                if !answered.is_ok_and(|b| b.contains("<ResponseMetadata>") && !b.contains("<ErrorResponse")) {
                     return false;
                 }
             }

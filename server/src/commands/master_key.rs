@@ -3,16 +3,11 @@
 use super::{CommandResult, Workload};
 use crate::config::Config;
 use crate::master_key;
-use lanyard_iam::crypto::sealing::Keyring;
 use std::path::Path;
 
 pub async fn rotate(config: &Config, new_key_file: &Path, batch_size: i64) -> CommandResult {
-    let new = master_key::read(new_key_file)?;
-    let old = master_key::load(config)?;
-    let mut previous = vec![old.current().clone()];
-    previous
-        .extend(config.previous_master_key_files.iter().map(|p| master_key::read(p)).collect::<Result<Vec<_>, _>>()?);
-    let keyring = Keyring::new(new, previous);
+    // The configured key and any previous ones all open what they sealed; the new one seals.
+    let keyring = master_key::load(config)?.rotated_to(master_key::read(new_key_file)?);
     let engine = crate::setup::engine_with_keys(config, Workload::Batch, keyring).await?;
     let started = std::time::Instant::now();
     let report = engine.rotate_master_key(batch_size).await?;
