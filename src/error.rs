@@ -182,7 +182,7 @@ impl IamError {
 #[cfg(feature = "server")]
 impl From<sqlx::Error> for IamError {
     fn from(e: sqlx::Error) -> Self {
-        if crate::store::is_unavailable(&e) || crate::store::is_timeout(&e) {
+        if crate::store::record_if_unavailable(&e) || crate::store::is_timeout(&e) {
             IamError::Unavailable(format!("database: {e}"))
         } else if crate::store::is_bad_value(&e) {
             // A value no validator looked at (a name used only to look something up) that

@@ -86,9 +86,9 @@ fn opened_before_last_failure(age: Duration) -> bool {
 }
 
 /// True when `e` says the database cannot be reached (refused, reset, shutting down, no free
-/// connection in time), not that a statement was wrong; such errors are answered 503 and make
-/// the pool check its older connections before using them again.
-pub fn is_unavailable(e: &sqlx::Error) -> bool {
+/// connection in time), not that a statement was wrong. Such errors are answered 503, and this
+/// also records the moment, so the pool checks its older connections before using them again.
+pub fn record_if_unavailable(e: &sqlx::Error) -> bool {
     let unavailable = match e {
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
