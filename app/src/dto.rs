@@ -1,5 +1,6 @@
 //! What server functions hand to pages: plain data, no secrets, no hashes.
 
+pub use crate::capability::{Can, ConsoleCapability, EntityCapability, PolicyCapability};
 use lanyard_iam::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -13,16 +14,9 @@ pub struct PrincipalDto {
     /// Days until the console password expires, shown as a banner in the last 15 days.
     #[serde(default)]
     pub password_expires_in_days: Option<i64>,
-    /// What the console may offer (see `ssr::console_capabilities`): `users`, `create-user`,
-    /// `groups`, `create-group`, `policies`, `create-policy`, `account`, `simulate`.
+    /// What the console may offer (see `ssr::console_capabilities`).
     #[serde(default)]
-    pub can: Vec<String>,
-}
-
-impl PrincipalDto {
-    pub fn can(&self, what: &str) -> bool {
-        self.can.iter().any(|c| c == what)
-    }
+    pub can: Can<ConsoleCapability>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,13 +117,7 @@ pub struct UserDetailDto {
     pub sign_in_lock: Option<String>,
     /// What the viewer may do to this user (see `ssr::entity_capabilities`).
     #[serde(default)]
-    pub can: Vec<String>,
-}
-
-impl UserDetailDto {
-    pub fn can(&self, what: &str) -> bool {
-        self.can.iter().any(|c| c == what)
-    }
+    pub can: Can<EntityCapability>,
 }
 
 /// What the page for changing one's own password needs.
@@ -207,13 +195,7 @@ pub struct GroupDetailDto {
     pub members: Vec<String>,
     /// What the viewer may do to this group (see `ssr::entity_capabilities`).
     #[serde(default)]
-    pub can: Vec<String>,
-}
-
-impl GroupDetailDto {
-    pub fn can(&self, what: &str) -> bool {
-        self.can.iter().any(|c| c == what)
-    }
+    pub can: Can<EntityCapability>,
 }
 
 /// A managed policy as the policies list shows it.
@@ -244,8 +226,8 @@ pub struct PolicyDetailDto {
     pub policy: PolicyDto,
     pub versions: Vec<PolicyVersionDto>,
     pub attached_to: Vec<(String, String)>,
-    /// `edit`, `delete` (customer-managed policies only).
-    pub can: Vec<String>,
+    /// Customer-managed policies only.
+    pub can: Can<PolicyCapability>,
     /// Condition keys of the default version that Lanyard never supplies (as AWS's validator warns).
     #[serde(default)]
     pub warnings: Vec<String>,

@@ -29,6 +29,20 @@ fn internal_status() -> u16 {
 }
 
 impl AppError {
+    /// The caller's policies do not allow what was asked.
+    pub fn is_access_denied(&self) -> bool {
+        self.code == "AccessDenied"
+    }
+
+    /// A card whose data the viewer may not list is no card at all: `None` instead of the error.
+    pub fn unless_denied<T>(self) -> Result<Option<T>, AppError> {
+        if self.is_access_denied() {
+            Ok(None)
+        } else {
+            Err(self)
+        }
+    }
+
     /// The message for one form field, if that field broke a rule.
     pub fn field_message(&self, field: &str) -> Option<String> {
         let msgs: Vec<&str> = self.fields.iter().filter(|f| f.field == field).map(|f| f.message.as_str()).collect();

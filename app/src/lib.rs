@@ -2,6 +2,7 @@
 //! Server functions in [`api`] stay thin: session → principal → one engine call → DTO.
 
 pub mod api;
+pub mod capability;
 pub mod components;
 pub mod dto;
 pub mod error;

@@ -3,7 +3,7 @@ import { rootSignIn } from './demo';
 
 test('root creates a group, adds and removes a member, and deletes the group', async ({ page }) => {
   await rootSignIn(page);
-  await page.getByRole('link', { name: 'Groups', exact: true }).click();
+  await page.getByRole('link', { name: 'User groups', exact: true }).click();
   await expect(page).toHaveURL(/\/console\/groups$/);
 
   // Every broken rule at its field.

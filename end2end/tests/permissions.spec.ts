@@ -58,7 +58,7 @@ test('root gives an Admins group AdministratorAccess; its member administers at 
   const nemo = await newPage(browser);
   await userSignIn(nemo, alias, 'nemo');
   await expect(nemo.getByRole('link', { name: 'Users', exact: true })).toHaveCount(0);
-  await expect(nemo.getByRole('link', { name: 'Groups', exact: true })).toHaveCount(0);
+  await expect(nemo.getByRole('link', { name: 'User groups', exact: true })).toHaveCount(0);
   await nemo.goto(`${accountHost(alias)}/console/users`);
   await expect(nemo.getByRole('alert')).toContainText('is not authorized to perform: iam:ListUsers');
   await nemo.goto(`${accountHost(alias)}/console/users/new`);

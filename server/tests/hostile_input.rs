@@ -109,7 +109,7 @@ const FIELDS: &[&str] = &[
     "password",
     "new_password",
     "confirm",
-    "confirm_user_name",
+    "confirm_name",
     "kind",
     "email",
     "account",

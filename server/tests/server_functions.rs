@@ -75,10 +75,10 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         let user = NewUser { user_name: name.into(), password: Some(Password::new(PASSWORD)), ..Default::default() };
         engine.create_user(&root, user).await.unwrap();
     }
-    engine.create_group(&root, "Ops", None).await.unwrap();
+    engine.create_group(&root, "victim", None).await.unwrap();
     let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let policy = engine
-        .create_policy(&root, NewPolicy { policy_name: "Ops".into(), document: doc.into(), ..Default::default() })
+        .create_policy(&root, NewPolicy { policy_name: "victim".into(), document: doc.into(), ..Default::default() })
         .await
         .unwrap();
     let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
@@ -98,12 +98,11 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
 
     let fields: Vec<(&str, String)> = vec![
         ("user_name", "victim".into()),
-        ("confirm_user_name", "victim".into()),
+        ("confirm_name", "victim".into()), // the user, group and policy are all named victim
         ("new_user_name", "renamed".into()),
         ("new_path", "/x/".into()),
         ("path", "/".into()),
-        ("group_name", "Ops".into()),
-        ("confirm_name", "Ops".into()),
+        ("group_name", "victim".into()),
         ("kind", "user".into()),
         ("name", "nobody".into()),
         ("arn", policy.arn.clone()),
@@ -158,7 +157,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
     // Nothing changed: no new user, group member, policy attachment, alias or password.
     let users = engine.list_users(&root, Default::default()).await.unwrap().users;
     assert_eq!(users.iter().map(|u| u.user_name.to_string()).collect::<Vec<_>>(), ["nobody", "victim"]);
-    assert!(engine.get_group(&root, "Ops").await.unwrap().members.is_empty());
+    assert!(engine.get_group(&root, "victim").await.unwrap().members.is_empty());
     let me = lanyard_iam::usecases::policies::PolicyTarget::User("nobody".into());
     assert!(engine.list_attached_policies(&root, &me).await.unwrap().is_empty());
     assert!(engine.list_inline_policies(&root, &me).await.unwrap().is_empty());

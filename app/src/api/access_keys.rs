@@ -1,6 +1,7 @@
 //! Access keys on a user's page (`user_name` set) and on My security credentials (own keys, root
 //! included). A new key's secret waits in the (server-side) session until the page shows it once.
 
+#[cfg(feature = "ssr")]
 use crate::api::mfa_page;
 use crate::dto::{AccessKeyDto, Navigate, NewAccessKeyDto};
 use crate::error::AppError;
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 const NEW_KEY: &str = "new_access_key";
 
 /// The page's own address with the access keys card in view.
+#[cfg(feature = "ssr")]
 fn keys_page(user_name: &Option<String>, query: &str) -> String {
     format!("{}{query}#access-keys", mfa_page(user_name))
 }
@@ -18,10 +20,9 @@ fn keys_page(user_name: &Option<String>, query: &str) -> String {
 pub async fn load_access_keys(user_name: Option<String>) -> Result<Vec<AccessKeyDto>, AppError> {
     use crate::api::owner;
     use crate::api::user_detail::format_time;
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let keys = ConsoleState::get()?.engine.list_access_keys(&principal, &owner(user_name)).await?;
     let now = time::OffsetDateTime::now_utc();
     Ok(keys
@@ -47,12 +48,11 @@ pub async fn load_access_keys(user_name: Option<String>) -> Result<Vec<AccessKey
 #[server(endpoint = "create_access_key")]
 pub async fn create_access_key(user_name: Option<String>) -> Result<Navigate, AppError> {
     use crate::api::owner;
-    use crate::ssr::{current_principal, finish, request_session, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, request_session, signed_in, ConsoleState};
 
     let to = keys_page(&user_name, "?keys=created");
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let owner_key = user_name.clone().unwrap_or_default().to_lowercase();
         let new = ConsoleState::get()?.engine.create_access_key(&principal, &owner(user_name)).await?;
         let kept = (owner_key, new.key.access_key_id.clone(), new.secret.expose().to_owned());
@@ -69,10 +69,9 @@ pub async fn create_access_key(user_name: Option<String>) -> Result<Navigate, Ap
 /// The key just created for this owner, once: it leaves the session as it is read.
 #[server(endpoint = "take_new_access_key")]
 pub async fn take_new_access_key(user_name: Option<String>) -> Result<Option<NewAccessKeyDto>, AppError> {
-    use crate::ssr::{current_principal, request_session};
-    use lanyard_iam::IamError;
+    use crate::ssr::{request_session, signed_in};
 
-    current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    signed_in().await?;
     let session = request_session()?;
     let kept: Option<(String, String, String)> = session.get(NEW_KEY).await.ok().flatten();
     match kept {
@@ -92,12 +91,11 @@ pub async fn set_access_key_status(
     status: String,
 ) -> Result<Navigate, AppError> {
     use crate::api::owner;
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::domain::AccessKeyStatus;
-    use lanyard_iam::IamError;
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let status = AccessKeyStatus::parse(&status)?;
         // A distinct address per outcome: a page load to the very same URL would only scroll.
         let to = keys_page(
@@ -114,12 +112,11 @@ pub async fn set_access_key_status(
 #[server(endpoint = "delete_access_key")]
 pub async fn delete_access_key(user_name: Option<String>, access_key_id: String) -> Result<Navigate, AppError> {
     use crate::api::owner;
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let to = keys_page(&user_name, "?keys=deleted");
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.delete_access_key(&principal, &owner(user_name), &access_key_id).await?;
         Ok(Navigate { to })
     }

@@ -16,12 +16,11 @@ pub struct AccountSettingsDto {
 
 #[server(endpoint = "account_settings")]
 pub async fn load_account_settings() -> Result<AccountSettingsDto, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
+    use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::domain::{AccountRef, PasswordPolicy};
-    use lanyard_iam::IamError;
 
     let state = ConsoleState::get()?;
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let policy = state.engine.get_password_policy(&principal).await?;
     let account = state.engine.find_account(&AccountRef::Id(principal.account_id().clone())).await?;
     Ok(AccountSettingsDto {
@@ -33,13 +32,12 @@ pub async fn load_account_settings() -> Result<AccountSettingsDto, AppError> {
 
 #[server(endpoint = "save_alias")]
 pub async fn save_alias(account_alias: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let typed = vec![("account_alias".to_owned(), account_alias.chars().take(100).collect())];
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         state.engine.set_account_alias(&principal, &account_alias).await?;
         Ok(Navigate { to: "/console/account?saved=alias".into() })
     }
@@ -63,8 +61,7 @@ pub async fn save_password_policy(
     prevent_reuse: Option<String>,
     password_reuse_prevention: Option<String>,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let input = PasswordPolicyInput {
         minimum_password_length,
@@ -81,7 +78,7 @@ pub async fn save_password_policy(
     };
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         state.engine.update_password_policy(&principal, &input).await?;
         Ok(Navigate { to: "/console/account?saved=policy".into() })
     }
@@ -91,12 +88,11 @@ pub async fn save_password_policy(
 
 #[server(endpoint = "reset_password_policy")]
 pub async fn reset_password_policy() -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         state.engine.delete_password_policy(&principal).await?;
         Ok(Navigate { to: "/console/account?saved=default".into() })
     }

@@ -16,10 +16,9 @@ pub async fn create_user(
     reset_required: Option<String>,
 ) -> Result<Navigate, AppError> {
     use super::{encode, keep_generated_password, keep_tags, user_page};
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::domain::Password;
     use lanyard_iam::usecases::users::NewUser;
-    use lanyard_iam::IamError;
 
     let tags = TagRow::pairs(tags);
     let mut typed = vec![
@@ -29,7 +28,7 @@ pub async fn create_user(
     keep_tags(&tags, &mut typed);
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let console = console_access.is_some();
         let custom = password_kind.as_deref() == Some("custom");
         let input = NewUser {

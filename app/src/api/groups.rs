@@ -23,24 +23,22 @@ fn to_dto(g: lanyard_iam::usecases::groups::Group) -> GroupDto {
 
 #[server(endpoint = "load_groups")]
 pub async fn load_groups() -> Result<Vec<GroupDto>, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     Ok(ConsoleState::get()?.engine.list_groups(&principal, None).await?.into_iter().map(to_dto).collect())
 }
 
 #[server(endpoint = "create_group")]
 pub async fn create_group(group_name: String, path: Option<String>) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let typed = vec![
         ("group_name".to_owned(), group_name.chars().take(256).collect()),
         ("path".to_owned(), path.clone().unwrap_or_default().chars().take(600).collect()),
     ];
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let group = ConsoleState::get()?.engine.create_group(&principal, &group_name, path.as_deref()).await?;
         Ok(Navigate { to: group_page(&group.group_name) })
     }
@@ -50,10 +48,9 @@ pub async fn create_group(group_name: String, path: Option<String>) -> Result<Na
 
 #[server(endpoint = "load_group")]
 pub async fn load_group(group_name: String) -> Result<GroupDetailDto, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let d = ConsoleState::get()?.engine.get_group(&principal, &group_name).await?;
     let resource = lanyard_iam::usecases::actor::Resource::untagged(d.group.arn.clone());
     let can = crate::ssr::entity_capabilities(&principal, lanyard_iam::domain::EntityKind::Group, &resource);
@@ -62,12 +59,11 @@ pub async fn load_group(group_name: String) -> Result<GroupDetailDto, AppError> 
 
 #[server(endpoint = "add_group_member")]
 pub async fn add_group_member(group_name: String, user_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let typed = vec![("user_name".to_owned(), user_name.chars().take(256).collect())];
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.add_user_to_group(&principal, &group_name, &user_name).await?;
         Ok(Navigate { to: format!("{}?added={}", group_page(&group_name), crate::api::encode(user_name.trim())) })
     }
@@ -77,11 +73,10 @@ pub async fn add_group_member(group_name: String, user_name: String) -> Result<N
 
 #[server(endpoint = "remove_group_member")]
 pub async fn remove_group_member(group_name: String, user_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.remove_user_from_group(&principal, &group_name, &user_name).await?;
         Ok(Navigate { to: format!("{}?removed={}", group_page(&group_name), crate::api::encode(&user_name)) })
     }
@@ -92,11 +87,11 @@ pub async fn remove_group_member(group_name: String, user_name: String) -> Resul
 /// Deletes the group with its memberships, once its name is typed again into `confirm_name`.
 #[server(endpoint = "delete_group")]
 pub async fn delete_group(group_name: String, confirm_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::IamError;
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         if confirm_name.trim() != group_name {
             return Err(IamError::field("confirmName", "must be the group's name, exactly").into());
         }
@@ -113,10 +108,9 @@ pub async fn delete_group(group_name: String, confirm_name: String) -> Result<Na
 /// The groups a user belongs to, for the user's page.
 #[server(endpoint = "load_user_groups")]
 pub async fn load_user_groups(user_name: String) -> Result<Vec<GroupDto>, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let groups = ConsoleState::get()?.engine.list_groups_for_user(&principal, &user_name).await?;
     Ok(groups.into_iter().map(to_dto).collect())
 }

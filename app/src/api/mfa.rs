@@ -22,10 +22,9 @@ pub(crate) fn owner(user_name: Option<String>) -> lanyard_iam::usecases::credent
 #[server(endpoint = "load_mfa_devices")]
 pub async fn load_mfa_devices(user_name: Option<String>) -> Result<Vec<MfaDeviceDto>, AppError> {
     use crate::api::user_detail::format_time;
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let devices = ConsoleState::get()?.engine.list_mfa_devices(&principal, &owner(user_name)).await?;
     Ok(devices
         .into_iter()
@@ -41,13 +40,12 @@ pub async fn load_mfa_devices(user_name: Option<String>) -> Result<Vec<MfaDevice
 /// A fresh secret for `Assign MFA device`, or nothing when the page is not enrolling.
 #[server(endpoint = "start_mfa_enrolment")]
 pub async fn start_mfa_enrolment(user_name: Option<String>, assign: bool) -> Result<Option<MfaEnrolmentDto>, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
     if !assign {
         return Ok(None);
     }
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let e = ConsoleState::get()?.engine.start_mfa_enrolment(&principal, &owner(user_name)).await?;
     Ok(Some(MfaEnrolmentDto { qr_data_uri: e.qr_data_uri, secret: e.secret_base32, ticket: e.ticket }))
 }
@@ -60,14 +58,13 @@ pub async fn enable_mfa_device(
     code1: String,
     code2: String,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::usecases::mfa::EnableMfa;
-    use lanyard_iam::IamError;
 
     let typed = vec![("device_name".to_owned(), device_name.chars().take(200).collect())];
     let page = mfa_page(&user_name);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let input = EnableMfa { ticket, device_name, code1, code2 };
         ConsoleState::get()?.engine.enable_mfa_device(&principal, &owner(user_name), input).await?;
         Ok(Navigate { to: format!("{page}?mfa=added#mfa") })
@@ -83,12 +80,11 @@ pub async fn remove_mfa_device(
     device: String,
     proof: Option<String>,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{client_addr, current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{client_addr, finish, signed_in, ConsoleState};
 
     let page = mfa_page(&user_name);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let source = client_addr()?;
         ConsoleState::get()?
             .engine
@@ -107,12 +103,11 @@ pub async fn resync_mfa_device(
     code1: String,
     code2: String,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let page = mfa_page(&user_name);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.resync_mfa_device(&principal, &owner(user_name), &device, &code1, &code2).await?;
         Ok(Navigate { to: format!("{page}?mfa=resynced#mfa") })
     }

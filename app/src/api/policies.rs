@@ -60,10 +60,9 @@ fn typed(fields: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[server(endpoint = "load_policies")]
 pub async fn load_policies() -> Result<Vec<PolicyDto>, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     Ok(ConsoleState::get()?.engine.list_policies(&principal, None).await?.into_iter().map(to_dto).collect())
 }
 
@@ -74,9 +73,8 @@ pub async fn create_policy(
     description: Option<String>,
     policy_document: String,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::usecases::policies::NewPolicy;
-    use lanyard_iam::IamError;
 
     let values = typed(&[
         ("policy_name", &policy_name),
@@ -85,7 +83,7 @@ pub async fn create_policy(
         ("policy_document", &policy_document),
     ]);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let input = NewPolicy { policy_name, path, description, document: policy_document, tags: Vec::new() };
         let policy = ConsoleState::get()?.engine.create_policy(&principal, input).await?;
         Ok(Navigate { to: policy_page(&policy.arn) })
@@ -97,22 +95,22 @@ pub async fn create_policy(
 #[server(endpoint = "load_policy")]
 pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
     use crate::dto::PolicyVersionDto;
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let d = ConsoleState::get()?.engine.get_policy(&principal, &arn).await?;
-    let mut can = Vec::new();
-    if !d.policy.aws_managed {
+    let can = if d.policy.aws_managed {
+        crate::dto::Can::default()
+    } else {
+        use crate::dto::PolicyCapability;
         use lanyard_iam::domain::IamAction;
         let resource = lanyard_iam::usecases::actor::Resource::untagged(d.policy.arn.clone());
-        if principal.may(IamAction::CreatePolicyVersion, &resource) {
-            can.push("edit".to_owned());
-        }
-        if principal.may(IamAction::DeletePolicy, &resource) {
-            can.push("delete".to_owned());
-        }
-    }
+        [(PolicyCapability::Edit, IamAction::CreatePolicyVersion), (PolicyCapability::Delete, IamAction::DeletePolicy)]
+            .into_iter()
+            .filter(|(_, action)| principal.may(*action, &resource))
+            .map(|(c, _)| c)
+            .collect()
+    };
     let warnings = d
         .versions
         .iter()
@@ -141,12 +139,11 @@ pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
 /// `Save changes` on a policy's page: the document becomes a new version, set as the default.
 #[server(endpoint = "edit_policy")]
 pub async fn edit_policy(arn: String, policy_document: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let values = typed(&[("policy_document", &policy_document)]);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let v = ConsoleState::get()?.engine.create_policy_version(&principal, &arn, &policy_document, true).await?;
         Ok(Navigate { to: format!("{}&saved={v}", policy_page(&arn)) })
     }
@@ -156,11 +153,10 @@ pub async fn edit_policy(arn: String, policy_document: String) -> Result<Navigat
 
 #[server(endpoint = "set_default_policy_version")]
 pub async fn set_default_policy_version(arn: String, version_id: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.set_default_policy_version(&principal, &arn, &version_id).await?;
         Ok(Navigate { to: format!("{}&default={version_id}", policy_page(&arn)) })
     }
@@ -170,11 +166,10 @@ pub async fn set_default_policy_version(arn: String, version_id: String) -> Resu
 
 #[server(endpoint = "delete_policy_version")]
 pub async fn delete_policy_version(arn: String, version_id: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.delete_policy_version(&principal, &arn, &version_id).await?;
         Ok(Navigate { to: format!("{}&removed={version_id}", policy_page(&arn)) })
     }
@@ -185,11 +180,11 @@ pub async fn delete_policy_version(arn: String, version_id: String) -> Result<Na
 /// Deletes the policy (detaching it everywhere first) once its name is typed into `confirm_name`.
 #[server(endpoint = "delete_policy")]
 pub async fn delete_policy(arn: String, confirm_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::IamError;
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         if arn.rsplit('/').next() != Some(confirm_name.trim()) {
             return Err(IamError::field("confirmName", "must be the policy's name, exactly").into());
         }
@@ -204,10 +199,10 @@ pub async fn delete_policy(arn: String, confirm_name: String) -> Result<Navigate
 /// list stay empty rather than failing the page.
 #[server(endpoint = "load_permissions")]
 pub async fn load_permissions(kind: String, name: String) -> Result<PermissionsDto, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
+    use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::IamError;
 
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let engine = &ConsoleState::get()?.engine;
     let t = target(&kind, &name);
     let keep = |e: IamError| match e {
@@ -257,11 +252,10 @@ pub async fn load_permissions(kind: String, name: String) -> Result<PermissionsD
 
 #[server(endpoint = "attach_policy")]
 pub async fn attach_policy(kind: String, name: String, policy_arn: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.attach_policy(&principal, &target(&kind, &name), &policy_arn).await?;
         let policy = policy_arn.rsplit('/').next().unwrap_or_default();
         Ok(Navigate {
@@ -274,11 +268,10 @@ pub async fn attach_policy(kind: String, name: String, policy_arn: String) -> Re
 
 #[server(endpoint = "detach_policy")]
 pub async fn detach_policy(kind: String, name: String, policy_arn: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.detach_policy(&principal, &target(&kind, &name), &policy_arn).await?;
         let policy = policy_arn.rsplit('/').next().unwrap_or_default();
         Ok(Navigate {
@@ -296,12 +289,11 @@ pub async fn put_inline_policy(
     policy_name: String,
     policy_document: String,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let values = typed(&[("policy_name", &policy_name), ("policy_document", &policy_document)]);
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let engine = &ConsoleState::get()?.engine;
         engine.put_inline_policy(&principal, &target(&kind, &name), &policy_name, &policy_document).await?;
         let to = format!("{}?inline={}#permissions", entity_page(&kind, &name), crate::api::encode(policy_name.trim()));
@@ -313,11 +305,10 @@ pub async fn put_inline_policy(
 
 #[server(endpoint = "delete_inline_policy")]
 pub async fn delete_inline_policy(kind: String, name: String, policy_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         ConsoleState::get()?.engine.delete_inline_policy(&principal, &target(&kind, &name), &policy_name).await?;
         let to =
             format!("{}?inline-deleted={}#permissions", entity_page(&kind, &name), crate::api::encode(&policy_name));
@@ -336,15 +327,14 @@ pub async fn simulate_policy(
     mfa: bool,
 ) -> Result<Option<SimulationDto>, AppError> {
     use crate::dto::SimulationRowDto;
-    use crate::ssr::{current_principal, ConsoleState};
+    use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::policy::Decision;
     use lanyard_iam::usecases::policy_simulator::SimulationInput;
-    use lanyard_iam::IamError;
 
     if user_name.trim().is_empty() {
         return Ok(None);
     }
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let input = SimulationInput { user_name, actions: vec![actions], resource, mfa };
     let simulation = ConsoleState::get()?.engine.simulate_principal_policy(&principal, &input).await?;
     let rows = simulation

@@ -49,15 +49,14 @@ pub(crate) fn keep_tags(tags: &[(String, String)], out: &mut Vec<(String, String
 /// The console's tag editor: the user's tags become exactly the rows sent.
 #[server(endpoint = "update_user_tags")]
 pub async fn update_user_tags(user_name: String, tags: Option<Vec<TagRow>>) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let tags = TagRow::pairs(tags);
     let mut typed = Vec::new();
     keep_tags(&tags, &mut typed);
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         state.engine.replace_user_tags(&principal, &user_name, &tags).await?;
         Ok(Navigate { to: user_page(&user_name) })
     }
@@ -67,12 +66,11 @@ pub async fn update_user_tags(user_name: String, tags: Option<Vec<TagRow>>) -> R
 
 #[server(endpoint = "clear_sign_in_lock")]
 pub async fn clear_sign_in_lock(user_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         state.engine.clear_sign_in_lock(&principal, &user_name).await?;
         Ok(Navigate { to: user_page(&user_name) })
     }
@@ -82,16 +80,16 @@ pub async fn clear_sign_in_lock(user_name: String) -> Result<Navigate, AppError>
 
 /// Deletes the user with everything they own, once the name has been typed again exactly.
 #[server(endpoint = "delete_user")]
-pub async fn delete_user(user_name: String, confirm_user_name: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
+pub async fn delete_user(user_name: String, confirm_name: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::IamError;
 
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
-        if confirm_user_name.trim() != user_name {
+        let principal = signed_in().await?;
+        if confirm_name.trim() != user_name {
             return Err(IamError::field(
-                "confirmUserName",
+                "confirmName",
                 format!("type the user name exactly as shown ({user_name}) to confirm"),
             )
             .into());

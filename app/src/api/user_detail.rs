@@ -20,11 +20,10 @@ fn format_time_seconds(t: time::OffsetDateTime) -> String {
 
 #[server(endpoint = "load_user")]
 pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
-    use crate::ssr::{current_principal, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{signed_in, ConsoleState};
 
     let state = ConsoleState::get()?;
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let d = state.engine.get_user(&principal, &user_name).await?;
     let resource = lanyard_iam::usecases::actor::Resource::tagged(d.user.arn.clone(), d.tags.clone());
     let can = crate::ssr::entity_capabilities(&principal, lanyard_iam::domain::EntityKind::User, &resource);
@@ -52,8 +51,7 @@ pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
 /// Renames and/or moves `user_name`; the page then shows the user under the new name.
 #[server(endpoint = "update_user")]
 pub async fn update_user(user_name: String, new_user_name: String, new_path: String) -> Result<Navigate, AppError> {
-    use crate::ssr::{current_principal, finish, ConsoleState};
-    use lanyard_iam::IamError;
+    use crate::ssr::{finish, signed_in, ConsoleState};
 
     let typed = vec![
         ("new_user_name".to_owned(), new_user_name.chars().take(256).collect()),
@@ -61,7 +59,7 @@ pub async fn update_user(user_name: String, new_user_name: String, new_path: Str
     ];
     let result = async {
         let state = ConsoleState::get()?;
-        let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+        let principal = signed_in().await?;
         let user = state.engine.update_user(&principal, &user_name, Some(&new_user_name), Some(&new_path)).await?;
         Ok(Navigate { to: super::user_page(user.user_name.as_str()) })
     }

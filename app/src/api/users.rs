@@ -16,14 +16,13 @@ pub async fn list_users_page(
     size: Option<u32>,
 ) -> Result<UsersPageDto, AppError> {
     use crate::dto::{PathNodeDto, UserRowDto};
-    use crate::ssr::current_principal;
+    use crate::ssr::signed_in;
     use crate::ssr::ConsoleState;
     use lanyard_iam::domain::IamPath;
     use lanyard_iam::usecases::user_directory::{Counting, ListUsersInput, Total, UserSort};
-    use lanyard_iam::IamError;
 
     let state = ConsoleState::get()?;
-    let principal = current_principal().await?.ok_or(IamError::NotSignedIn)?;
+    let principal = signed_in().await?;
     let fmt = super::user_detail::format_time;
     let input = ListUsersInput {
         path_prefix: path.clone(),

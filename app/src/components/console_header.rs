@@ -1,4 +1,4 @@
-//! The bar on every signed-in page: who is signed in (their ARN) and `Sign out`.
+//! The bar on every signed-in page: who is signed in (their ARN), their own credentials and `Sign out`.
 
 use crate::api::SignOut;
 use crate::components::follow_navigation;
@@ -27,12 +27,8 @@ pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/console">"Lanyard"</a>
-            <nav class="topnav">
-                // Administration links only where the principal's policies allow it.
-                {principal.can("users").then(|| view! { <a href="/console/users">"Users"</a> })}
-                {principal.can("groups").then(|| view! { <a href="/console/groups">"Groups"</a> })}
-                {principal.can("policies").then(|| view! { <a href="/console/policies">"Policies"</a> })}
-                {principal.can("account").then(|| view! { <a href="/console/account">"Account"</a> })}
+            <a class="skip" href="#main">"Skip to content"</a>
+            <nav class="topnav" aria-label="Your account">
                 <a href="/console/security-credentials">"My security credentials"</a>
             </nav>
             <div class="who">

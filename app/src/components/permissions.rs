@@ -4,7 +4,7 @@
 
 use crate::api::{policy_page, AttachPolicy, DeleteInlinePolicy, DetachPolicy, PutInlinePolicy};
 use crate::components::{follow_navigation, form_error, FormAlert, KeyWarnings, TextArea, TextField};
-use crate::dto::{Flash, PermissionsDto};
+use crate::dto::{Can, EntityCapability, Flash, PermissionsDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -15,17 +15,18 @@ pub fn Permissions(
     kind: String,
     #[prop(into)] name: String,
     permissions: PermissionsDto,
-    /// What the viewer may do here: `attach`, `detach`, `put-inline`, `delete-inline`.
-    can: Vec<String>,
+    /// What the viewer may do to the user or group.
+    can: Can<EntityCapability>,
     note: Option<String>,
     flash: Option<Flash>,
 ) -> impl IntoView {
-    let may = |what: &str| can.iter().any(|c| c == what);
-    if !may("policies") && !may("inline") {
+    use EntityCapability as E;
+    let may = |what| can.allows(what);
+    if !may(E::ListPolicies) && !may(E::ListInline) {
         return ().into_any();
     }
     let (may_attach, may_detach, may_put, may_delete) =
-        (may("attach"), may("detach"), may("put-inline"), may("delete-inline"));
+        (may(E::Attach), may(E::Detach), may(E::PutInline), may(E::DeleteInline));
     let attach = ServerAction::<AttachPolicy>::new();
     let detach = ServerAction::<DetachPolicy>::new();
     let put = ServerAction::<PutInlinePolicy>::new();

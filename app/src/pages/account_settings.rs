@@ -1,47 +1,23 @@
 //! `/console/account`: the account alias (`Account alias`, `Save alias`) and the password policy,
 //! worded as the AWS console words it (`Save changes`; `Reset to default` for AWS's defaults).
 
-use crate::api::{
-    load_account_settings, load_page_context, AccountSettingsDto, ResetPasswordPolicy, SaveAlias, SavePasswordPolicy,
-};
-use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, Loading, PageError, TextField,
-};
+use crate::api::{load_account_settings, AccountSettingsDto, ResetPasswordPolicy, SaveAlias, SavePasswordPolicy};
+use crate::components::{follow_navigation, form_error, ConsolePage, FormAlert, TextField, Width};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let settings = Resource::new_blocking(|| (), |_| load_account_settings());
     view! {
-        <Title text="Account settings · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
+        <ConsolePage title="Account settings" width=Width::Narrow load=move || async move { settings.await }
+            render=move |signed, s| {
                 let saved = query.read_untracked().get("saved");
-                let body = match settings.await {
-                    Ok(s) => view! { <Settings settings=s flash=c.flash saved/> }.into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                };
-                view! {
-                    <ConsoleHeader principal/>
-                    <main class="page narrow-form">
-                        <p class="crumbs"><a href="/console">"Console Home"</a>" › Account settings"</p>
-                        <h1>"Account settings"</h1>
-                        {body}
-                    </main>
-                }
-                .into_any()
-            })}
-        </Suspense>
+                view! { <Settings settings=s flash=signed.flash saved/> }
+            }/>
     }
 }
 

@@ -2,49 +2,47 @@
 //! account's sign-in page; elsewhere, signed out, a redirect to `/signin`.
 
 use super::signin::AccountSignInForm;
-use crate::api::load_page_context;
-use crate::components::{ConsoleHeader, Loading, PageError};
-use crate::dto::{AccountDto, PrincipalDto};
+use crate::components::{no_data, ConsolePage, Place};
+use crate::dto::{AccountDto, ConsoleCapability, PageContext, PrincipalDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn ConsoleHomePage() -> impl IntoView {
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match (c.principal, c.signin_account) {
-                        (Some(_), _) if c.must_change_password => {
-                            view! { <Redirect path="/console/change-password"/> }.into_any()
-                        }
-                        (Some(principal), _) => view! { <ConsoleHome principal account=c.account/> }.into_any(),
-                        (None, Some(account)) => view! {
-                            <Title text="Sign in · Lanyard"/>
-                            <AccountSignInForm account from="/console".to_string() root_signin_url=c.root_signin_url flash=c.flash/>
-                        }
-                        .into_any(),
-                        (None, None) => view! { <Redirect path="/signin"/> }.into_any(),
-                    },
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <ConsolePage title="Console Home" place=Place::Home signed_out=account_sign_in load=no_data
+            render=|signed, ()| view! { <ConsoleHome principal=signed.principal account=signed.account/> }/>
     }
+}
+
+/// Signed out on an account's host (`<alias>.signin.<domain>/console`), the account's sign-in form.
+fn account_sign_in(ctx: PageContext) -> Option<AnyView> {
+    let account = ctx.signin_account?;
+    Some(
+        view! {
+            <Title text="Sign in · Lanyard"/>
+            <AccountSignInForm account from="/console".to_string() root_signin_url=ctx.root_signin_url flash=ctx.flash/>
+        }
+        .into_any(),
+    )
 }
 
 #[component]
 fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl IntoView {
     let is_root = principal.is_root;
     let links: Vec<(&str, &str, &str)> = [
-        ("users", "/console/users", "browse the account's IAM users by path."),
-        ("groups", "/console/groups", "users who need the same permissions."),
-        ("policies", "/console/policies", "what users and groups may do; try them in the policy simulator."),
+        ("users", "/console/users", "browse the account's IAM users by path.", ConsoleCapability::ListUsers),
+        ("groups", "/console/groups", "users who need the same permissions.", ConsoleCapability::ListGroups),
+        (
+            "policies",
+            "/console/policies",
+            "what users and groups may do; try them in the policy simulator.",
+            ConsoleCapability::ListPolicies,
+        ),
     ]
     .into_iter()
-    .filter(|(what, _, _)| principal.can(what))
+    .filter(|(_, _, _, needs)| principal.can.allows(*needs))
+    .map(|(what, href, text, _)| (what, href, text))
     .collect();
     let admin = (!links.is_empty()).then(|| {
         let items = links
@@ -57,10 +55,6 @@ fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl Int
         view! { <section class="card"><h2>"Identity and access management"</h2>{items}</section> }
     });
     view! {
-        <Title text="Console Home · Lanyard"/>
-        <ConsoleHeader principal=principal.clone()/>
-        <main class="page">
-            <h1>"Console Home"</h1>
             <section class="card">
                 <h2>"Signed in as"</h2>
                 <dl class="facts">
@@ -87,6 +81,5 @@ fn ConsoleHome(principal: PrincipalDto, account: Option<AccountDto>) -> impl Int
                     <p>"Use the root user only for tasks that require it. Create IAM users for everyday administration."</p>
                 </section>
             </Show>
-        </main>
     }
 }

@@ -3,41 +3,30 @@
 //! confirmed by typing the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    group_page, load_group, load_groups, load_page_context, load_permissions, user_page, AddGroupMember, CreateGroup,
-    DeleteGroup, RemoveGroupMember,
+    group_page, load_group, load_groups, load_permissions, user_page, AddGroupMember, CreateGroup, DeleteGroup,
+    RemoveGroupMember,
 };
 use crate::components::{
-    follow_navigation, form_error, permissions_note, signed_in, ConsoleHeader, FormAlert, Loading, Permissions,
-    TextField,
+    follow_navigation, form_error, permissions_note, ConsolePage, DangerDelete, FormAlert, Permissions, Place,
+    TextField, GROUPS,
 };
-use crate::dto::{Flash, GroupDetailDto, GroupDto, PermissionsDto};
+use crate::dto::{ConsoleCapability, EntityCapability, Flash, GroupDetailDto, GroupDto, PermissionsDto};
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let groups = Resource::new_blocking(|| (), |_| load_groups());
     view! {
-        <Title text="Groups · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
+        <ConsolePage title="User groups" load=move || async move { groups.await }
+            render=move |signed, groups| {
                 let deleted = query.read_untracked().get("deleted").is_some();
-                let may_create = principal.can("create-group");
-                let body = match groups.await {
-                    Ok(groups) => view! { <GroupList groups deleted may_create flash=c.flash/> }.into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                };
-                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
-            })}
-        </Suspense>
+                let may_create = signed.principal.can.allows(ConsoleCapability::CreateGroup);
+                view! { <GroupList groups deleted may_create flash=signed.flash/> }
+            }/>
     }
 }
 
@@ -62,8 +51,6 @@ fn GroupList(groups: Vec<GroupDto>, deleted: bool, may_create: bool, flash: Opti
         })
         .collect_view();
     view! {
-        <p class="crumbs"><a href="/console">"Console Home"</a>" › Groups"</p>
-        <h1>"Groups"</h1>
         {deleted.then(|| view! { <p class="once" role="status">"The group has been deleted."</p> })}
         <section class="card">
             {if empty {
@@ -99,37 +86,22 @@ pub fn GroupPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let name = move || params.read().get("name").unwrap_or_default();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let group = Resource::new_blocking(name, load_group);
     let permissions = Resource::new_blocking(name, |n| load_permissions("group".into(), n));
+    let load = move || async move {
+        // Permissions the viewer may not list are simply not shown.
+        let permissions = permissions.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default();
+        Ok((group.await?, permissions))
+    };
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
-                let (confirm_delete, note) = {
-                    let q = query.read_untracked();
-                    let note = q.get("added").map(|u| format!("{u} has been added to the group."))
-                        .or_else(|| q.get("removed").map(|u| format!("{u} has been removed from the group.")));
-                    (q.get("delete").is_some(), note)
-                };
-                let permissions_note = permissions_note(&query.read_untracked());
-                // Permissions the viewer may not list are simply not shown.
-                let permissions = match permissions.await {
-                    Err(e) if e.code == "AccessDenied" => Ok(PermissionsDto::default()),
-                    other => other,
-                };
-                let body = match (group.await, permissions) {
-                    (Ok(g), Ok(permissions)) => view! {
-                        <GroupDetail group=g permissions permissions_note confirm_delete note flash=c.flash/>
-                    }.into_any(),
-                    (Err(e), _) | (_, Err(e)) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                };
-                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
-            })}
-        </Suspense>
+        <ConsolePage title=Signal::derive(name) place=Place::Under(&[GROUPS]) load
+            render=move |signed, (group, permissions)| {
+                let q = query.read_untracked();
+                let note = q.get("added").map(|u| format!("{u} has been added to the group."))
+                    .or_else(|| q.get("removed").map(|u| format!("{u} has been removed from the group.")));
+                let (confirm_delete, permissions_note) = (q.get("delete").is_some(), permissions_note(&q));
+                view! { <GroupDetail group permissions permissions_note confirm_delete note flash=signed.flash/> }
+            }/>
     }
 }
 
@@ -153,7 +125,9 @@ fn GroupDetail(
     let members_error = form_error(add.value(), add.version(), flash_for("group-members"), "group-members");
     let remove_error = form_error(remove.value(), remove.version(), None, "group-members");
     let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-group"), "delete-group");
-    let (may_add, may_remove, may_delete) = (group.can("add-member"), group.can("remove-member"), group.can("delete"));
+    let may = |what| group.can.allows(what);
+    let (may_add, may_remove, may_delete) =
+        (may(EntityCapability::AddMember), may(EntityCapability::RemoveMember), may(EntityCapability::Delete));
     let can = group.can.clone();
     let permissions_flash = flash.clone().filter(|f| f.form == "permissions" || f.form == "inline-policy");
     let g = group.group;
@@ -180,11 +154,8 @@ fn GroupDetail(
             }
         })
         .collect_view();
-    let (for_add, for_delete, title_name) = (g.group_name.clone(), g.group_name.clone(), g.group_name.clone());
+    let (for_add, for_delete) = (g.group_name.clone(), g.group_name.clone());
     view! {
-        <Title text=format!("{title_name} · Groups · Lanyard")/>
-        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/groups">"Groups"</a>" › "{g.group_name.clone()}</p>
-        <h1>{g.group_name.clone()}</h1>
         {note.map(|n| view! { <p class="once" role="status">{n}</p> })}
         <section class="card">
             <h2>"Summary"</h2>
@@ -221,30 +192,10 @@ fn GroupDetail(
         </section>
         <Permissions kind="group" name=g.group_name.clone() permissions can note=permissions_note flash=permissions_flash/>
         {may_delete.then(|| view! {
-        <section class="card danger-zone narrow-form">
-            <h2>"Delete group"</h2>
-            {if confirm_delete || delete_error.get_untracked().is_some() {
-                view! {
-                    <p>"The group and its memberships are deleted; the users stay."</p>
-                    <FormAlert error=delete_error/>
-                    <ActionForm action=delete>
-                        <input type="hidden" name="group_name" value=for_delete/>
-                        <TextField id="confirm_name" label="Confirm group name" field="confirmName" error=delete_error value=None/>
-                        <button type="submit" class="danger">"Delete"</button>
-                    </ActionForm>
-                    <p><a href=page.clone()>"Cancel"</a></p>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <form method="get" action=page.clone()>
-                        <input type="hidden" name="delete" value="1"/>
-                        <button type="submit" class="secondary">"Delete group"</button>
-                    </form>
-                }
-                .into_any()
-            }}
-        </section>
+            <DangerDelete what="group" confirm=for_delete.clone() action=delete error=delete_error
+                hidden=vec![("group_name", for_delete.clone())] page=page.clone() open=confirm_delete
+                summary="Deletes the group and its memberships."
+                consequence="The group and its memberships are deleted; the users stay."/>
         })}
     }
 }

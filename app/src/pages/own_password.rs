@@ -2,18 +2,17 @@
 //! password must be reset or has expired) and the form on `/console/security-credentials`.
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_own_password_rules, load_page_context, start_mfa_enrolment,
-    take_new_access_key, ChangePassword,
+    load_access_keys, load_mfa_devices, load_own_password_rules, start_mfa_enrolment, take_new_access_key,
+    ChangePassword,
 };
 use crate::components::{
-    follow_navigation, form_error, AccessKeys, ConsoleHeader, FormAlert, Loading, MfaDevices, MfaStep, PageError,
-    PasswordChecklist, PasswordInput,
+    follow_navigation, form_error, AccessKeys, ConsolePage, FormAlert, Gate, MfaDevices, MfaStep, PageError,
+    PasswordChecklist, PasswordInput, Width,
 };
 use crate::dto::{Flash, OwnPasswordDto};
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 /// `Current password`, `New password` (with the live rules), `Confirm new password`, `Change password`.
@@ -41,37 +40,14 @@ pub fn ChangePasswordForm(rules: OwnPasswordDto, flash: Option<Flash>) -> impl I
 /// The forced change: nothing else of the console is reachable until it is done.
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let rules = Resource::new_blocking(|| (), |_| load_own_password_rules());
     view! {
-        <Title text="Change your password · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let c = match ctx.await {
-                    Ok(c) => c,
-                    Err(error) => return view! { <PageError error/> }.into_any(),
-                };
-                let Some(principal) = c.principal.clone() else {
-                    return view! { <Redirect path="/signin"/> }.into_any();
-                };
-                if !c.must_change_password {
-                    return view! { <Redirect path="/console/security-credentials"/> }.into_any();
-                }
-                let form = match rules.await {
-                    Ok(r) => view! { <ChangePasswordForm rules=r flash=c.flash/> }.into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                };
-                view! {
-                    <ConsoleHeader principal/>
-                    <main class="narrow">
-                        <h1>"Choose a new password"</h1>
-                        <p>"Your password must be changed before you continue: an administrator asked for a new one, or it has expired."</p>
-                        <div class="card">{form}</div>
-                    </main>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <ConsolePage title="Choose a new password" gate=Gate::PasswordChange width=Width::Narrow
+            load=move || async move { rules.await }
+            render=|signed, rules| view! {
+                <p>"Your password must be changed before you continue: an administrator asked for a new one, or it has expired."</p>
+                <div class="card"><ChangePasswordForm rules flash=signed.flash/></div>
+            }/>
     }
 }
 
@@ -79,80 +55,71 @@ pub fn ChangePasswordPage() -> impl IntoView {
 #[component]
 pub fn SecurityCredentialsPage() -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let rules = Resource::new_blocking(|| (), |_| load_own_password_rules());
     let devices = Resource::new_blocking(|| None, load_mfa_devices);
     let assign = move || query.read().get("mfa").as_deref() == Some("assign");
     let enrolment = Resource::new_blocking(assign, |a| start_mfa_enrolment(None, a));
     let keys = Resource::new_blocking(|| None, load_access_keys);
     let new_key = Resource::new_blocking(|| None, take_new_access_key);
+    let load = move || async move {
+        let keys = match (keys.await, new_key.await) {
+            (Ok(keys), Ok(new_key)) => Ok((keys, new_key)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        let mfa = match (devices.await, enrolment.await) {
+            (Ok(devices), Ok(enrolment)) => Ok((devices, enrolment)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        Ok::<_, AppError>((rules.await?, keys, mfa))
+    };
     view! {
-        <Title text="My security credentials · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match crate::components::signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
-                let (changed, step, note, confirm_delete, keys_note) = {
-                    let q = query.read_untracked();
-                    (
-                        q.get("changed").is_some(),
-                        MfaStep::from_query(q.get("mfa"), q.get("device")),
-                        q.get("mfa"),
-                        (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten(),
-                        q.get("keys"),
-                    )
-                };
-                let keys_flash = c.flash.clone().filter(|f| f.form == "access-keys");
-                let root_self = principal.is_root;
-                let keys_card = match (keys.await, new_key.await) {
-                    (Ok(keys), Ok(new_key)) => view! {
-                        <AccessKeys user_name=None keys new_key root_self confirm_delete note=keys_note flash=keys_flash/>
-                    }
-                    .into_any(),
-                    (Err(error), _) | (_, Err(error)) => not_allowed(error, "access keys"),
-                };
-                let mfa_flash = c.flash.clone().filter(|f| f.form.starts_with("mfa-"));
-                let mfa = match (devices.await, enrolment.await) {
-                    (Ok(devices), Ok(enrolment)) => view! {
-                        <MfaDevices user_name=None devices step enrolment note flash=mfa_flash/>
-                    }
-                    .into_any(),
-                    (Err(error), _) | (_, Err(error)) => not_allowed(error, "MFA devices"),
-                };
-                let password = match rules.await {
-                    Ok(r) if r.may_change => view! { <ChangePasswordForm rules=r flash=c.flash/> }.into_any(),
-                    Ok(_) => view! {
-                        <p data-testid="password-change-not-allowed">"Your account's password policy does not let users change their own password. Ask an administrator to set a new one."</p>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                };
+        <ConsolePage title="My security credentials" width=Width::Narrow load render=move |signed, (rules, keys, mfa)| {
+            let q = query.read_untracked();
+            let changed = q.get("changed").is_some();
+            let root_self = signed.principal.is_root;
+            let keys_flash = signed.flash.clone().filter(|f| f.form == "access-keys");
+            let confirm_delete = (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten();
+            let keys_card = match keys {
+                Ok((keys, new_key)) => view! {
+                    <AccessKeys user_name=None keys new_key root_self confirm_delete note=q.get("keys") flash=keys_flash/>
+                }
+                .into_any(),
+                Err(error) => not_allowed(error, "access keys"),
+            };
+            let mfa_flash = signed.flash.clone().filter(|f| f.form.starts_with("mfa-"));
+            let step = MfaStep::from_query(q.get("mfa"), q.get("device"));
+            let mfa = match mfa {
+                Ok((devices, enrolment)) => view! {
+                    <MfaDevices user_name=None devices step enrolment note=q.get("mfa") flash=mfa_flash/>
+                }
+                .into_any(),
+                Err(error) => not_allowed(error, "MFA devices"),
+            };
+            let password = if rules.may_change {
+                view! { <ChangePasswordForm rules flash=signed.flash/> }.into_any()
+            } else {
                 view! {
-                    <ConsoleHeader principal=principal.clone()/>
-                    <main class="page narrow-form">
-                        <p class="crumbs"><a href="/console">"Console Home"</a>" › My security credentials"</p>
-                        <h1>"My security credentials"</h1>
-                        {changed.then(|| view! { <p class="once" role="status">"Your password has been changed. Your other sessions have been signed out."</p> })}
-                        <section class="card">
-                            <h2>"Console password"</h2>
-                            <p class="hint">{format!("Signed in as {}", principal.arn)}</p>
-                            {password}
-                        </section>
-                        {mfa}
-                        {keys_card}
-                    </main>
+                    <p data-testid="password-change-not-allowed">"Your account's password policy does not let users change their own password. Ask an administrator to set a new one."</p>
                 }
                 .into_any()
-            })}
-        </Suspense>
+            };
+            view! {
+                {changed.then(|| view! { <p class="once" role="status">"Your password has been changed. Your other sessions have been signed out."</p> })}
+                <section class="card">
+                    <h2>"Console password"</h2>
+                    <p class="hint">{format!("Signed in as {}", signed.principal.arn)}</p>
+                    {password}
+                </section>
+                {mfa}
+                {keys_card}
+            }
+        }/>
     }
 }
 
 /// A credential card the principal's policies do not cover says so instead of failing the page.
-fn not_allowed(error: crate::error::AppError, what: &'static str) -> AnyView {
-    if error.code == "AccessDenied" {
+fn not_allowed(error: AppError, what: &'static str) -> AnyView {
+    if error.is_access_denied() {
         view! {
             <section class="card">
                 <p data-testid="credentials-not-allowed">{format!("Your permissions do not let you manage your own {what}. Ask an administrator.")}</p>

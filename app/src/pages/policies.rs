@@ -3,40 +3,31 @@
 //! `Save changes` as a new default version, and `Delete policy` confirmed by name).
 
 use crate::api::{
-    group_page, load_page_context, load_policies, load_policy, policy_page, user_page, CreatePolicy, DeletePolicy,
-    DeletePolicyVersion, EditPolicy, SetDefaultPolicyVersion,
+    group_page, load_policies, load_policy, policy_page, user_page, CreatePolicy, DeletePolicy, DeletePolicyVersion,
+    EditPolicy, SetDefaultPolicyVersion,
 };
 use crate::components::{
-    follow_navigation, form_error, signed_in, ConsoleHeader, FormAlert, KeyWarnings, Loading, TextArea, TextField,
+    follow_navigation, form_error, ConsolePage, DangerDelete, FormAlert, KeyWarnings, Place, TextArea, TextField,
+    POLICIES,
 };
-use crate::dto::{Flash, PolicyDetailDto, PolicyDto};
+use crate::dto::{ConsoleCapability, Flash, PolicyCapability, PolicyDetailDto, PolicyDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PoliciesPage() -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let policies = Resource::new_blocking(|| (), |_| load_policies());
     view! {
-        <Title text="Policies · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
+        <ConsolePage title="Policies" load=move || async move { policies.await }
+            render=move |signed, policies| {
                 let deleted = query.read_untracked().get("deleted").is_some();
-                let (may_create, may_simulate) = (principal.can("create-policy"), principal.can("simulate"));
-                let body = match policies.await {
-                    Ok(policies) => view! { <PolicyList policies deleted may_create may_simulate flash=c.flash/> }.into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                };
-                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
-            })}
-        </Suspense>
+                let can = &signed.principal.can;
+                let (may_create, may_simulate) =
+                    (can.allows(ConsoleCapability::CreatePolicy), can.allows(ConsoleCapability::Simulate));
+                view! { <PolicyList policies deleted may_create may_simulate flash=signed.flash/> }
+            }/>
     }
 }
 
@@ -68,8 +59,6 @@ fn PolicyList(
         })
         .collect_view();
     view! {
-        <p class="crumbs"><a href="/console">"Console Home"</a>" › Policies"</p>
-        <h1>"Policies"</h1>
         {deleted.then(|| view! { <p class="once" role="status">"The policy has been deleted."</p> })}
         {may_simulate.then(|| view! { <p><a href="/console/policies/simulate">"Policy simulator"</a></p> })}
         <section class="card">
@@ -100,29 +89,18 @@ fn PolicyList(
 pub fn PolicyPage() -> impl IntoView {
     let query = use_query_map();
     let arn = move || query.read().get("arn").unwrap_or_default();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let policy = Resource::new_blocking(arn, load_policy);
+    // The policy's name is the ARN's last segment, known before the policy loads.
+    let name = Signal::derive(move || arn().rsplit('/').next().unwrap_or_default().to_owned());
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
-                let (confirm_delete, note) = {
-                    let q = query.read_untracked();
-                    let note = q.get("saved").map(|v| format!("Saved as version {v}, now the default."))
-                        .or_else(|| q.get("default").map(|v| format!("Version {v} is now the default.")))
-                        .or_else(|| q.get("removed").map(|v| format!("Version {v} has been deleted.")));
-                    (q.get("delete").is_some(), note)
-                };
-                let body = match policy.await {
-                    Ok(p) => view! { <PolicyDetail policy=p confirm_delete note flash=c.flash/> }.into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                };
-                view! { <ConsoleHeader principal/><main class="page">{body}</main> }.into_any()
-            })}
-        </Suspense>
+        <ConsolePage title=name place=Place::Under(&[POLICIES]) load=move || async move { policy.await }
+            render=move |signed, policy| {
+                let q = query.read_untracked();
+                let note = q.get("saved").map(|v| format!("Saved as version {v}, now the default."))
+                    .or_else(|| q.get("default").map(|v| format!("Version {v} is now the default.")))
+                    .or_else(|| q.get("removed").map(|v| format!("Version {v} has been deleted.")));
+                view! { <PolicyDetail policy confirm_delete=q.get("delete").is_some() note flash=signed.flash/> }
+            }/>
     }
 }
 
@@ -148,8 +126,8 @@ fn PolicyDetail(
         form_error(set_default.value(), set_default.version(), flash_for("policy-versions"), "policy-versions");
     let remove_error = form_error(remove_version.value(), remove_version.version(), None, "policy-versions");
     let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-policy"), "delete-policy");
-    let may = |what: &str| policy.can.iter().any(|c| c == what);
-    let (may_edit, may_delete) = (may("edit"), may("delete"));
+    let (may_edit, may_delete) =
+        (policy.can.allows(PolicyCapability::Edit), policy.can.allows(PolicyCapability::Delete));
     let warnings = policy.warnings.clone();
     let p = policy.policy;
     let arn = p.arn.clone();
@@ -195,11 +173,8 @@ fn PolicyDetail(
         })
         .collect_view();
     let not_attached = policy.attached_to.is_empty();
-    let (for_edit, for_delete, title) = (arn.clone(), arn.clone(), p.policy_name.clone());
+    let (for_edit, for_delete) = (arn.clone(), arn.clone());
     view! {
-        <Title text=format!("{title} · Policies · Lanyard")/>
-        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/policies">"Policies"</a>" › "{p.policy_name.clone()}</p>
-        <h1>{p.policy_name.clone()}</h1>
         {note.map(|n| view! { <p class="once" role="status">{n}</p> })}
         <section class="card">
             <h2>"Summary"</h2>
@@ -251,31 +226,10 @@ fn PolicyDetail(
             }}
         </section>
         {may_delete.then(|| view! {
-            <section class="card danger-zone narrow-form">
-                <h2>"Delete policy"</h2>
-                {if confirm_delete || delete_error.get_untracked().is_some() {
-                    view! {
-                        <p>"The policy is detached from every user and group, then deleted with all its versions."</p>
-                        <FormAlert error=delete_error/>
-                        <ActionForm action=delete>
-                            <input type="hidden" name="arn" value=for_delete.clone()/>
-                            <TextField id="confirm_name" label="Confirm policy name" field="confirmName" error=delete_error value=None/>
-                            <button type="submit" class="danger">"Delete"</button>
-                        </ActionForm>
-                        <p><a href=page.clone()>"Cancel"</a></p>
-                    }
-                    .into_any()
-                } else {
-                    view! {
-                        <form method="get" action="/console/policies/view">
-                            <input type="hidden" name="arn" value=for_delete.clone()/>
-                            <input type="hidden" name="delete" value="1"/>
-                            <button type="submit" class="secondary">"Delete policy"</button>
-                        </form>
-                    }
-                    .into_any()
-                }}
-            </section>
+            <DangerDelete what="policy" confirm=p.policy_name.clone() action=delete error=delete_error
+                hidden=vec![("arn", for_delete.clone())] page=page.clone() page_query=vec![("arn", for_delete.clone())]
+                open=confirm_delete summary="Detaches the policy everywhere and deletes it."
+                consequence="The policy is detached from every user and group, then deleted with all its versions."/>
         })}
     }
 }

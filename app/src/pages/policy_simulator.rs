@@ -2,17 +2,16 @@
 //! used MFA); see each action allowed, explicitly denied or implicitly denied, with the statement
 //! that decided. A plain GET form, so a simulation is a shareable address.
 
-use crate::api::{load_page_context, simulate_policy};
-use crate::components::{signed_in, ConsoleHeader, FormAlert, KeyWarnings, Loading, PlainTextArea};
+use crate::api::simulate_policy;
+use crate::components::{ConsolePage, FormAlert, KeyWarnings, Place, PlainTextArea, POLICIES};
 use crate::dto::SimulationDto;
+use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PolicySimulatorPage() -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let asked = move || {
         let q = query.read();
         (
@@ -24,53 +23,41 @@ pub fn PolicySimulatorPage() -> impl IntoView {
     };
     let results = Resource::new_blocking(asked, |(u, a, r, m)| simulate_policy(u, a, r, m));
     view! {
-        <Title text="Policy simulator · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, _) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
+        <ConsolePage title="Policy simulator" place=Place::Under(&[POLICIES]) load=move || async move { Ok::<_, AppError>(results.await) }
+            render=move |_, results| {
                 let (user, actions, resource, mfa) = asked();
-                let answer = match results.await {
+                let answer = match results {
                     Ok(None) => ().into_any(),
                     Ok(Some(simulation)) => view! { <Results simulation/> }.into_any(),
                     Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 };
                 view! {
-                    <ConsoleHeader principal/>
-                    <main class="page">
-                        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/policies">"Policies"</a>" › Policy simulator"</p>
-                        <h1>"Policy simulator"</h1>
-                        <section class="card narrow-form">
-                            <form method="get" action="/console/policies/simulate">
-                                <div class="field">
-                                    <label for="user">"User name"</label>
-                                    <input id="user" name="user" type="text" value=user spellcheck="false"/>
-                                </div>
-                                <div class="field">
-                                    <label for="actions">"Actions"</label>
-                                    <PlainTextArea id="actions" value=actions/>
-                                    <p class="hint">"One or more, separated by spaces, commas or lines: iam:CreateUser iam:ListUsers"</p>
-                                </div>
-                                <div class="field">
-                                    <label for="resource">"Resource"</label>
-                                    <input id="resource" name="resource" type="text" value=resource spellcheck="false"/>
-                                    <p class="hint">"An ARN such as arn:aws:iam::123456789012:user/alice, or * for any."</p>
-                                </div>
-                                <div class="field check">
-                                    <input id="mfa" name="mfa" type="checkbox" value="1" checked=mfa/>
-                                    <label for="mfa">"Signed in with MFA"</label>
-                                </div>
-                                <button type="submit" class="primary">"Run simulation"</button>
-                            </form>
-                        </section>
-                        {answer}
-                    </main>
+                    <section class="card narrow-form">
+                        <form method="get" action="/console/policies/simulate">
+                            <div class="field">
+                                <label for="user">"User name"</label>
+                                <input id="user" name="user" type="text" value=user spellcheck="false"/>
+                            </div>
+                            <div class="field">
+                                <label for="actions">"Actions"</label>
+                                <PlainTextArea id="actions" value=actions/>
+                                <p class="hint">"One or more, separated by spaces, commas or lines: iam:CreateUser iam:ListUsers"</p>
+                            </div>
+                            <div class="field">
+                                <label for="resource">"Resource"</label>
+                                <input id="resource" name="resource" type="text" value=resource spellcheck="false"/>
+                                <p class="hint">"An ARN such as arn:aws:iam::123456789012:user/alice, or * for any."</p>
+                            </div>
+                            <div class="field check">
+                                <input id="mfa" name="mfa" type="checkbox" value="1" checked=mfa/>
+                                <label for="mfa">"Signed in with MFA"</label>
+                            </div>
+                            <button type="submit" class="primary">"Run simulation"</button>
+                        </form>
+                    </section>
+                    {answer}
                 }
-                .into_any()
-            })}
-        </Suspense>
+            }/>
     }
 }
 

@@ -3,22 +3,22 @@
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_page_context, load_permissions, load_user, load_user_groups,
-    load_user_password_rules, start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags,
-    ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
+    load_access_keys, load_mfa_devices, load_permissions, load_user, load_user_groups, load_user_password_rules,
+    start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser,
+    DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, permissions_note, signed_in, AccessKeys, ConsoleHeader, CopyButton, FormAlert,
-    Loading, MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, TagEditor, TextField,
+    follow_navigation, form_error, permissions_note, AccessKeys, ConsolePage, CopyButton, DangerDelete, FormAlert,
+    MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
 };
 use crate::dto::{
-    AccessKeyDto, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, PermissionsDto, UserDetailDto,
+    AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, PermissionsDto,
+    UserDetailDto,
 };
 use crate::error::AppError;
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// `/console/users/<user-name>`.
@@ -37,7 +37,6 @@ pub fn NamedNewUserPage() -> impl IntoView {
 #[component]
 fn UserPage(name: Signal<String>) -> impl IntoView {
     let query = use_query_map();
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let user = Resource::new_blocking(move || name.get(), load_user);
     let generated = Resource::new_blocking(move || name.get(), take_generated_password);
     let rules = Resource::new_blocking(|| (), |_| load_user_password_rules());
@@ -48,65 +47,62 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let groups = Resource::new_blocking(move || name.get(), load_user_groups);
     let new_key = Resource::new_blocking(move || Some(name.get()), take_new_access_key);
     let permissions = Resource::new_blocking(move || name.get(), |n| load_permissions("user".into(), n));
+    // Cards the viewer may not list are left out; any other failure fails the page.
+    let load = move || async move {
+        let keys = match (keys.await, new_key.await) {
+            (Ok(keys), Ok(new_key)) => Some((keys, new_key)),
+            (Err(e), _) | (_, Err(e)) => e.unless_denied()?,
+        };
+        let mfa = match (devices.await, enrolment.await) {
+            (Ok(devices), Ok(enrolment)) => Some((devices, enrolment)),
+            (Err(e), _) | (_, Err(e)) => e.unless_denied()?,
+        };
+        Ok(UserPageData {
+            user: user.await?,
+            generated: generated.await.ok().flatten(),
+            rules: rules.await.unwrap_or_default(),
+            keys,
+            mfa,
+            groups: groups.await.map(Some).or_else(AppError::unless_denied)?,
+            permissions: permissions.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default(),
+        })
+    };
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, c) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
-                let confirm_delete = query.read_untracked().get("delete").is_some();
-                let manage_console = query.read_untracked().get("console").as_deref() == Some("manage");
-                let generated = generated.await.ok().flatten();
-                let rules = rules.await.unwrap_or_default();
-                let (step, note, keys_query) = {
-                    let q = query.read_untracked();
-                    let keys_query = KeysQuery {
-                        confirm_delete: (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten(),
-                        note: q.get("keys"),
-                    };
-                    (MfaStep::from_query(q.get("mfa"), q.get("device")), q.get("mfa"), keys_query)
-                };
-                // Cards the viewer may not list are left out; any other failure fails the page.
-                let keys_card = match (keys.await, new_key.await) {
-                    (Ok(keys), Ok(new_key)) => Ok(Some(KeysCard { keys, new_key, query: keys_query })),
-                    (Err(e), _) | (_, Err(e)) => unless_denied(e),
-                };
-                let mfa = match (devices.await, enrolment.await) {
-                    (Ok(devices), Ok(enrolment)) => Ok(Some(MfaCard { devices, enrolment, step, note })),
-                    (Err(e), _) | (_, Err(e)) => unless_denied(e),
-                };
-                let groups = groups.await.map(Some).or_else(unless_denied);
-                let permissions_note = permissions_note(&query.read_untracked());
-                let permissions = permissions.await.map(Some).or_else(unless_denied).map(Option::unwrap_or_default);
-                let body = match (user.await, mfa, keys_card, groups, permissions) {
-                    (Ok(u), Ok(mfa), Ok(keys), Ok(groups), Ok(permissions)) => view! {
-                        <UserDetail user=u flash=c.flash confirm_delete manage_console generated rules mfa keys groups
-                            permissions permissions_note/>
-                    }
-                    .into_any(),
-                    (Err(e), _, _, _, _) | (_, Err(e), _, _, _) | (_, _, Err(e), _, _) | (_, _, _, Err(e), _)
-                    | (_, _, _, _, Err(e)) => {
-                        view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any()
-                    }
-                };
-                view! {
-                    <ConsoleHeader principal/>
-                    <main class="page">{body}</main>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <ConsolePage title=name place=Place::Under(&[USERS]) load render=move |signed, data: UserPageData| {
+            let q = query.read_untracked();
+            let keys = data.keys.map(|(keys, new_key)| KeysCard {
+                keys,
+                new_key,
+                query: KeysQuery {
+                    confirm_delete: (q.get("keys").as_deref() == Some("delete")).then(|| q.get("key")).flatten(),
+                    note: q.get("keys"),
+                },
+            });
+            let mfa = data.mfa.map(|(devices, enrolment)| MfaCard {
+                devices,
+                enrolment,
+                step: MfaStep::from_query(q.get("mfa"), q.get("device")),
+                note: q.get("mfa"),
+            });
+            view! {
+                <UserDetail user=data.user flash=signed.flash confirm_delete=q.get("delete").is_some()
+                    manage_console=q.get("console").as_deref() == Some("manage") generated=data.generated
+                    rules=data.rules mfa keys groups=data.groups permissions=data.permissions
+                    permissions_note=permissions_note(&q)/>
+            }
+        }/>
     }
 }
 
-/// A card's data the viewer may not see is no card at all.
-fn unless_denied<T>(e: AppError) -> Result<Option<T>, AppError> {
-    if e.code == "AccessDenied" {
-        Ok(None)
-    } else {
-        Err(e)
-    }
+/// Everything a user's page loads, the cards the viewer may not list left out (`None`).
+struct UserPageData {
+    user: UserDetailDto,
+    generated: Option<String>,
+    rules: Vec<PasswordRule>,
+    keys: Option<(Vec<AccessKeyDto>, Option<NewAccessKeyDto>)>,
+    mfa: Option<(Vec<MfaDeviceDto>, Option<MfaEnrolmentDto>)>,
+    groups: Option<Vec<GroupDto>>,
+    permissions: PermissionsDto,
 }
 
 /// What the address asks of the access keys card.
@@ -144,37 +140,35 @@ fn UserDetail(
     permissions: PermissionsDto,
     permissions_note: Option<String>,
 ) -> impl IntoView {
-    let may = |what: &str| user.can(what);
+    use EntityCapability as E;
+    let may = |what| user.can.allows(what);
     let can = user.can.clone();
     let permissions_flash = flash.clone().filter(|f| f.form == "permissions" || f.form == "inline-policy");
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
     let keys_flash = flash_for("access-keys");
     view! {
-        <Title text=format!("{} · Users · Lanyard", user.user_name)/>
-        <p class="crumbs"><a href="/console">"Console Home"</a>" › "<a href="/console/users">"Users"</a>" › "{user.user_name.clone()}</p>
-        <h1>{user.user_name.clone()}</h1>
         <Summary user=user.clone()/>
-        {may("console-access").then(|| view! {
+        {may(E::ConsoleAccess).then(|| view! {
             <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
                 generated rules flash=flash_for("console-access")/>
         })}
         {mfa.map(|mfa| view! {
             <MfaDevices user_name=Some(user.user_name.clone()) devices=mfa.devices step=mfa.step
-                enrolment=mfa.enrolment note=mfa.note flash=mfa_flash read_only=!may("change-mfa")/>
+                enrolment=mfa.enrolment note=mfa.note flash=mfa_flash read_only=!may(E::ChangeMfa)/>
         })}
         {keys.map(|keys| view! {
             <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
-                confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash read_only=!may("change-keys")/>
+                confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash read_only=!may(E::ChangeKeys)/>
         })}
         {groups.map(|groups| view! { <UserGroups groups/> })}
         <Permissions kind="user" name=user.user_name.clone() permissions can note=permissions_note flash=permissions_flash/>
-        {may("unlock").then(|| view! {
+        {may(E::Unlock).then(|| view! {
             <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>
         })}
-        {may("tag").then(|| view! { <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/> })}
-        {may("update").then(|| view! { <RenameMove user=user.clone() flash=flash_for("update-user")/> })}
-        {may("delete").then(|| view! {
+        {may(E::Tag).then(|| view! { <Tags user_name=user.user_name.clone() tags=user.tags.clone() flash=flash_for("user-tags")/> })}
+        {may(E::Update).then(|| view! { <RenameMove user=user.clone() flash=flash_for("update-user")/> })}
+        {may(E::Delete).then(|| view! {
             <Delete user_name=user.user_name.clone() confirm=confirm_delete flash=flash_for("delete-user")/>
         })}
     }
@@ -367,42 +361,16 @@ fn RenameMove(user: UserDetailDto, flash: Option<Flash>) -> impl IntoView {
     }
 }
 
-/// `Delete user` opens the confirmation (a GET to `?delete`, so no script is needed); `Delete`
-/// removes the user with their console password, tags and everything else they own.
+/// `Delete user`: the user with their console password, tags and everything else they own.
 #[component]
 fn Delete(user_name: String, confirm: bool, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<DeleteUser>::new();
     follow_navigation(action.value());
-    let confirm = confirm || flash.is_some();
     let error = form_error(action.value(), action.version(), flash, "delete-user");
-    let page = crate::api::user_page(&user_name);
     view! {
-        <section class="card narrow-form danger-zone" id="delete">
-            <h2>"Delete user"</h2>
-            {if confirm {
-                view! {
-                    <p>"Deleting " <strong>{user_name.clone()}</strong>
-                       " also removes the console password, tags and every other credential of the user. This cannot be undone."</p>
-                    <FormAlert error=error/>
-                    <ActionForm action=action>
-                        <input type="hidden" name="user_name" value=user_name.clone()/>
-                        <TextField id="confirm_user_name" label="Confirm user name" field="confirmUserName" error=error value=None
-                            hint=format!("Type {user_name} to confirm.")/>
-                        <button type="submit" class="danger">"Delete"</button>
-                        " "<a href=page>"Cancel"</a>
-                    </ActionForm>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <p>"Removes the user and everything the user owns."</p>
-                    <form method="get" action=format!("{page}#delete")>
-                        <input type="hidden" name="delete" value=""/>
-                        <button type="submit" class="secondary">"Delete user"</button>
-                    </form>
-                }
-                .into_any()
-            }}
-        </section>
+        <DangerDelete what="user" confirm=user_name.clone() action error hidden=vec![("user_name", user_name.clone())]
+            page=crate::api::user_page(&user_name) open=confirm
+            summary="Removes the user and everything the user owns."
+            consequence="Deleting the user also removes the console password, tags and every other credential of the user. This cannot be undone."/>
     }
 }

@@ -2,11 +2,10 @@
 //! paging are query parameters of plain links and a GET form, so everything works without
 //! JavaScript and every view has an address that can be shared.
 
-use crate::api::{list_users_page, load_page_context};
-use crate::components::{signed_in, ConsoleHeader, FormAlert, Loading};
-use crate::dto::UsersPageDto;
+use crate::api::list_users_page;
+use crate::components::{ConsolePage, TitleAction};
+use crate::dto::{ConsoleCapability, UsersPageDto};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The listing's parameters, as in the address.
@@ -69,38 +68,14 @@ pub fn UsersPage() -> impl IntoView {
             size: q.get("size"),
         }
     };
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let data = Resource::new_blocking(
         move || (params(), query.read().get("marker")),
         |(p, marker)| list_users_page(p.path, p.q, p.sort, p.order, marker, p.size.and_then(|s| s.parse().ok())),
     );
+    let create = TitleAction { label: "Create user", href: "/console/users/new", needs: ConsoleCapability::CreateUser };
     view! {
-        <Title text="Users · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                let (principal, _) = match signed_in(ctx.await) {
-                    Ok(signed_in) => signed_in,
-                    Err(instead) => return instead,
-                };
-                let may_create = principal.can("create-user");
-                let body = match data.await {
-                    Ok(d) => view! { <UsersView data=d params=params()/> }.into_any(),
-                    Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
-                };
-                view! {
-                    <ConsoleHeader principal/>
-                    <main class="page">
-                        <p class="crumbs"><a href="/console">"Console Home"</a>" › Users"</p>
-                        <div class="title-row">
-                            <h1>"Users"</h1>
-                            {may_create.then(|| view! { <a class="button primary-link" href="/console/users/new">"Create user"</a> })}
-                        </div>
-                        {body}
-                    </main>
-                }
-                .into_any()
-            })}
-        </Suspense>
+        <ConsolePage title="Users" action=create load=move || async move { data.await }
+            render=move |_, d| view! { <UsersView data=d params=params()/> }/>
     }
 }
 

@@ -120,6 +120,12 @@ pub async fn current_principal() -> Result<Option<Actor>, AppError> {
     }
 }
 
+/// The signed-in principal every server function that acts for someone starts with; a visitor gets
+/// [`IamError::NotSignedIn`].
+pub async fn signed_in() -> Result<Actor, AppError> {
+    Ok(current_principal().await?.ok_or(IamError::NotSignedIn)?)
+}
+
 /// The session's principal and password state, also while a password change is pending.
 pub async fn current_session() -> Result<Option<SessionState>, AppError> {
     match use_context::<PrincipalMemo>() {
