@@ -37,7 +37,7 @@ pub(crate) fn arn_of(r: &GroupRow) -> Result<String, IamError> {
     Ok(group_arn(&account, &IamPath::parse(&r.path)?, &GroupName::parse(&r.group_name)?))
 }
 
-fn to_group(r: GroupRow) -> Result<Group, IamError> {
+pub(crate) fn to_group(r: GroupRow) -> Result<Group, IamError> {
     let arn = arn_of(&r)?;
     Ok(Group { group_id: r.group_id, group_name: r.group_name, path: r.path, arn, created_at: r.created_at })
 }

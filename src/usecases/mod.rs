@@ -4,6 +4,7 @@
 pub mod access_keys;
 pub mod accounts;
 pub mod actor;
+pub mod add_users;
 pub mod api_auth;
 pub mod api_reads;
 pub mod credential_owner;
