@@ -265,3 +265,68 @@ pub struct SimulationDto {
     pub context: Vec<(String, String)>,
     pub warnings: Vec<String>,
 }
+
+/// Where Add users' permissions come from (one choice, as in the AWS console).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PermissionsMode {
+    #[default]
+    None,
+    Groups,
+    Copy,
+    Policies,
+}
+
+/// What Add users has collected so far. The custom password stays on the server: the page only
+/// learns whether one was typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddUsersDraftDto {
+    pub user_names: Vec<String>,
+    pub path: String,
+    pub console_access: bool,
+    pub custom_password: bool,
+    pub custom_password_typed: bool,
+    pub reset_required: bool,
+    pub access_key: bool,
+    pub mode: PermissionsMode,
+    pub groups: Vec<String>,
+    pub copy_from: Option<String>,
+    pub policies: Vec<String>,
+    pub tags: Vec<(String, String)>,
+}
+
+/// One group Add users offers, with the names of its attached policies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupChoiceDto {
+    pub group_name: String,
+    pub policies: Vec<String>,
+}
+
+/// Add users' page: the draft and the choices of the permissions step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddUsersDto {
+    pub draft: AddUsersDraftDto,
+    pub groups: Vec<GroupChoiceDto>,
+    /// Users whose permissions can be copied (the first 100 by name matching the search).
+    pub users: Vec<String>,
+    /// `(name, arn)` of the managed policies that can be attached.
+    pub policies: Vec<(String, String)>,
+}
+
+/// A user Add users created, with the secrets shown on the final page once (`Debug` hides them).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedUserDto {
+    pub user_name: String,
+    pub signin_url: String,
+    pub password: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+impl std::fmt::Debug for AddedUserDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddedUserDto")
+            .field("user_name", &self.user_name)
+            .field("access_key_id", &self.access_key_id)
+            .finish_non_exhaustive()
+    }
+}

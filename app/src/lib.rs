@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/console/account") view=pages::account_settings::AccountSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/change-password") view=pages::own_password::ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/security-credentials") view=pages::own_password::SecurityCredentialsPage ssr=SsrMode::Async/>
-                <Route path=path!("/console/users/new") view=pages::create_user::CreateUserPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/users/new") view=pages::add_users::AddUsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/:name") view=pages::user_detail::UserDetailPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/new/user") view=pages::user_detail::NamedNewUserPage ssr=SsrMode::Async/>
             </Routes>

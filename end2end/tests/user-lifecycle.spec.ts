@@ -5,11 +5,16 @@ async function createTaggedUser(page: Page, name: string) {
   await page.goto('/console/users/new');
   await page.getByLabel('User name').fill(name);
   await page.getByLabel('Path').fill('/lifecycle/');
+  // Add users: details, permissions (none), then tags, and the review's `Create users`.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/step=permissions/);
+  await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Tag key 1').fill('team');
   await page.getByLabel('Tag value 1').fill('platform');
   await page.getByLabel('Tag key 2').fill('cost-center');
   await page.getByLabel('Tag value 2').fill('42');
-  await page.getByRole('button', { name: 'Create user' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create users' }).click();
   await expect(page).toHaveURL(/\/console\/users\?path=%2Flifecycle%2F$/);
   await page.getByRole('link', { name, exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/console/users/${name.replace('.', '\\.')}$`));

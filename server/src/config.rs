@@ -255,8 +255,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_reset_required: bool,
         /// Attach this managed policy (an ARN such as arn:aws:iam::aws:policy/IAMReadOnlyAccess); repeatable.
-        #[arg(long = "attach-policy", value_name = "ARN")]
+        #[arg(long = "attach-policy", value_name = "ARN", conflicts_with_all = ["groups", "copy_from"])]
         attach_policies: Vec<String>,
+        /// Add the user to this group; repeatable.
+        #[arg(long = "group", value_name = "GROUP", conflicts_with = "copy_from")]
+        groups: Vec<String>,
+        /// Give the user the groups, managed and inline policies of this existing user.
+        #[arg(long, value_name = "USER")]
+        copy_from: Option<String>,
         /// Embed an inline policy read from a JSON file, as NAME=FILE; repeatable.
         #[arg(long = "inline-policy", value_name = "NAME=FILE")]
         inline_policies: Vec<String>,

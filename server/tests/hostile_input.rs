@@ -129,6 +129,15 @@ const FIELDS: &[&str] = &[
     "password_kind",
     "custom_password",
     "reset_required",
+    "step",
+    "go",
+    "user_names",
+    "access_key",
+    "permissions",
+    "groups",
+    "copy_from",
+    "policies",
+    "copy_q",
 ];
 
 #[sqlx::test(migrations = "../migrations")]

@@ -40,4 +40,4 @@ pub use policy_name::{
 pub use principal::{AccountRef, Principal, PrincipalKind};
 pub use tag::{Tag, MAX_TAGS_PER_USER};
 pub use unique_id::{UniqueId, UniqueIdKind};
-pub use user_name::UserName;
+pub use user_name::{UserName, MAX_USERS_PER_BATCH};

@@ -1,5 +1,8 @@
 //! The IAM user name: 1–64 of `[A-Za-z0-9_+=,.@-]`, unique per account ignoring case.
 
+/// The most users the console's Add users creates at once, as in the AWS console.
+pub const MAX_USERS_PER_BATCH: usize = 10;
+
 use super::newtype::string_newtype;
 use crate::IamError;
 use serde::{Deserialize, Serialize};

@@ -4,10 +4,10 @@
 
 use crate::crypto::secrets::{generate_access_key_id, generate_password, SecretAccessKey};
 use crate::domain::{
-    password_violations, user_arn, IamAction, IamPath, Password, Tag, UniqueId, UniqueIdKind, UserName,
-    MAX_ATTACHED_POLICIES, MAX_GROUPS_PER_USER, MAX_TAGS_PER_USER,
+    password_violations, user_arn, IamAction, IamPath, Password, PolicyName, Tag, UniqueId, UniqueIdKind, UserName,
+    MAX_ATTACHED_POLICIES, MAX_GROUPS_PER_USER, MAX_TAGS_PER_USER, MAX_USER_INLINE_CHARS,
 };
-use crate::policy::AWS_MANAGED;
+use crate::policy::{parse_policy, AWS_MANAGED};
 use crate::store;
 use crate::store::policies::Holder;
 use crate::usecases::access_keys::{key_binding, NewAccessKey};
@@ -17,8 +17,7 @@ use crate::usecases::users::{no_such_user, User};
 use crate::{Engine, FieldError, IamError};
 use sqlx::PgConnection;
 
-/// The most users one Add users creates, as in the AWS console.
-pub const MAX_USERS_PER_BATCH: usize = 10;
+pub use crate::domain::MAX_USERS_PER_BATCH;
 
 /// Console access for every user of the batch.
 #[derive(Default)]
@@ -46,13 +45,15 @@ pub enum PermissionsSource {
 
 #[derive(Default)]
 pub struct AddUsers {
-    /// One per row; blank rows are ignored, and errors name the row (`userName.<row>`).
+    /// One per row; blank rows are ignored, and errors name the row (see [`row_field`]).
     pub user_names: Vec<String>,
     pub path: Option<String>,
     pub console: ConsoleAccess,
     /// Create an access key for each user.
     pub access_key: bool,
     pub permissions: PermissionsSource,
+    /// `(name, document)`: inline policies put on each user (the CLI's `--inline-policy`).
+    pub inline_policies: Vec<(String, String)>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -65,9 +66,12 @@ pub struct AddedUser {
     pub access_key: Option<NewAccessKey>,
 }
 
-/// The field a row's problem is reported on.
+/// The field a row's problem is reported on: the first row is CreateUser's own `userName`.
 pub fn row_field(row: usize) -> String {
-    format!("userName.{row}")
+    match row {
+        0 => "userName".to_owned(),
+        n => format!("userName.{n}"),
+    }
 }
 
 /// What each new user receives, resolved (and locked) inside the transaction.
@@ -131,6 +135,14 @@ impl Engine {
             }
             _ => {}
         }
+        for (name, document) in &input.inline_policies {
+            if let Err(e) = PolicyName::parse(name.trim()) {
+                errors.extend(e.field_errors().iter().map(|f| FieldError::new("inlinePolicies", &f.message)));
+            }
+            if let Err(e) = parse_policy(document) {
+                errors.push(FieldError::new("inlinePolicies", &format!("{}: {e}", name.trim())));
+            }
+        }
         let (Some(path), Some(tags), true) = (path, tags, errors.is_empty()) else {
             return Err(IamError::Validation(errors));
         };
@@ -172,13 +184,24 @@ impl Engine {
         let mut taken = Vec::new();
         for (row, name) in &names {
             if store::users::find_user_for_update(&mut *tx, &account_id, name.as_str()).await?.is_some() {
-                taken.push(FieldError::new(&row_field(*row), format!("a user named {name} already exists")));
+                taken.push(FieldError::new(&row_field(*row), format!("User with name {name} already exists.")));
             }
         }
         if !taken.is_empty() {
             return Err(IamError::Validation(taken));
         }
-        let grants = self.resolve_grants(&mut tx, actor, &input.permissions).await?;
+        let mut grants = self.resolve_grants(&mut tx, actor, &input.permissions).await?;
+        for (name, document) in &input.inline_policies {
+            // Named like a copied one, the given document wins (PutUserPolicy replaces).
+            grants.inline.retain(|(copied, _)| !copied.eq_ignore_ascii_case(name.trim()));
+            grants.inline.push((name.trim().to_owned(), document.trim().to_owned()));
+        }
+        let inline_size: usize =
+            grants.inline.iter().map(|(_, d)| d.chars().filter(|c| !c.is_whitespace()).count()).sum();
+        if inline_size > MAX_USER_INLINE_CHARS {
+            let message = format!("Maximum policy size of {MAX_USER_INLINE_CHARS} bytes exceeded for each user");
+            return Err(IamError::LimitExceeded(message));
+        }
         for resource in &resources {
             for group in &grants.groups {
                 self.authorize(actor, IamAction::AddUserToGroup, &Resource::untagged(group.arn.clone()))?;
@@ -199,7 +222,7 @@ impl Engine {
             let user_row = match inserted {
                 Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
                     // Created by a concurrent request since the check above: nothing of this batch stays.
-                    let message = format!("a user named {name} already exists");
+                    let message = format!("User with name {name} already exists.");
                     return Err(IamError::Validation(vec![FieldError::new(&row_field(row), message)]));
                 }
                 other => other?,

@@ -3,8 +3,8 @@
 
 mod access_keys;
 mod account_settings;
+mod add_users;
 mod console_access;
-mod create_user;
 mod groups;
 mod mfa;
 mod page_context;
@@ -17,8 +17,8 @@ mod users;
 
 pub use access_keys::*;
 pub use account_settings::*;
+pub use add_users::*;
 pub use console_access::*;
-pub use create_user::*;
 pub use groups::*;
 pub use mfa::*;
 pub use page_context::*;

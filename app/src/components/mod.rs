@@ -24,7 +24,7 @@ pub use copy_button::CopyButton;
 pub use danger_delete::DangerDelete;
 pub use form_alert::{form_error, FormAlert, KeyWarnings, Loading, PageError};
 pub use mfa_devices::{MfaDevices, MfaStep};
-pub use navigation::{follow_navigation, full_page_load};
+pub use navigation::{follow_in_app, follow_navigation, full_page_load};
 pub use password_checklist::PasswordChecklist;
 pub use password_input::PasswordInput;
 pub use permissions::{permissions_note, Permissions};

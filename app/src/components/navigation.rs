@@ -1,5 +1,6 @@
-//! Full page loads after a server function changed the session (sign-in, sign-out): the new
-//! page must be rendered for the new principal, not patched by client-side routing.
+//! Following a server function's `Navigate`: a full page load after the session changed (sign-in,
+//! sign-out), since the new page must be rendered for the new principal; client-side routing
+//! between the steps of one flow (no reload).
 
 use crate::dto::Navigate;
 use crate::error::AppError;
@@ -19,6 +20,21 @@ pub fn follow_navigation(value: impl Get<Value = Option<Result<Navigate, AppErro
     Effect::new(move |_| {
         if let Some(Ok(nav)) = value.get() {
             full_page_load(&nav.to);
+        }
+    });
+}
+
+/// Follows the `Navigate` a dispatched action returns with the router (no page load), and counts
+/// each success in `done` so the page's resources can reload what the action changed.
+pub fn follow_in_app(
+    value: impl Get<Value = Option<Result<Navigate, AppError>>> + Send + Sync + 'static,
+    done: RwSignal<usize>,
+) {
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(nav)) = value.get() {
+            done.update(|n| *n += 1);
+            navigate(&nav.to, Default::default());
         }
     });
 }

@@ -58,17 +58,21 @@ pub fn TextField(
     /// What the field shows initially (kept from a failed no-JavaScript post).
     value: Option<String>,
     #[prop(optional, into)] hint: Option<String>,
+    /// The form's name for the value, when not the id (`user_names[2]`).
+    #[prop(optional, into)]
+    name: Option<String>,
 ) -> impl IntoView {
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
     let msg_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = described_by(message, msg_id.clone(), hint.is_some().then(|| hint_id.clone()));
+    let name = name.unwrap_or_else(|| id.clone());
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
             <input
                 id=id.clone()
-                name=id
+                name=name
                 type="text"
                 value=value
                 aria-invalid=move || message.get().map(|_| "true")

@@ -1,8 +1,9 @@
 //! One module per page (or family of pages) of the console.
 
 pub mod account_settings;
+pub mod add_users;
+mod add_users_review;
 pub mod console_home;
-pub mod create_user;
 pub mod groups;
 pub mod not_found;
 pub mod own_password;

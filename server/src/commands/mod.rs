@@ -37,6 +37,8 @@ pub async fn run(cli: Cli) -> CommandResult {
                     password_stdin,
                     password_reset_required,
                     attach_policies,
+                    groups,
+                    copy_from,
                     inline_policies,
                     access_key,
                 },
@@ -47,6 +49,8 @@ pub async fn run(cli: Cli) -> CommandResult {
                 password_stdin,
                 password_reset_required,
                 attach_policies,
+                groups,
+                copy_from,
                 inline_policies,
                 access_key,
             };

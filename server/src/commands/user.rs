@@ -1,12 +1,12 @@
-//! `lanyard user create`: an IAM user, with a console password when one is given on stdin and an
-//! access key on request; `lanyard access-key create`: a key for a user or root (the bootstrap of
+//! `lanyard user create`: an IAM user, with a console password when one is given on stdin, an access
+//! key on request, and groups, a copy of another user's permissions or attached and inline policies,
+//! all in one transaction (the console's Add users); `lanyard access-key create`: a key for a user or root (the bootstrap of
 //! automation: Terraform's first key comes from here).
 
 use super::{engine, find_account, read_password_stdin, CommandError, CommandResult, Workload};
 use crate::config::Config;
+use lanyard_iam::usecases::add_users::{AddUsers, ConsoleAccess, PermissionsSource};
 use lanyard_iam::usecases::credential_owner::OwnerRef;
-use lanyard_iam::usecases::policies::PolicyTarget;
-use lanyard_iam::usecases::users::NewUser;
 
 /// What `lanyard user create` was given.
 pub struct NewUserArgs {
@@ -15,6 +15,8 @@ pub struct NewUserArgs {
     pub password_stdin: bool,
     pub password_reset_required: bool,
     pub attach_policies: Vec<String>,
+    pub groups: Vec<String>,
+    pub copy_from: Option<String>,
     /// `NAME=FILE`
     pub inline_policies: Vec<String>,
     pub access_key: bool,
@@ -27,6 +29,8 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
         password_stdin,
         password_reset_required,
         attach_policies,
+        groups,
+        copy_from,
         inline_policies,
         access_key,
     } = args;
@@ -46,20 +50,27 @@ pub async fn create(config: &Config, account: &str, args: NewUserArgs) -> Comman
     // The operator acts with the account root's authority.
     let root = lanyard_iam::Actor::root(account.account_id.clone(), account.root_email.clone());
     let has_password = password.is_some();
-    let user = engine
-        .create_user(&root, NewUser { user_name: name, path, password, password_reset_required, ..Default::default() })
-        .await?;
-    let target = PolicyTarget::User(user.user_name.to_string());
-    for arn in &attach_policies {
-        engine.attach_policy(&root, &target, arn).await?;
-    }
-    for (policy_name, document) in &inline {
-        engine.put_inline_policy(&root, &target, policy_name, document).await?;
-    }
-    let key = match access_key {
-        true => Some(engine.create_access_key(&root, &OwnerRef::User(user.user_name.to_string())).await?),
-        false => None,
+    let permissions = match (copy_from, groups.is_empty(), attach_policies.is_empty()) {
+        (Some(source), _, _) => PermissionsSource::CopyFrom(source),
+        (None, false, _) => PermissionsSource::Groups(groups),
+        (None, true, false) => PermissionsSource::Policies(attach_policies),
+        (None, true, true) => PermissionsSource::None,
     };
+    let input = AddUsers {
+        user_names: vec![name],
+        path,
+        console: match password {
+            Some(password) => ConsoleAccess::Custom { password, reset_required: password_reset_required },
+            None => ConsoleAccess::None,
+        },
+        access_key,
+        permissions,
+        inline_policies: inline,
+        ..Default::default()
+    };
+    let added = engine.add_users(&root, input).await?.into_iter().next();
+    let added = added.ok_or_else(|| CommandError::Usage("no user was created".into()))?;
+    let (user, key) = (added.user, added.access_key);
     let mut out = serde_json::json!({
         "user_id": user.user_id,
         "user_name": user.user_name,

@@ -1,0 +1,260 @@
+//! `/console/users/new`: Add users, as the AWS console's user creation goes. Step 1 names up to 10
+//! users with a shared path, console access and an access key (`Create user` creates them at once);
+//! `Next` goes on to permissions (`?step=permissions`), tags, a review, and `Create users`. Each
+//! step is a form posting to `add_users_step`, which keeps the draft in the session: without
+//! JavaScript each step is a page; with it, the router moves between steps without reloading.
+
+use super::add_users_review::{AddedUsers, Review};
+use crate::api::{load_add_users, take_added_users, AddUsersStep, CancelAddUsers};
+use crate::components::{
+    follow_in_app, follow_navigation, form_error, ConsolePage, FormAlert, PasswordInput, Place, TagEditor, TextField,
+    Width, USERS,
+};
+use crate::dto::{AddUsersDraftDto, AddUsersDto, Flash, PermissionsMode};
+use crate::error::AppError;
+use lanyard_iam::domain::MAX_USERS_PER_BATCH;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The steps, in order, with the heading each shows.
+const STEPS: [(&str, &str); 4] = [
+    ("details", "Specify user details"),
+    ("permissions", "Set permissions"),
+    ("tags", "Add tags"),
+    ("review", "Review and create"),
+];
+
+/// What a step's page loads: the draft and choices, or (after `Create users`) what was created.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+enum Loaded {
+    Step(Box<AddUsersDto>),
+    Done(Vec<crate::dto::AddedUserDto>),
+}
+
+#[component]
+pub fn AddUsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let step = move || query.read().get("step").unwrap_or_else(|| "details".into());
+    let action = ServerAction::<AddUsersStep>::new();
+    let saved = RwSignal::new(0usize);
+    follow_in_app(action.value(), saved);
+    let data = Resource::new_blocking(
+        move || (step() == "done", query.read().get("copy_q"), saved.get()),
+        |(done, copy_q, _)| async move {
+            match done {
+                true => take_added_users().await.map(Loaded::Done),
+                false => load_add_users(copy_q).await.map(|d| Loaded::Step(Box::new(d))),
+            }
+        },
+    );
+    let title = Signal::derive(move || match step().as_str() {
+        "done" => "Users created".to_owned(),
+        _ => "Add users".to_owned(),
+    });
+    view! {
+        <ConsolePage title place=Place::Under(&[USERS]) width=Width::Narrow load=move || async move { data.await }
+            render=move |signed, loaded| {
+                let error = form_error(action.value(), action.version(), signed.flash.clone(), "add-users");
+                match loaded {
+                    Loaded::Done(users) => view! { <AddedUsers users/> }.into_any(),
+                    Loaded::Step(d) => view! { <Steps step=step() data=*d action error flash=signed.flash/> }.into_any(),
+                }
+            }/>
+    }
+}
+
+/// The step indicator and the current step's form.
+#[component]
+fn Steps(
+    step: String,
+    data: AddUsersDto,
+    action: ServerAction<AddUsersStep>,
+    error: Signal<Option<AppError>>,
+    flash: Option<Flash>,
+) -> impl IntoView {
+    let index = STEPS.iter().position(|(s, _)| *s == step).unwrap_or(0);
+    let (step, heading) = STEPS[index];
+    let progress = STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, label))| {
+            let current = (i == index).then_some("step");
+            view! { <li aria-current=current>{format!("Step {}: {label}", i + 1)}</li> }
+        })
+        .collect_view();
+    let draft = data.draft.clone();
+    let body = match step {
+        "permissions" => view! { <PermissionsStep data/> }.into_any(),
+        "tags" => view! { <TagEditor initial=draft.tags.clone() error=error/> }.into_any(),
+        "review" => view! { <Review draft=draft.clone() error/> }.into_any(),
+        _ => view! { <DetailsStep draft=draft.clone() error/> }.into_any(),
+    };
+    let cancel = ServerAction::<CancelAddUsers>::new();
+    follow_navigation(cancel.value());
+    let _ = flash;
+    view! {
+        <ol class="steps" aria-label="Steps">{progress}</ol>
+        <FormAlert error=error/>
+        <ActionForm action=action attr:class="card" attr:aria-labelledby="step-heading">
+            <h2 id="step-heading">{heading}</h2>
+            <input type="hidden" name="step" value=step/>
+            {body}
+            <StepButtons step/>
+        </ActionForm>
+        <ActionForm action=cancel attr:class="cancel-form">
+            <button type="submit" class="secondary">"Cancel"</button>
+        </ActionForm>
+    }
+}
+
+/// `Next` first (Enter goes forward), then `Previous`; step 1 also has `Create user`, the review
+/// `Create users`.
+#[component]
+fn StepButtons(step: &'static str) -> impl IntoView {
+    let forward = match step {
+        "review" => {
+            view! { <button type="submit" name="go" value="create" class="primary">"Create users"</button> }.into_any()
+        }
+        "details" => view! {
+            <button type="submit" name="go" value="next" class="primary">"Next"</button>
+            <button type="submit" name="go" value="create" class="secondary">"Create user"</button>
+        }
+        .into_any(),
+        _ => view! { <button type="submit" name="go" value="next" class="primary">"Next"</button> }.into_any(),
+    };
+    let back = (step != "details")
+        .then(|| view! { <button type="submit" name="go" value="back" class="secondary">"Previous"</button> });
+    view! { <div class="step-buttons">{forward}{back}</div> }
+}
+
+/// Step 1: the user names (`Add another user`), the shared path, console access and the key.
+#[component]
+fn DetailsStep(draft: AddUsersDraftDto, error: Signal<Option<AppError>>) -> impl IntoView {
+    let rows = draft.user_names.len();
+    let names = draft
+        .user_names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let (id, label, field) = match i {
+                0 => ("user_name".to_owned(), "User name".to_owned(), "userName".to_owned()),
+                n => (format!("user_name_{n}"), format!("User name {}", n + 1), format!("userName.{n}")),
+            };
+            view! { <TextField id label field error value=Some(name.clone()) name=format!("user_names[{i}]")/> }
+        })
+        .collect_view();
+    let custom = draft.custom_password;
+    let password_hint = draft
+        .custom_password_typed
+        .then_some("A password was typed before; leave the field empty to keep it.")
+        .unwrap_or("At least as strict as the account's password policy.");
+    view! {
+        <fieldset class="plain">
+            <legend>"Users"</legend>
+            {names}
+            {(rows < MAX_USERS_PER_BATCH).then(|| view! {
+                <button type="submit" name="go" value="add-row" class="secondary small">"Add another user"</button>
+            })}
+            <p class="hint">"Up to 10 users at once; each name up to 64 letters, digits and _+=,.@- and unique in the account, ignoring case."</p>
+        </fieldset>
+        <TextField id="path" label="Path" field="path" error=error value=Some(draft.path.clone())
+            hint="Organises users, e.g. /engineering/ops/ — starts and ends with /."/>
+        <fieldset class="plain">
+            <legend>"Console access"</legend>
+            <label class="choice"><input type="checkbox" name="console_access" value="on" checked=draft.console_access/>" Provide user access to the console"</label>
+            <label class="choice"><input type="radio" name="password_kind" value="autogenerated" checked=!custom/>" Autogenerated password"</label>
+            <label class="choice"><input type="radio" name="password_kind" value="custom" checked=custom/>" Custom password"</label>
+            <PasswordInput id="custom_password" name="custom_password" label="Custom password"
+                autocomplete="new-password" field="password" error=error/>
+            <p class="hint">{password_hint}</p>
+            <label class="choice"><input type="checkbox" name="reset_required" value="on" checked=draft.reset_required/>" User must create a new password at next sign-in"</label>
+        </fieldset>
+        <fieldset class="plain">
+            <legend>"Programmatic access"</legend>
+            <label class="choice"><input type="checkbox" name="access_key" value="on" checked=draft.access_key/>" Create an access key"</label>
+            <p class="hint">"Each user gets an access key for the AWS CLI, SDKs and tools; the secret is shown once, on the last page."</p>
+        </fieldset>
+    }
+}
+
+/// Step 2: one way to give permissions, as the AWS console offers them.
+#[component]
+fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
+    let d = data.draft;
+    let mode = |m: PermissionsMode| d.mode == m;
+    let groups = data
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let id = format!("group-{i}");
+            let policies = if g.policies.is_empty() { "No policies".to_owned() } else { g.policies.join(", ") };
+            let checked = d.groups.iter().any(|x| x.eq_ignore_ascii_case(&g.group_name));
+            view! {
+                <tr>
+                    <td><input type="checkbox" id=id.clone() name=format!("groups[{i}]") value=g.group_name.clone() checked=checked/></td>
+                    <td><label for=id>{g.group_name.clone()}</label></td>
+                    <td>{policies}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let users = data
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let id = format!("copy-{i}");
+            let checked = d.copy_from.as_deref() == Some(u.as_str());
+            view! {
+                <li><input type="radio" id=id.clone() name="copy_from" value=u.clone() checked=checked/>" "<label for=id>{u.clone()}</label></li>
+            }
+        })
+        .collect_view();
+    let policies = data
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, (name, arn))| {
+            let id = format!("policy-{i}");
+            let checked = d.policies.contains(arn);
+            view! {
+                <li><input type="checkbox" id=id.clone() name=format!("policies[{i}]") value=arn.clone() checked=checked/>" "<label for=id>{name.clone()}</label></li>
+            }
+        })
+        .collect_view();
+    let no_groups = data.groups.is_empty();
+    view! {
+        <fieldset class="plain">
+            <legend>"Permissions options"</legend>
+            <label class="choice"><input type="radio" name="permissions" value="groups" checked=mode(PermissionsMode::Groups)/>" Add user to group"</label>
+            <label class="choice"><input type="radio" name="permissions" value="copy" checked=mode(PermissionsMode::Copy)/>" Copy permissions"</label>
+            <label class="choice"><input type="radio" name="permissions" value="policies" checked=mode(PermissionsMode::Policies)/>" Attach policies directly"</label>
+            <label class="choice"><input type="radio" name="permissions" value="none" checked=mode(PermissionsMode::None)/>" No permissions for now"</label>
+        </fieldset>
+        <section class="choices" aria-labelledby="groups-heading">
+            <h3 id="groups-heading">"User groups"</h3>
+            {if no_groups {
+                view! { <p class="hint">"No groups yet. Create one under User groups."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="list" data-testid="group-choices">
+                        <thead><tr><th><span class="sr-only">"Add"</span></th><th>"Group name"</th><th>"Attached policies"</th></tr></thead>
+                        <tbody>{groups}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+        <section class="choices" aria-labelledby="copy-heading">
+            <h3 id="copy-heading">"Copy permissions from a user"</h3>
+            <p class="hint">"Their groups, attached managed policies and inline policies."</p>
+            <ul class="choice-list">{users}</ul>
+        </section>
+        <section class="choices" aria-labelledby="policies-heading">
+            <h3 id="policies-heading">"Permissions policies"</h3>
+            <ul class="choice-list">{policies}</ul>
+        </section>
+    }
+}
