@@ -64,3 +64,37 @@ async fn update_refuses_taken_names_ignoring_case_and_reports_every_bad_field(po
     let renamed = e.update_user(&root, "alice", Some("Alice"), None).await.unwrap();
     assert_eq!(renamed.user_name.as_str(), "Alice");
 }
+
+/// The console's multi-delete: all selected users go, with their credentials, in one transaction;
+/// one the caller may not delete keeps every one of them.
+#[sqlx::test]
+async fn deleting_selected_users_is_all_or_nothing(pool: PgPool) {
+    use lanyard_iam::usecases::add_users::AddUsers;
+    use lanyard_iam::usecases::policies::{NewPolicy, PolicyTarget};
+
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", None).await;
+    let root = root_of(&a);
+    let names: Vec<String> = ["d1", "d2", "protected"].iter().map(|n| n.to_string()).collect();
+    e.add_users(&root, AddUsers { user_names: names.clone(), access_key: true, ..Default::default() }).await.unwrap();
+    let deleter = bare_user(&e, &a.account_id, "owner@example.com", "deleter").await;
+    let doc = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":["iam:DeleteUser","iam:DeleteAccessKey"],"Resource":"*"},
+        {"Effect":"Deny","Action":"iam:DeleteUser","Resource":"arn:aws:iam::*:user/protected"}]}"#;
+    let p = e
+        .create_policy(&root, NewPolicy { policy_name: "Deleter".into(), document: doc.into(), ..Default::default() })
+        .await
+        .unwrap();
+    e.attach_policy(&root, &PolicyTarget::User("deleter".into()), &p.arn).await.unwrap();
+    let deleter = act(&e, deleter.principal()).await;
+
+    let refused = e.delete_users_with_credentials(&deleter, &names).await;
+    assert!(matches!(refused, Err(IamError::AccessDenied(_))), "{refused:?}");
+    for name in &names {
+        assert!(e.get_user(&root, name).await.is_ok(), "{name} was kept: nothing of a refused batch is deleted");
+    }
+    let deleted = e.delete_users_with_credentials(&deleter, &names[..2]).await.unwrap();
+    assert_eq!(deleted.len(), 2);
+    assert!(matches!(e.get_user(&root, "d1").await, Err(IamError::NoSuchEntity(_))));
+    assert!(e.get_user(&root, "protected").await.is_ok());
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum ConsoleCapability {
     ListUsers,
     CreateUser,
+    DeleteUser,
     ListGroups,
     CreateGroup,
     ListPolicies,

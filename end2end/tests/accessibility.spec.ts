@@ -72,7 +72,11 @@ test('every console page has no WCAG 2.1 AA violations, for root and for a read-
     ['/console', 'home'],
     ['/console/users', 'users'],
     ['/console/users?path=%2Feng%2F', 'users-path-tree'],
+    ['/console/users?selected=dana&selected=eli', 'users-delete-selected'],
     ['/console/users/new', 'add-users'],
+    ['/console/users/new?step=permissions', 'add-users-permissions'],
+    ['/console/users/new?step=tags'],
+    ['/console/users/new?step=review', 'add-users-review'],
     ['/console/users/dana', 'user'],
     ['/console/users/dana?delete=1'],
     ['/console/users/dana?console=manage'],
@@ -89,6 +93,22 @@ test('every console page has no WCAG 2.1 AA violations, for root and for a read-
   for (const [path, shot] of pages) {
     await check(page, path, found, shot);
   }
+
+  // The last page of Add users, with its secrets (a user created through the steps).
+  await page.goto('/console/users/new');
+  await page.getByLabel('User name', { exact: true }).fill('gil');
+  await page.getByLabel('Create an access key').check();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create users' }).click();
+  await expect(page.getByTestId('added-users')).toBeVisible();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    found.push(...(await violations(page)).map((v) => `add users, done (${colorScheme}) ${v}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: 'screenshots/add-users-done.png', fullPage: true });
 
   const reader = await userSignIn(browser, alias, 'reader');
   for (const path of ['/console', '/console/users', '/console/users/dana', '/console/groups', '/console/groups/Readers',

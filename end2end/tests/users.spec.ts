@@ -1,5 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { DEMO_HOST, rootSignIn, USER, USER_PASSWORD } from './demo';
+import { createAccount, lanyard, uniqueEmail } from './cli';
 
 
 test('root browses users by path tree and searches by name', async ({ page }) => {
@@ -36,3 +37,34 @@ test('an IAM user without permissions is refused the users list', async ({ page 
   await page.goto(`${DEMO_HOST}/console/users`);
   await expect(page.getByRole('alert')).toContainText('is not authorized to perform: iam:ListUsers');
 });
+
+for (const js of [true, false]) {
+  test.describe(js ? 'with JavaScript' : 'without JavaScript', () => {
+    test.use({ javaScriptEnabled: js });
+
+    test('delete three selected users at once, confirmed by typing 3', async ({ page }) => {
+      const email = uniqueEmail(`multi-${js ? 'js' : 'nojs'}`);
+      const alias = createAccount(`multi-${js ? 'js' : 'nojs'}`, email, 'Multi-Root-Passw0rd!');
+      for (const name of ['del1', 'del2', 'del3', 'keep']) {
+        lanyard(['user', 'create', '--account', alias, '--name', name, '--access-key']);
+      }
+      await rootSignIn(page, email, 'Multi-Root-Passw0rd!');
+      await page.goto('/console/users');
+      for (const name of ['del1', 'del2', 'del3']) {
+        await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+      }
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      const confirm = page.getByLabel('Type 3 to confirm');
+      await expect(confirm).toBeVisible();
+      await confirm.fill('2');
+      await page.getByRole('button', { name: 'Delete', exact: true }).first().click();
+      await expect(page.getByRole('alert')).toContainText('type the number of users to delete (3) to confirm');
+      await expect(page.getByTestId('users-total')).toHaveText('4 users');
+      await page.getByLabel('Type 3 to confirm').fill('3');
+      await page.getByRole('button', { name: 'Delete', exact: true }).first().click();
+      await expect(page.getByRole('status')).toContainText('Deleted 3 users.');
+      await expect(page.getByTestId('users-total')).toHaveText('1 user');
+      await expect(page.getByRole('cell', { name: 'keep', exact: true })).toBeVisible();
+    });
+  });
+}

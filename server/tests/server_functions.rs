@@ -34,6 +34,9 @@ const OPEN_TO_EVERYONE: &[&str] = &[
     "user_password_rules",
     "take_generated_password",
     "take_new_access_key",
+    // Both touch only the caller's own session: the secrets just shown, the draft being dropped.
+    "take_added_users",
+    "cancel_add_users",
 ];
 
 fn post(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
@@ -130,6 +133,10 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         ("current_password", PASSWORD.into()),
         ("new_password", "New-Passw0rd-123".into()),
         ("confirm_new_password", "New-Passw0rd-123".into()),
+        // Add users: step 1's `Create user` with one name.
+        ("step", "details".into()),
+        ("go", "create".into()),
+        ("user_names[0]", "newcomer".into()),
     ];
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
 

@@ -13,7 +13,7 @@ use crate::store::policies::Holder;
 use crate::usecases::access_keys::{key_binding, NewAccessKey};
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::groups::{to_group, Group};
-use crate::usecases::users::{no_such_user, User};
+use crate::usecases::users::{no_such_user, user_prefix, User};
 use crate::{Engine, FieldError, IamError};
 use sqlx::PgConnection;
 
@@ -83,6 +83,12 @@ struct Grants {
 }
 
 impl Engine {
+    /// Refuses, before any form is shown or kept, a caller whose policies allow `action` on no
+    /// user at all (the console's Add users and multi-delete ask this first).
+    pub fn may_act_on_users(&self, actor: &Actor, action: IamAction) -> Result<(), IamError> {
+        self.precheck(actor, action, &user_prefix(actor.account_id()), "*")
+    }
+
     /// Creates every user of `input` or none: names, path, tags and the password are validated
     /// first (every problem reported, on its row), then each action is authorized for each user,
     /// then one transaction writes users, passwords, keys, memberships, attachments and tags.

@@ -9,6 +9,7 @@ use crate::usecases::throttle_keys::user_throttle_key;
 use crate::usecases::users::User;
 use crate::usecases::Dependents;
 use crate::{Engine, IamError};
+use sqlx::PgConnection;
 
 impl Engine {
     /// IAM's DeleteUser: refuses while a login profile (later: keys, MFA devices, policies,
@@ -22,6 +23,28 @@ impl Engine {
         self.delete_user_inner(actor, user_name, Dependents::Remove).await
     }
 
+    /// The console's `Delete` of the users selected in the list: each with everything they own,
+    /// all in one transaction, or none of them. Names are locked in one order (ignoring case), so
+    /// two overlapping batches wait for each other instead of deadlocking.
+    pub async fn delete_users_with_credentials(&self, actor: &Actor, names: &[String]) -> Result<Vec<User>, IamError> {
+        let mut names: Vec<&str> = names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        if names.is_empty() {
+            return Err(IamError::field("userNames", "select at least one user"));
+        }
+        let mut tx = self.pool.begin().await?;
+        let mut deleted = Vec::with_capacity(names.len());
+        for name in names {
+            deleted.push(self.delete_user_in(&mut tx, actor, name, Dependents::Remove).await?);
+        }
+        tx.commit().await?;
+        for user in &deleted {
+            tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "user deleted (with others)");
+        }
+        Ok(deleted)
+    }
+
     async fn delete_user_inner(
         &self,
         actor: &Actor,
@@ -29,7 +52,21 @@ impl Engine {
         dependents: Dependents,
     ) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
-        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteUser]).await?;
+        let user = self.delete_user_in(&mut tx, actor, user_name, dependents).await?;
+        tx.commit().await?;
+        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, ?dependents, "user deleted");
+        Ok(user)
+    }
+
+    /// Deletes one user inside the caller's transaction; the caller logs once it has committed.
+    async fn delete_user_in(
+        &self,
+        tx: &mut PgConnection,
+        actor: &Actor,
+        user_name: &str,
+        dependents: Dependents,
+    ) -> Result<User, IamError> {
+        let (user, resource) = self.lock_user_for(&mut *tx, actor, user_name, &[IamAction::DeleteUser]).await?;
         let held = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
         if held.has_login_profile {
             if dependents == Dependents::Refuse {
@@ -62,11 +99,9 @@ impl Engine {
             self.authorize(actor, IamAction::DeactivateMFADevice, &resource)?;
         }
         let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, resource.clone());
-        self.clear_target_policies(&mut tx, actor, &target, dependents).await?;
+        self.clear_target_policies(&mut *tx, actor, &target, dependents).await?;
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
-        tx.commit().await?;
-        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, ?dependents, "user deleted");
         Ok(User {
             user_id: UniqueId::parse(&user.user_id)?,
             user_name: UserName::parse(&user.user_name)?,

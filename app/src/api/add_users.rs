@@ -74,6 +74,7 @@ pub async fn load_add_users(copy_q: Option<String>) -> Result<AddUsersDto, AppEr
 
     let state = ConsoleState::get()?;
     let principal = signed_in().await?;
+    state.engine.may_act_on_users(&principal, lanyard_iam::domain::IamAction::CreateUser)?;
     let draft = draft::load().await?;
     // Choices the principal may not list are simply not offered.
     let groups = match state.engine.list_groups(&principal, None).await {
@@ -124,11 +125,12 @@ pub async fn add_users_step(
     tags: Option<Vec<TagRow>>,
 ) -> Result<Navigate, AppError> {
     use crate::dto::PermissionsMode;
-    use crate::ssr::{finish, signed_in};
-    use lanyard_iam::domain::MAX_USERS_PER_BATCH;
+    use crate::ssr::{finish, signed_in, ConsoleState};
+    use lanyard_iam::domain::{IamAction, MAX_USERS_PER_BATCH};
 
     let result = async {
-        signed_in().await?;
+        let principal = signed_in().await?;
+        ConsoleState::get()?.engine.may_act_on_users(&principal, IamAction::CreateUser)?;
         let mut d = draft::load().await?;
         let clip = |s: String, n: usize| s.chars().take(n).collect::<String>();
         match step.as_str() {

@@ -71,3 +71,35 @@ pub async fn list_users_page(
             .collect(),
     })
 }
+
+/// `Delete` of the users selected in the list, once their number has been typed into
+/// `confirm_name`: each with everything they own, all in one transaction or none.
+#[server(endpoint = "delete_users")]
+pub async fn delete_users(
+    user_names: Option<Vec<String>>,
+    confirm_name: String,
+    back: Option<String>,
+) -> Result<crate::dto::Navigate, AppError> {
+    use crate::dto::Navigate;
+    use crate::ssr::{finish, signed_in, ConsoleState};
+    use lanyard_iam::IamError;
+
+    let names = user_names.unwrap_or_default();
+    let result = async {
+        let state = ConsoleState::get()?;
+        let principal = signed_in().await?;
+        state.engine.may_act_on_users(&principal, lanyard_iam::domain::IamAction::DeleteUser)?;
+        let count = names.iter().filter(|n| !n.trim().is_empty()).count();
+        if confirm_name.trim() != count.to_string() {
+            let message = format!("type the number of users to delete ({count}) to confirm");
+            return Err(IamError::field("confirmName", message).into());
+        }
+        let deleted = state.engine.delete_users_with_credentials(&principal, &names).await?;
+        // Back to the listing the selection was made in (only ever a console address).
+        let listing = back.filter(|b| b.starts_with("/console/users")).unwrap_or_else(|| "/console/users".into());
+        let joiner = if listing.contains('?') { '&' } else { '?' };
+        Ok(Navigate { to: format!("{listing}{joiner}deleted={}", deleted.len()) })
+    }
+    .await;
+    finish("delete-users", result, |n| n.to.clone(), Vec::new()).await
+}

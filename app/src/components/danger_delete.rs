@@ -13,13 +13,16 @@ use serde::de::DeserializeOwned;
 pub fn DangerDelete<S, P>(
     /// `user`, `group`, `policy`: names the card (`Delete user`) and the field (`Confirm user name`).
     what: &'static str,
+    /// The field's label, when not `Confirm <what> name` (`Type the number of users`).
+    #[prop(optional, into)]
+    label: Option<String>,
     /// What must be typed to confirm.
     #[prop(into)]
     confirm: String,
     action: ServerAction<S>,
     error: Signal<Option<AppError>>,
     /// The inputs that name the thing to the server function.
-    hidden: Vec<(&'static str, String)>,
+    hidden: Vec<(String, String)>,
     /// The page's own address: `Cancel`, and where `?delete` opens the card.
     #[prop(into)]
     page: String,
@@ -31,7 +34,8 @@ pub fn DangerDelete<S, P>(
     /// Said before the card is opened.
     summary: &'static str,
     /// Said once it is: what is lost with the thing.
-    consequence: &'static str,
+    #[prop(into)]
+    consequence: String,
 ) -> impl IntoView
 where
     S: DeserializeOwned + ServerFn<Protocol = Http<PostUrl, P>> + Clone + Send + Sync + 'static,
@@ -53,7 +57,7 @@ where
             <FormAlert error=error/>
             <ActionForm action=action>
                 {fields}
-                <TextField id="confirm_name" label=format!("Confirm {what} name") field="confirmName" error=error
+                <TextField id="confirm_name" label=label.unwrap_or_else(|| format!("Confirm {what} name")) field="confirmName" error=error
                     value=None hint=format!("Type {confirm} to confirm.")/>
                 <button type="submit" class="danger">"Delete"</button>
                 " "<a href=page.clone()>"Cancel"</a>

@@ -193,7 +193,7 @@ fn GroupDetail(
         <Permissions kind="group" name=g.group_name.clone() permissions can note=permissions_note flash=permissions_flash/>
         {may_delete.then(|| view! {
             <DangerDelete what="group" confirm=for_delete.clone() action=delete error=delete_error
-                hidden=vec![("group_name", for_delete.clone())] page=page.clone() open=confirm_delete
+                hidden=vec![("group_name".into(), for_delete.clone())] page=page.clone() open=confirm_delete
                 summary="Deletes the group and its memberships."
                 consequence="The group and its memberships are deleted; the users stay."/>
         })}

@@ -227,7 +227,7 @@ fn PolicyDetail(
         </section>
         {may_delete.then(|| view! {
             <DangerDelete what="policy" confirm=p.policy_name.clone() action=delete error=delete_error
-                hidden=vec![("arn", for_delete.clone())] page=page.clone() page_query=vec![("arn", for_delete.clone())]
+                hidden=vec![("arn".into(), for_delete.clone())] page=page.clone() page_query=vec![("arn", for_delete.clone())]
                 open=confirm_delete summary="Detaches the policy everywhere and deletes it."
                 consequence="The policy is detached from every user and group, then deleted with all its versions."/>
         })}

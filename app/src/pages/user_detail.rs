@@ -368,7 +368,7 @@ fn Delete(user_name: String, confirm: bool, flash: Option<Flash>) -> impl IntoVi
     follow_navigation(action.value());
     let error = form_error(action.value(), action.version(), flash, "delete-user");
     view! {
-        <DangerDelete what="user" confirm=user_name.clone() action error hidden=vec![("user_name", user_name.clone())]
+        <DangerDelete what="user" confirm=user_name.clone() action error hidden=vec![("user_name".into(), user_name.clone())]
             page=crate::api::user_page(&user_name) open=confirm
             summary="Removes the user and everything the user owns."
             consequence="Deleting the user also removes the console password, tags and every other credential of the user. This cannot be undone."/>

@@ -2,9 +2,9 @@
 //! paging are query parameters of plain links and a GET form, so everything works without
 //! JavaScript and every view has an address that can be shared.
 
-use crate::api::list_users_page;
-use crate::components::{ConsolePage, TitleAction};
-use crate::dto::{ConsoleCapability, UsersPageDto};
+use crate::api::{list_users_page, DeleteUsers};
+use crate::components::{follow_navigation, form_error, ConsolePage, DangerDelete, TitleAction};
+use crate::dto::{ConsoleCapability, Flash, UsersPageDto};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -75,12 +75,30 @@ pub fn UsersPage() -> impl IntoView {
     let create = TitleAction { label: "Create user", href: "/console/users/new", needs: ConsoleCapability::CreateUser };
     view! {
         <ConsolePage title="Users" action=create load=move || async move { data.await }
-            render=move |_, d| view! { <UsersView data=d params=params()/> }/>
+            render=move |signed, d| {
+                let q = query.read_untracked();
+                let selection = Selection {
+                    may_delete: signed.principal.can.allows(ConsoleCapability::DeleteUser),
+                    selected: q.get_all("selected").unwrap_or_default(),
+                    deleted: q.get("deleted"),
+                    flash: signed.flash,
+                };
+                view! { <UsersView data=d params=params() selection/> }
+            }/>
     }
 }
 
+/// The list's checkboxes and what the address says of them: the users selected for `Delete` (the
+/// confirmation then asks for their number) and how many were just deleted.
+struct Selection {
+    may_delete: bool,
+    selected: Vec<String>,
+    deleted: Option<String>,
+    flash: Option<Flash>,
+}
+
 #[component]
-fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
+fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> impl IntoView {
     // Breadcrumbs of the tree: `/`, `/eng/`, `/eng/ops/`.
     let mut ancestors = vec!["/".to_owned()];
     let mut acc = String::from("/");
@@ -128,12 +146,22 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
     };
     let scope =
         params.path.as_deref().filter(|p| *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
+    let may_delete = selection.may_delete;
     let rows = data
         .users
         .iter()
-        .map(|u| {
+        .enumerate()
+        .map(|(i, u)| {
+            let id = format!("select-{i}");
+            let checked = selection.selected.contains(&u.user_name);
             view! {
                 <tr>
+                    {may_delete.then(|| view! {
+                        <td>
+                            <input type="checkbox" id=id.clone() name="selected" value=u.user_name.clone() checked=checked form="selection"/>
+                            <label class="sr-only" for=id>{format!("Select {}", u.user_name)}</label>
+                        </td>
+                    })}
                     <td><a href=crate::api::user_page(&u.user_name)>{u.user_name.clone()}</a></td>
                     <td><code>{u.path.clone()}</code></td>
                     <td>{u.created.clone()}</td>
@@ -144,6 +172,18 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
         })
         .collect_view();
     let empty = data.users.is_empty();
+    let keep = [
+        ("path", &params.path),
+        ("q", &params.q),
+        ("sort", &params.sort),
+        ("order", &params.order),
+        ("size", &params.size),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.clone().map(|v| view! { <input type="hidden" name=k value=v/> }))
+    .collect_view();
+    let confirm = (may_delete && !selection.selected.is_empty())
+        .then(|| view! { <DeleteSelected selected=selection.selected.clone() back=params.href(None, None) flash=selection.flash.clone()/> });
     let first = (params.href(None, None), true);
     let next = data.next_marker.as_deref().map(|m| params.href(None, Some(m)));
     view! {
@@ -187,12 +227,25 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
                     <button type="submit" class="secondary">"Apply"</button>
                 </form>
                 <p class="total" data-testid="users-total">{total}{scope}</p>
+                {confirm}
+                {selection.deleted.map(|n| view! { <p class="once" role="status">{format!("Deleted {n} users.")}</p> })}
                 <table class="users">
                     <thead>
-                        <tr><th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th><th>"MFA"</th></tr>
+                        <tr>
+                            {may_delete.then(|| view! { <th><span class="sr-only">"Selected"</span></th> })}
+                            <th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th><th>"MFA"</th>
+                        </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
+                // The checkboxes belong to this form (their `form` attribute): a GET that opens the
+                // confirmation for the selection, with the listing's own parameters kept.
+                {may_delete.then(|| view! {
+                    <form method="get" action="/console/users" id="selection" class="selection-actions">
+                        {keep.clone()}
+                        <button type="submit" class="secondary">"Delete"</button>
+                    </form>
+                })}
                 {empty.then(|| view! { <p class="hint">"No users match."</p> })}
                 <nav class="pager" aria-label="Pages">
                     <a href=first.0>"First page"</a>
@@ -200,6 +253,27 @@ fn UsersView(data: UsersPageDto, params: ListParams) -> impl IntoView {
                 </nav>
             </section>
         </div>
+    }
+}
+
+/// The confirmation of `Delete`: the selected users listed, their number typed to confirm.
+#[component]
+fn DeleteSelected(selected: Vec<String>, back: String, flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<DeleteUsers>::new();
+    follow_navigation(action.value());
+    let error = form_error(action.value(), action.version(), flash, "delete-users");
+    let count = selected.len();
+    let mut hidden: Vec<(String, String)> =
+        selected.iter().enumerate().map(|(i, name)| (format!("user_names[{i}]"), name.clone())).collect();
+    hidden.push(("back".into(), back.clone()));
+    let noun = if count == 1 { "user" } else { "users" };
+    let consequence = format!(
+        "Deletes {count} {noun} ({}) with their console passwords, access keys, MFA devices, group memberships and policies. This cannot be undone.",
+        selected.join(", ")
+    );
+    view! {
+        <DangerDelete what="users" label=format!("Type {count} to confirm") confirm=count.to_string() action error
+            hidden page=back open=true summary="" consequence/>
     }
 }
 

@@ -11,9 +11,10 @@ use lanyard_iam::Actor;
 pub fn console_capabilities(actor: &Actor) -> Can<C> {
     let acct = actor.account_id();
     let any = |kind: &str| Resource::untagged(format!("arn:aws:iam::{acct}:{kind}/*"));
-    let checks: [(C, IamAction, Resource); 8] = [
+    let checks: [(C, IamAction, Resource); 9] = [
         (C::ListUsers, IamAction::ListUsers, any("user")),
         (C::CreateUser, IamAction::CreateUser, any("user")),
+        (C::DeleteUser, IamAction::DeleteUser, any("user")),
         (C::ListGroups, IamAction::ListGroups, any("group")),
         (C::CreateGroup, IamAction::CreateGroup, any("group")),
         (C::ListPolicies, IamAction::ListPolicies, any("policy")),
