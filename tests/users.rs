@@ -98,3 +98,26 @@ async fn deleting_selected_users_is_all_or_nothing(pool: PgPool) {
     assert!(matches!(e.get_user(&root, "d1").await, Err(IamError::NoSuchEntity(_))));
     assert!(e.get_user(&root, "protected").await.is_ok());
 }
+
+/// The users list's columns are remembered per principal: root's choice is not a user's.
+#[sqlx::test]
+async fn column_choices_are_remembered_per_principal(pool: PgPool) {
+    use lanyard_iam::domain::UserColumn;
+
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", None).await;
+    let root = root_of(&a);
+    let user = bare_user(&e, &a.account_id, "owner@example.com", "viewer").await;
+    assert_eq!(e.user_columns(&root).await.unwrap(), UserColumn::ALL);
+
+    let chosen = e.set_user_columns(&root, &["mfa".into(), "bogus".into(), "path".into()]).await.unwrap();
+    assert_eq!(chosen, [UserColumn::Path, UserColumn::Mfa]);
+    assert_eq!(e.user_columns(&root).await.unwrap(), [UserColumn::Path, UserColumn::Mfa]);
+    assert_eq!(e.user_columns(&user).await.unwrap(), UserColumn::ALL, "another principal is unaffected");
+
+    e.set_user_columns(&user, &[]).await.unwrap();
+    assert_eq!(e.user_columns(&user).await.unwrap(), []);
+    e.set_user_columns(&user, &["created".into()]).await.unwrap();
+    assert_eq!(e.user_columns(&user).await.unwrap(), [UserColumn::Created], "a second choice replaces the first");
+    assert_eq!(e.user_columns(&root).await.unwrap(), [UserColumn::Path, UserColumn::Mfa]);
+}

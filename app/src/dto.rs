@@ -100,6 +100,8 @@ pub struct UsersPageDto {
     pub tree_path: String,
     pub tree_direct_users: u64,
     pub tree_children: Vec<PathNodeDto>,
+    /// The columns the signed-in principal chose to see.
+    pub columns: Vec<lanyard_iam::domain::UserColumn>,
 }
 
 /// One user's page.
@@ -310,6 +312,8 @@ pub struct AddUsersDto {
     pub users: Vec<String>,
     /// `(name, arn)` of the managed policies that can be attached.
     pub policies: Vec<(String, String)>,
+    /// Whether the permissions step offers `Create group`.
+    pub may_create_group: bool,
 }
 
 /// A user Add users created, with the secrets shown on the final page once (`Debug` hides them).

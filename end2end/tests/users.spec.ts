@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { DEMO_HOST, rootSignIn, USER, USER_PASSWORD } from './demo';
+import { accountHost, DEMO_HOST, rootSignIn, USER, USER_PASSWORD } from './demo';
 import { createAccount, lanyard, uniqueEmail } from './cli';
 
 
@@ -68,3 +68,35 @@ for (const js of [true, false]) {
     });
   });
 }
+
+test('the columns a principal chooses are remembered for them, not for others', async ({ page, browser }) => {
+  const email = uniqueEmail('columns');
+  const alias = createAccount('columns', email, 'Cols-Root-Passw0rd!');
+  lanyard(['user', 'create', '--account', alias, '--name', 'viewer', '--password-stdin',
+    '--attach-policy', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess'], 'Cols-User-Passw0rd!\n');
+  await rootSignIn(page, email, 'Cols-Root-Passw0rd!');
+  await page.goto('/console/users');
+  await expect(page.getByRole('columnheader', { name: 'Created' })).toBeVisible();
+  await page.getByText('Columns', { exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Created' }).uncheck();
+  await page.getByRole('checkbox', { name: 'MFA' }).uncheck();
+  await page.getByRole('button', { name: 'Save columns' }).click();
+  await expect(page.getByRole('columnheader', { name: 'Created' })).toHaveCount(0);
+  await expect(page.getByRole('columnheader', { name: 'MFA' })).toHaveCount(0);
+  await expect(page.getByRole('columnheader', { name: 'Path' })).toBeVisible();
+
+  // Remembered in a new session (another browser context) of the same principal…
+  const again = await (await browser.newContext()).newPage();
+  await rootSignIn(again, email, 'Cols-Root-Passw0rd!');
+  await again.goto('/console/users');
+  await expect(again.getByRole('columnheader', { name: 'Created' })).toHaveCount(0);
+  // …and not for another principal.
+  const viewer = await (await browser.newContext()).newPage();
+  await viewer.goto(`${accountHost(alias)}/console`);
+  await viewer.getByLabel('IAM user name').fill('viewer');
+  await viewer.getByLabel('Password', { exact: true }).fill('Cols-User-Passw0rd!');
+  await viewer.getByRole('button', { name: 'Sign in' }).click();
+  await expect(viewer.getByTestId('principal-arn')).toContainText(':user/viewer');
+  await viewer.goto(`${accountHost(alias)}/console/users`);
+  await expect(viewer.getByRole('columnheader', { name: 'Created' })).toBeVisible();
+});

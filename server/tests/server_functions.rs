@@ -137,6 +137,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         ("step", "details".into()),
         ("go", "create".into()),
         ("user_names[0]", "newcomer".into()),
+        ("email", "someone@example.com".into()),
     ];
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
 

@@ -18,6 +18,7 @@ mod policy_name;
 mod principal;
 mod tag;
 mod unique_id;
+mod user_column;
 mod user_name;
 
 pub use access_key::{AccessKeyId, AccessKeyStatus, MAX_ACCESS_KEYS};
@@ -40,4 +41,5 @@ pub use policy_name::{
 pub use principal::{AccountRef, Principal, PrincipalKind};
 pub use tag::{Tag, MAX_TAGS_PER_USER};
 pub use unique_id::{UniqueId, UniqueIdKind};
+pub use user_column::UserColumn;
 pub use user_name::{UserName, MAX_USERS_PER_BATCH};

@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod password_policies;
 pub mod policies;
 pub mod policy_tags;
+pub mod preferences;
 pub mod root_recovery;
 pub mod sealing_keys;
 pub mod session_credentials;

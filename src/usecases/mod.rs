@@ -17,6 +17,7 @@ pub mod password_change;
 pub mod password_policy;
 pub mod policies;
 pub mod policy_simulator;
+pub mod preferences;
 pub mod principals;
 pub mod root_recovery;
 pub mod session_tokens;

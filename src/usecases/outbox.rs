@@ -1,14 +1,38 @@
-//! Outgoing mail: what `lanyard outbox` prints, and the claim/ack steps the SMTP worker uses.
-//! The engine does not speak SMTP; the server owns the transport.
+//! Outgoing mail: what `lanyard outbox` prints, and the claim/ack steps the SMTP worker uses;
+//! Add users' sign-in instructions. The engine does not speak SMTP; the server owns the transport.
 
+use crate::domain::Email;
 use crate::store;
 use crate::store::outbox::OutboxRow;
+use crate::usecases::actor::Actor;
 use crate::{Engine, IamError};
 
 /// A mail that failed this many times is left alone (and stays visible in `lanyard outbox`).
 pub const MAX_DELIVERY_ATTEMPTS: i32 = 8;
 
 impl Engine {
+    /// Add users' `Email sign-in instructions`: where and as whom the user signs in — never the
+    /// password, which the administrator hands over apart. The caller must be allowed GetUser.
+    pub async fn mail_sign_in_instructions(
+        &self,
+        actor: &Actor,
+        user_name: &str,
+        email: &str,
+        signin_url: &str,
+    ) -> Result<(), IamError> {
+        let to = Email::parse(email)?;
+        let user = self.get_user(actor, user_name).await?.user;
+        let body = format!(
+            "An administrator created an IAM user for you in Lanyard.\n\n\
+             Sign in at: {signin_url}\nUser name: {}\n\n\
+             Your password is given to you separately. If you did not expect this, ignore this message.\n",
+            user.user_name
+        );
+        store::outbox::insert_outbox(&self.pool, to.as_str(), "Your Lanyard sign-in details", &body).await?;
+        tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "sign-in instructions mailed");
+        Ok(())
+    }
+
     /// The newest mail, sent or not.
     pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>, IamError> {
         Ok(store::outbox::list_outbox(&self.pool, limit.clamp(1, 1000)).await?)

@@ -63,6 +63,15 @@ mod draft {
     }
 }
 
+/// Chooses a group just created from the permissions step (the draft then adds users to it).
+#[cfg(feature = "ssr")]
+pub(crate) async fn choose_new_group(group_name: &str) -> Result<(), AppError> {
+    let mut d = draft::load().await?;
+    d.view.mode = crate::dto::PermissionsMode::Groups;
+    d.view.groups.push(group_name.to_owned());
+    draft::save(&d).await
+}
+
 /// The draft, and what the permissions step offers: groups (with their policies), users to copy
 /// (`copy_q` searches them by name) and managed policies.
 #[server(endpoint = "load_add_users")]
@@ -101,7 +110,9 @@ pub async fn load_add_users(copy_q: Option<String>) -> Result<AddUsersDto, AppEr
         Ok(list) => list.into_iter().map(|p| (p.policy_name, p.arn)).collect(),
         Err(_) => Vec::new(),
     };
-    Ok(AddUsersDto { draft: draft.view, groups, users, policies })
+    let may_create_group =
+        crate::ssr::console_capabilities(&principal).allows(crate::dto::ConsoleCapability::CreateGroup);
+    Ok(AddUsersDto { draft: draft.view, groups, users, policies, may_create_group })
 }
 
 /// Saves one step's fields into the draft and goes where the pressed button (`go`) says: `next`,
@@ -289,4 +300,27 @@ pub async fn cancel_add_users() -> Result<Navigate, AppError> {
     }
     .await;
     finish("add-users", result, |n| n.to.clone(), Vec::new()).await
+}
+
+/// `Email sign-in instructions` on the final page: the sign-in URL and user name (never the
+/// password) to `email`, through the outbox (SMTP when configured).
+#[server(endpoint = "email_sign_in_instructions")]
+pub async fn email_sign_in_instructions(user_name: String, email: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, signed_in, ConsoleState};
+    use lanyard_iam::domain::AccountRef;
+
+    let typed = vec![("email".to_owned(), email.chars().take(320).collect())];
+    let result = async {
+        let state = ConsoleState::get()?;
+        let principal = signed_in().await?;
+        let account = state.engine.find_account(&AccountRef::Id(principal.account_id().clone())).await?;
+        let label = account
+            .map(|a| a.alias.map(|x| x.to_string()).unwrap_or_else(|| a.account_id.to_string()))
+            .unwrap_or_default();
+        let url = state.hosts.account_signin_url(&label);
+        state.engine.mail_sign_in_instructions(&principal, &user_name, &email, &url).await?;
+        Ok(Navigate { to: format!("{}&mailed={}", add_users_step_page("done"), super::encode(user_name.trim())) })
+    }
+    .await;
+    finish("email-instructions", result, |n| n.to.clone(), typed).await
 }

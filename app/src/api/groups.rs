@@ -29,8 +29,14 @@ pub async fn load_groups() -> Result<Vec<GroupDto>, AppError> {
     Ok(ConsoleState::get()?.engine.list_groups(&principal, None).await?.into_iter().map(to_dto).collect())
 }
 
+/// Creates a group and opens its page; `then=add-users` (the permissions step's `Create group`)
+/// goes back to that step instead, with the new group chosen.
 #[server(endpoint = "create_group")]
-pub async fn create_group(group_name: String, path: Option<String>) -> Result<Navigate, AppError> {
+pub async fn create_group(
+    group_name: String,
+    path: Option<String>,
+    then: Option<String>,
+) -> Result<Navigate, AppError> {
     use crate::ssr::{finish, signed_in, ConsoleState};
 
     let typed = vec![
@@ -40,6 +46,10 @@ pub async fn create_group(group_name: String, path: Option<String>) -> Result<Na
     let result = async {
         let principal = signed_in().await?;
         let group = ConsoleState::get()?.engine.create_group(&principal, &group_name, path.as_deref()).await?;
+        if then.as_deref() == Some("add-users") {
+            super::choose_new_group(&group.group_name).await?;
+            return Ok(Navigate { to: super::add_users_step_page("permissions") });
+        }
         Ok(Navigate { to: group_page(&group.group_name) })
     }
     .await;

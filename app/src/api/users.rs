@@ -42,7 +42,9 @@ pub async fn list_users_page(
     // The tree shows the filter's own level when it is a whole path, else the top.
     let tree_path = path.as_deref().filter(|p| IamPath::parse(p).is_ok()).unwrap_or("/").to_owned();
     let level = state.engine.list_path_level(&principal, &tree_path).await?;
+    let columns = state.engine.user_columns(&principal).await?;
     Ok(UsersPageDto {
+        columns,
         users: page
             .users
             .into_iter()
@@ -102,4 +104,26 @@ pub async fn delete_users(
     }
     .await;
     finish("delete-users", result, |n| n.to.clone(), Vec::new()).await
+}
+
+/// `Save columns`: the users list's columns this principal sees from now on.
+#[server(endpoint = "save_user_columns")]
+pub async fn save_user_columns(
+    columns: Option<Vec<String>>,
+    back: Option<String>,
+) -> Result<crate::dto::Navigate, AppError> {
+    use crate::dto::Navigate;
+    use crate::ssr::{finish, signed_in, ConsoleState};
+
+    let result = async {
+        let principal = signed_in().await?;
+        let state = ConsoleState::get()?;
+        // Only someone who may list users has a users list to arrange.
+        state.engine.may_act_on_users(&principal, lanyard_iam::domain::IamAction::ListUsers)?;
+        state.engine.set_user_columns(&principal, &columns.unwrap_or_default()).await?;
+        let listing = back.filter(|b| b.starts_with("/console/users")).unwrap_or_else(|| "/console/users".into());
+        Ok(Navigate { to: listing })
+    }
+    .await;
+    finish("user-columns", result, |n| n.to.clone(), Vec::new()).await
 }

@@ -22,21 +22,49 @@ pub fn form_error(
     Signal::derive(move || if version.get() == 0 { flash.clone() } else { value.get().and_then(Result::err) })
 }
 
+/// Keyboard and screen-reader users land on the problems: the alert takes focus when it appears
+/// (`autofocus` for a page a plain form post came back to; an effect after a hydrated submit).
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let alert = NodeRef::<leptos::html::Div>::new();
+    focus_when(alert, Signal::derive(move || error.get().is_some()));
     move || {
         error.get().map(|e| {
             let items =
                 e.fields.iter().map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> }).collect_view();
             let has_fields = !e.fields.is_empty();
             view! {
-                <div class="alert alert-error" role="alert">
+                <div class="alert alert-error" role="alert" tabindex="-1" autofocus node_ref=alert>
                     <p>{e.message.clone()}</p>
                     {has_fields.then(|| view! { <ul>{items}</ul> })}
                 </div>
             }
         })
     }
+}
+
+/// Moves focus to `node` each time `shown` turns true in the browser, once the node exists (the
+/// effect tracks the node too: it is rendered after the effect first runs).
+pub fn focus_when(node: NodeRef<leptos::html::Div>, shown: Signal<bool>) {
+    Effect::new(move |focused: Option<bool>| {
+        if !shown.get() {
+            return false;
+        }
+        if focused == Some(true) {
+            return true;
+        }
+        match node.get() {
+            Some(el) => {
+                // On the next frame: after a client-side navigation the node may not be in the
+                // document yet, and focusing a detached node does nothing.
+                request_animation_frame(move || {
+                    let _ = el.focus();
+                });
+                true
+            }
+            None => false,
+        }
+    });
 }
 
 /// A page that could not load its data: the error, in the same alert, in a narrow page.

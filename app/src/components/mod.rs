@@ -22,7 +22,7 @@ pub use console_shell::{
 };
 pub use copy_button::CopyButton;
 pub use danger_delete::DangerDelete;
-pub use form_alert::{form_error, FormAlert, KeyWarnings, Loading, PageError};
+pub use form_alert::{focus_when, form_error, FormAlert, KeyWarnings, Loading, PageError};
 pub use mfa_devices::{MfaDevices, MfaStep};
 pub use navigation::{follow_in_app, follow_navigation, full_page_load};
 pub use password_checklist::PasswordChecklist;

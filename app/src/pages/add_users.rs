@@ -5,7 +5,7 @@
 //! JavaScript each step is a page; with it, the router moves between steps without reloading.
 
 use super::add_users_review::{AddedUsers, Review};
-use crate::api::{load_add_users, take_added_users, AddUsersStep, CancelAddUsers};
+use crate::api::{load_add_users, take_added_users, AddUsersStep, CancelAddUsers, CreateGroup};
 use crate::components::{
     follow_in_app, follow_navigation, form_error, ConsolePage, FormAlert, PasswordInput, Place, TagEditor, TextField,
     Width, USERS,
@@ -57,8 +57,11 @@ pub fn AddUsersPage() -> impl IntoView {
             render=move |signed, loaded| {
                 let error = form_error(action.value(), action.version(), signed.flash.clone(), "add-users");
                 match loaded {
-                    Loaded::Done(users) => view! { <AddedUsers users/> }.into_any(),
-                    Loaded::Step(d) => view! { <Steps step=step() data=*d action error flash=signed.flash/> }.into_any(),
+                    Loaded::Done(users) => {
+                        let mailed = query.read_untracked().get("mailed");
+                        view! { <AddedUsers users mailed flash=signed.flash/> }.into_any()
+                    }
+                    Loaded::Step(d) => view! { <Steps step=step() data=*d action error saved flash=signed.flash/> }.into_any(),
                 }
             }/>
     }
@@ -71,6 +74,7 @@ fn Steps(
     data: AddUsersDto,
     action: ServerAction<AddUsersStep>,
     error: Signal<Option<AppError>>,
+    saved: RwSignal<usize>,
     flash: Option<Flash>,
 ) -> impl IntoView {
     let index = STEPS.iter().position(|(s, _)| *s == step).unwrap_or(0);
@@ -84,6 +88,7 @@ fn Steps(
         })
         .collect_view();
     let draft = data.draft.clone();
+    let data_groups_hidden = !data.may_create_group;
     let body = match step {
         "permissions" => view! { <PermissionsStep data/> }.into_any(),
         "tags" => view! { <TagEditor initial=draft.tags.clone() error=error/> }.into_any(),
@@ -92,7 +97,8 @@ fn Steps(
     };
     let cancel = ServerAction::<CancelAddUsers>::new();
     follow_navigation(cancel.value());
-    let _ = flash;
+    let may_create_group = !data_groups_hidden && step == "permissions";
+    let new_group = may_create_group.then(|| view! { <NewGroup saved flash=flash.clone()/> });
     view! {
         <ol class="steps" aria-label="Steps">{progress}</ol>
         <FormAlert error=error/>
@@ -102,6 +108,7 @@ fn Steps(
             {body}
             <StepButtons step/>
         </ActionForm>
+        {new_group}
         <ActionForm action=cancel attr:class="cancel-form">
             <button type="submit" class="secondary">"Cancel"</button>
         </ActionForm>
@@ -255,6 +262,26 @@ fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
         <section class="choices" aria-labelledby="policies-heading">
             <h3 id="policies-heading">"Permissions policies"</h3>
             <ul class="choice-list">{policies}</ul>
+        </section>
+    }
+}
+
+/// `Create group` beside the permissions step: the new group is created, chosen, and the step shown again.
+#[component]
+fn NewGroup(saved: RwSignal<usize>, flash: Option<Flash>) -> impl IntoView {
+    let action = ServerAction::<CreateGroup>::new();
+    follow_in_app(action.value(), saved);
+    let error = form_error(action.value(), action.version(), flash, "create-group");
+    view! {
+        <section class="card" aria-labelledby="new-group-heading">
+            <h2 id="new-group-heading">"Create group"</h2>
+            <FormAlert error=error/>
+            <ActionForm action=action>
+                <input type="hidden" name="then" value="add-users"/>
+                <TextField id="group_name" label="Group name" field="groupName" error=error value=None
+                    hint="Up to 128 letters, digits and _+=,.@- ; attach policies to it on its page."/>
+                <button type="submit" class="secondary">"Create group"</button>
+            </ActionForm>
         </section>
     }
 }

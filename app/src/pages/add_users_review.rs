@@ -2,8 +2,11 @@
 //! shows each problem at its user's row), and the users created with their passwords and access
 //! keys, shown once, and `Download .csv` in the columns of AWS's credentials file.
 
-use crate::dto::{AddUsersDraftDto, AddedUserDto, PermissionsMode};
+use crate::api::EmailSignInInstructions;
+use crate::components::{focus_when, FormAlert, TextField};
+use crate::dto::{AddUsersDraftDto, AddedUserDto, Flash, PermissionsMode};
 use crate::error::AppError;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 /// The field of row `i`'s problems, as the engine names it.
@@ -93,15 +96,25 @@ pub fn credentials_csv(users: &[AddedUserDto]) -> String {
 }
 
 /// The final page: each secret once, and the CSV as a `data:` link (no second request, no script).
+/// `mailed` names the user whose instructions a plain form post just sent.
 #[component]
-pub fn AddedUsers(users: Vec<AddedUserDto>) -> impl IntoView {
+pub fn AddedUsers(users: Vec<AddedUserDto>, mailed: Option<String>, flash: Option<Flash>) -> impl IntoView {
+    let mailed = mailed.map(
+        |name| view! { <p class="once" role="status">{format!("Sign-in instructions for {name} have been sent.")}</p> },
+    );
     if users.is_empty() {
         return view! {
+            {mailed}
+            <FormAlert error=form_error_of(flash)/>
             <p data-testid="added-users-gone">"The passwords and keys of the users just created are shown only once. See them in "<a href="/console/users">"Users"</a>"."</p>
         }
         .into_any();
     }
     let csv = format!("data:text/csv;charset=utf-8,{}", crate::api::encode(&credentials_csv(&users)));
+    // Focus goes to the shown-once notice, so keyboard and screen-reader users start at the secrets.
+    let notice = NodeRef::<leptos::html::Div>::new();
+    focus_when(notice, Signal::derive(|| true));
+    let names: Vec<String> = users.iter().map(|u| u.user_name.clone()).collect();
     let rows = users
         .into_iter()
         .map(|u| {
@@ -117,8 +130,13 @@ pub fn AddedUsers(users: Vec<AddedUserDto>) -> impl IntoView {
             }
         })
         .collect_view();
+    let mail_forms = names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| view! { <MailInstructions index=i user_name=name/> })
+        .collect_view();
     view! {
-        <div class="once" role="status" tabindex="-1" id="shown-once">
+        <div class="once" role="status" tabindex="-1" id="shown-once" autofocus node_ref=notice>
             "This is the only time the passwords and secret access keys can be seen or downloaded."
         </div>
         <section class="card wide-table">
@@ -128,9 +146,41 @@ pub fn AddedUsers(users: Vec<AddedUserDto>) -> impl IntoView {
             </table>
             <p><a class="button primary-link" href=csv download="credentials.csv">"Download .csv"</a></p>
         </section>
+        <section class="card" aria-labelledby="mail-heading">
+            <h2 id="mail-heading">"Email sign-in instructions"</h2>
+            <p class="hint">"Sends the sign-in URL and the user name — never the password, which you hand over separately."</p>
+            {mail_forms}
+        </section>
         <p><a href="/console/users">"View users"</a></p>
     }
     .into_any()
+}
+
+fn form_error_of(flash: Option<Flash>) -> Signal<Option<AppError>> {
+    let error = flash.filter(|f| f.form == "email-instructions").map(|f| AppError {
+        code: "FormError".into(),
+        message: f.message,
+        fields: f.fields,
+        status: 400,
+    });
+    Signal::derive(move || error.clone())
+}
+
+/// One user's `Email sign-in instructions` form; with JavaScript it reports in place.
+#[component]
+fn MailInstructions(index: usize, user_name: String) -> impl IntoView {
+    let action = ServerAction::<EmailSignInInstructions>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let sent = move || action.value().get().is_some_and(|r| r.is_ok());
+    let id = format!("email-{index}");
+    view! {
+        <ActionForm action=action attr:class="mail-form">
+            <input type="hidden" name="user_name" value=user_name.clone()/>
+            <TextField id=id label=format!("Email for {user_name}") field="email" error=error value=None name="email"/>
+            <button type="submit" class="secondary">"Email sign-in instructions"</button>
+            {move || sent().then(|| view! { <span role="status">" Sent."</span> })}
+        </ActionForm>
+    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! paging are query parameters of plain links and a GET form, so everything works without
 //! JavaScript and every view has an address that can be shared.
 
-use crate::api::{list_users_page, DeleteUsers};
+use crate::api::{list_users_page, DeleteUsers, SaveUserColumns};
 use crate::components::{follow_navigation, form_error, ConsolePage, DangerDelete, TitleAction};
 use crate::dto::{ConsoleCapability, Flash, UsersPageDto};
+use lanyard_iam::domain::UserColumn;
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -147,6 +149,7 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
     let scope =
         params.path.as_deref().filter(|p| *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
     let may_delete = selection.may_delete;
+    let columns = data.columns.clone();
     let rows = data
         .users
         .iter()
@@ -163,10 +166,12 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                         </td>
                     })}
                     <td><a href=crate::api::user_page(&u.user_name)>{u.user_name.clone()}</a></td>
-                    <td><code>{u.path.clone()}</code></td>
-                    <td>{u.created.clone()}</td>
-                    <td>{u.password_last_used.clone()}</td>
-                    <td class=if u.mfa == "None" { "warn" } else { "" }>{u.mfa.clone()}</td>
+                    {columns.iter().map(|c| match c {
+                        UserColumn::Path => view! { <td><code>{u.path.clone()}</code></td> }.into_any(),
+                        UserColumn::Created => view! { <td>{u.created.clone()}</td> }.into_any(),
+                        UserColumn::PasswordLastUsed => view! { <td>{u.password_last_used.clone()}</td> }.into_any(),
+                        UserColumn::Mfa => view! { <td class=if u.mfa == "None" { "warn" } else { "" }>{u.mfa.clone()}</td> }.into_any(),
+                    }).collect_view()}
                 </tr>
             }
         })
@@ -227,13 +232,15 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                     <button type="submit" class="secondary">"Apply"</button>
                 </form>
                 <p class="total" data-testid="users-total">{total}{scope}</p>
+                <ColumnChooser chosen=data.columns.clone() back=params.href(None, None)/>
                 {confirm}
                 {selection.deleted.map(|n| view! { <p class="once" role="status">{format!("Deleted {n} users.")}</p> })}
                 <table class="users">
                     <thead>
                         <tr>
                             {may_delete.then(|| view! { <th><span class="sr-only">"Selected"</span></th> })}
-                            <th>"User name"</th><th>"Path"</th><th>"Created"</th><th>"Password last used"</th><th>"MFA"</th>
+                            <th>"User name"</th>
+                            {columns.iter().map(|c| view! { <th>{c.label()}</th> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -253,6 +260,39 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                 </nav>
             </section>
         </div>
+    }
+}
+
+/// `Columns`: which of the list's columns this principal sees, remembered for them.
+#[component]
+fn ColumnChooser(chosen: Vec<UserColumn>, back: String) -> impl IntoView {
+    let action = ServerAction::<SaveUserColumns>::new();
+    follow_navigation(action.value());
+    let boxes = UserColumn::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let id = format!("column-{}", c.key());
+            view! {
+                <label class="choice">
+                    <input type="checkbox" id=id name=format!("columns[{i}]") value=c.key() checked=chosen.contains(&c)/>
+                    " "{c.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="columns">
+            <summary>"Columns"</summary>
+            <ActionForm action=action>
+                <input type="hidden" name="back" value=back/>
+                <fieldset class="plain">
+                    <legend>"Show these columns"</legend>
+                    {boxes}
+                </fieldset>
+                <button type="submit" class="secondary small">"Save columns"</button>
+            </ActionForm>
+        </details>
     }
 }
 
