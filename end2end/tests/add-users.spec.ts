@@ -79,7 +79,11 @@ for (const js of [true, false]) {
 
       await expect(page).toHaveURL(/step=permissions/);
       if (js) {
-        await page.getByRole('radio', { name: 'Add user to group' }).check();
+        // `Create group` beside the step: the new group is chosen, what was chosen stays.
+        await page.getByLabel('Group name').fill('Inline');
+        await page.getByRole('button', { name: 'Create group' }).click();
+        await expect(page.getByRole('checkbox', { name: 'Inline' })).toBeChecked();
+        await expect(page.getByRole('radio', { name: 'Add user to group' })).toBeChecked();
         await page.getByRole('checkbox', { name: 'Devs' }).check();
       } else {
         await page.getByRole('radio', { name: 'Copy permissions' }).check();
@@ -112,6 +116,20 @@ for (const js of [true, false]) {
         expect(row[3]).toHaveLength(40);
         expect(row[4]).toBe(`${accountHost(alias)}/console`);
       }
+      // Sign-in instructions by mail: the URL and the name, never the password.
+      const to = `${names[0]}@example.com`;
+      await page.getByLabel(`Email for ${names[0]}`).fill(to);
+      await page.getByRole('button', { name: 'Email sign-in instructions' }).first().click();
+      if (js) {
+        await expect(page.getByText('Sent.')).toBeVisible();
+      } else {
+        await expect(page.getByRole('status').first()).toContainText(`Sign-in instructions for ${names[0]} have been sent.`);
+      }
+      const mail = lanyard(['outbox', '--limit', '50']).split(/^--- /m).find((m) => m.includes(`to ${to} `))!;
+      expect(mail).toContain(`${accountHost(alias)}/console`);
+      expect(mail).toContain(`User name: ${names[0]}`);
+      expect(mail).not.toContain(csv[1][1]);
+
       // Shown once.
       await page.reload();
       await expect(page.getByTestId('added-users-gone')).toBeVisible();
@@ -119,6 +137,10 @@ for (const js of [true, false]) {
       // Every user is in Devs (directly or copied from model) and has the tag.
       await page.goto('/console/groups/Devs');
       for (const name of names) await expect(page.getByTestId('group-members')).toContainText(name);
+      if (js) {
+        await page.goto('/console/groups/Inline');
+        for (const name of names) await expect(page.getByTestId('group-members')).toContainText(name);
+      }
       await page.goto(`/console/users/${names[1]}`);
       await expect(page.getByRole('cell', { name: 'core' })).toBeVisible();
 
