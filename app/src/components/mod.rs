@@ -12,6 +12,7 @@ mod password_checklist;
 mod password_input;
 mod permissions;
 mod side_nav;
+mod signed_out_page;
 mod tag_editor;
 mod text_field;
 
@@ -29,5 +30,6 @@ pub use password_checklist::PasswordChecklist;
 pub use password_input::PasswordInput;
 pub use permissions::{permissions_note, Permissions};
 pub use side_nav::SideNav;
+pub use signed_out_page::SignedOutPage;
 pub use tag_editor::{TagEditor, TagRow};
 pub use text_field::{raw_text, PlainTextArea, TextArea, TextField};

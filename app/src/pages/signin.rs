@@ -2,29 +2,17 @@
 //! account ID or alias) and the account's own page (`/signin/<account>` or `/console` on the
 //! account host), which asks only user name and password and links to root sign-in.
 
-use crate::api::{load_page_context, mfa_step_pending, SignIn, SignInMfa};
-use crate::components::{follow_navigation, form_error, FormAlert, Loading, PageError, PasswordInput};
+use crate::api::{mfa_step_pending, SignIn, SignInMfa};
+use crate::components::{follow_navigation, form_error, no_data, FormAlert, PasswordInput, SignedOutPage};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     view! {
-        <Title text="Sign in · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
-                    Ok(c) => view! { <GeneralSignInForm flash=c.flash/> }.into_any(),
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SignedOutPage title="Sign in" load=no_data render=|c, ()| view! { <GeneralSignInForm flash=c.flash/> }/>
     }
 }
 
@@ -84,23 +72,13 @@ fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
 #[component]
 pub fn AccountSignInPage() -> impl IntoView {
     let params = use_params_map();
-    let ctx = Resource::new_blocking(move || params.read().get("account"), load_page_context);
+    let account = Signal::derive(move || params.read().get("account"));
     view! {
-        <Title text="Sign in · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
-                    Ok(c) => {
-                        let account = c.signin_account.clone().unwrap_or_default();
-                        let from = format!("/signin/{account}");
-                        view! { <AccountSignInForm account from root_signin_url=c.root_signin_url flash=c.flash/> }
-                            .into_any()
-                    }
-                    Err(error) => view! { <PageError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SignedOutPage title="Sign in" account load=no_data render=|c, ()| {
+            let account = c.signin_account.clone().unwrap_or_default();
+            let from = format!("/signin/{account}");
+            view! { <AccountSignInForm account from root_signin_url=c.root_signin_url flash=c.flash/> }
+        }/>
     }
 }
 
@@ -140,27 +118,19 @@ pub fn AccountSignInForm(
 /// `/signin/mfa`: the second step for principals with an MFA device (`MFA code`, `Submit`).
 #[component]
 pub fn MfaStepPage() -> impl IntoView {
-    let ctx = Resource::new_blocking(|| (), |_| load_page_context(None));
     let pending = Resource::new_blocking(|| (), |_| mfa_step_pending());
     view! {
-        <Title text="MFA code · Lanyard"/>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (ctx.await, pending.await) {
-                    (Ok(c), _) if c.principal.is_some() => view! { <Redirect path="/console"/> }.into_any(),
-                    (Ok(c), Ok(true)) => view! { <MfaStepForm flash=c.flash/> }.into_any(),
-                    (Ok(_), Ok(false)) => view! {
-                        <main class="narrow signin">
-                            <h1>"Multi-factor authentication"</h1>
-                            <div class="alert alert-error" role="alert"><p>"Your sign-in has timed out. Please sign in again."</p></div>
-                            <p><a href="/signin">"Sign in"</a></p>
-                        </main>
-                    }
-                    .into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SignedOutPage title="MFA code" load=move || async move { pending.await } render=|c, pending| match pending {
+            true => view! { <MfaStepForm flash=c.flash/> }.into_any(),
+            false => view! {
+                <main class="narrow signin">
+                    <h1>"Multi-factor authentication"</h1>
+                    <div class="alert alert-error" role="alert"><p>"Your sign-in has timed out. Please sign in again."</p></div>
+                    <p><a href="/signin">"Sign in"</a></p>
+                </main>
+            }
+            .into_any(),
+        }/>
     }
 }
 

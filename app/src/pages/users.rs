@@ -136,8 +136,6 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
             }
         })
         .collect_view();
-    let sort_created = params.sort.as_deref() == Some("created");
-    let desc = params.order.as_deref() == Some("desc");
     let size = params.size.clone().unwrap_or_else(|| "50".into());
     let total = if data.total_is_lower_bound {
         format!("More than {} users", thousands(data.total))
@@ -206,32 +204,12 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                         <label for="q">"Search by user name"</label>
                         <input id="q" name="q" type="search" value=params.q.clone()/>
                     </div>
-                    <div class="field">
-                        <label for="sort">"Sort by"</label>
-                        <select id="sort" name="sort">
-                            <option value="name" selected=!sort_created>"User name"</option>
-                            <option value="created" selected=sort_created>"Creation time"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="order">"Order"</label>
-                        <select id="order" name="order">
-                            <option value="asc" selected=!desc>"Ascending"</option>
-                            <option value="desc" selected=desc>"Descending"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="size">"Page size"</label>
-                        <select id="size" name="size">
-                            {["10", "25", "50", "100", "500", "1000"]
-                                .into_iter()
-                                .map(|n| view! { <option value=n selected=size == n>{n}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
+                    {select("sort", "Sort by", &[("name", "User name"), ("created", "Creation time")], params.sort.as_deref())}
+                    {select("order", "Order", &[("asc", "Ascending"), ("desc", "Descending")], params.order.as_deref())}
+                    {select("size", "Page size", &SIZES, Some(size.as_str()))}
                     <button type="submit" class="secondary">"Apply"</button>
                 </form>
-                <p class="total" data-testid="users-total">{total}{scope}</p>
+                <p class="total" data-testid="users-total">{format!("{total}{scope}")}</p>
                 <ColumnChooser chosen=data.columns.clone() back=params.href(None, None)/>
                 {confirm}
                 {selection.deleted.map(|n| view! { <p class="once" role="status">{format!("Deleted {n} users.")}</p> })}
@@ -259,6 +237,30 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                     {next.map(|href| view! { <a href=href>"Next page"</a> })}
                 </nav>
             </section>
+        </div>
+    }
+}
+
+const SIZES: [(&str, &str); 6] =
+    [("10", "10"), ("25", "25"), ("50", "50"), ("100", "100"), ("500", "500"), ("1000", "1000")];
+
+/// A labelled `<select>` of the filter form; `chosen` (or the first option) is selected.
+fn select(
+    id: &'static str,
+    label: &'static str,
+    options: &[(&'static str, &'static str)],
+    chosen: Option<&str>,
+) -> impl IntoView {
+    let first = options.first().map(|(v, _)| *v).unwrap_or_default();
+    let chosen = chosen.filter(|c| options.iter().any(|(v, _)| v == c)).unwrap_or(first).to_owned();
+    let options = options
+        .iter()
+        .map(|(value, text)| view! { <option value=*value selected=chosen == *value>{*text}</option> })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>{options}</select>
         </div>
     }
 }
