@@ -31,6 +31,8 @@ pub enum EntityCapability {
     ListMfa,
     ChangeMfa,
     ListGroups,
+    SetBoundary,
+    RemoveBoundary,
     AddMember,
     RemoveMember,
     ListPolicies,

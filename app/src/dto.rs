@@ -117,6 +117,9 @@ pub struct UserDetailDto {
     pub tags: Vec<(String, String)>,
     /// Failed sign-ins counted against the user, described for people; `None` when there are none.
     pub sign_in_lock: Option<String>,
+    /// The ARN of the user's permissions boundary.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
     /// What the viewer may do to this user (see `ssr::entity_capabilities`).
     #[serde(default)]
     pub can: Can<EntityCapability>,
@@ -293,6 +296,9 @@ pub struct AddUsersDraftDto {
     pub groups: Vec<String>,
     pub copy_from: Option<String>,
     pub policies: Vec<String>,
+    /// A managed policy's ARN to set as each user's permissions boundary.
+    #[serde(default)]
+    pub boundary: Option<String>,
     pub tags: Vec<(String, String)>,
 }
 

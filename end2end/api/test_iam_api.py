@@ -115,6 +115,28 @@ class Boto3Iam(unittest.TestCase):
         self.iam.delete_login_profile(UserName="ada2")
         self.iam.delete_user(UserName="ada2")
 
+    def test_permissions_boundaries(self):
+        ro = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+        admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+        u = self.iam.create_user(UserName="capped", PermissionsBoundary=ro)["User"]
+        self.assertEqual(u["PermissionsBoundary"], {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": ro})
+        self.iam.attach_user_policy(UserName="capped", PolicyArn=admin)
+        key = self.iam.create_access_key(UserName="capped")["AccessKey"]
+        capped = client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertIn("Users", capped.list_users())
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            capped.create_user(UserName="escape")
+        self.assertEqual(code(e), "AccessDenied")
+        self.assertIn("because no permissions boundary allows the iam:CreateUser action", str(e.exception))
+        self.iam.delete_user_permissions_boundary(UserName="capped")
+        self.assertNotIn("PermissionsBoundary", self.iam.get_user(UserName="capped")["User"])
+        capped.create_user(UserName="now-allowed")
+        self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary=ro)
+        self.assertEqual(self.iam.get_user(UserName="capped")["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"], ro)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary="arn:aws:iam::aws:policy/Nope")
+        self.assertEqual(code(e), "NoSuchEntity")
+
     def test_login_profiles(self):
         self.iam.create_user(UserName="lp")
         p = self.iam.create_login_profile(UserName="lp", Password="Lp-Passw0rd-1234", PasswordResetRequired=True)

@@ -14,6 +14,8 @@ test('first signed-in page: figures with a cold cache, then the hashed files com
   await page.goto('/console/users');
   await expect(page.getByTestId('principal-arn')).toBeVisible();
   await page.waitForLoadState('load');
+  // The wasm is fetched by the hydration script, which may finish after `load`.
+  await page.locator('body[data-hydrated]').waitFor();
   const cold = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];

@@ -21,6 +21,8 @@ async function newPage(browser: Browser): Promise<Page> {
 async function assignDevice(page: Page, deviceName: string): Promise<string> {
   await page.getByRole('button', { name: 'Assign MFA device' }).click();
   await expect(page.getByRole('img', { name: 'QR code' })).toBeVisible();
+  // Revealing the key is the one step that needs the page hydrated (a click before is lost).
+  await page.locator('body[data-hydrated]').waitFor();
   await page.getByRole('button', { name: 'Show secret key' }).click();
   const secret = (await page.getByTestId('mfa-secret').textContent())!.trim();
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);

@@ -129,3 +129,39 @@ test('a read-only user browses without controls; a customer policy is created, e
   await expect(rows.nth(1)).toContainText('TagOnly · Sid NoDelete');
   await expect(rows.nth(2)).toContainText('implicitly denied');
 });
+
+test('a permissions boundary caps a user with AdministratorAccess; set in Add users, removed on the user page', async ({ page, browser }) => {
+  const email = uniqueEmail('bound');
+  const alias = createAccount('bound', email, ROOT_PASSWORD);
+  await rootSignIn(page, email, ROOT_PASSWORD);
+  // Add users: console access with a custom password, AdministratorAccess, boundary IAMReadOnlyAccess.
+  await page.goto('/console/users/new');
+  await page.getByLabel('User name', { exact: true }).fill('capped');
+  await page.getByLabel('Provide user access to the console').check();
+  await page.getByRole('radio', { name: 'Custom password' }).check();
+  await page.getByRole('textbox', { name: 'Custom password' }).fill(USER_PASSWORD);
+  await page.getByLabel('User must create a new password at next sign-in').uncheck();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('radio', { name: 'Attach policies directly' }).check();
+  await page.getByRole('checkbox', { name: 'AdministratorAccess' }).check();
+  await page.getByLabel('Permissions boundary').selectOption({ label: 'IAMReadOnlyAccess' });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('IAMReadOnlyAccess')).toBeVisible();
+  await page.getByRole('button', { name: 'Create users' }).click();
+  await expect(page).toHaveURL(/\/console\/users\?path=%2F$/);
+  await page.goto('/console/users/capped');
+  await expect(page.getByTestId('permissions-boundary')).toContainText('IAMReadOnlyAccess');
+
+  const capped = await newPage(browser);
+  await userSignIn(capped, alias, 'capped');
+  await capped.goto(`${accountHost(alias)}/console/users`);
+  await expect(capped.getByRole('cell', { name: 'capped', exact: true })).toBeVisible();
+  await capped.goto(`${accountHost(alias)}/console/users/new`);
+  await expect(capped.getByRole('alert')).toContainText('iam:CreateUser');
+
+  await page.getByRole('button', { name: 'Remove boundary' }).click();
+  await expect(page.getByTestId('permissions-boundary')).toContainText('Not set');
+  await capped.goto(`${accountHost(alias)}/console/users/new`);
+  await expect(capped.getByLabel('User name', { exact: true })).toBeVisible();
+});

@@ -84,6 +84,7 @@ actions! {
     Iam AttachGroupPolicy, Iam DetachGroupPolicy, Iam ListAttachedGroupPolicies,
     // Inline policies
     Iam PutUserPolicy, Iam GetUserPolicy, Iam ListUserPolicies, Iam DeleteUserPolicy,
+    Iam PutUserPermissionsBoundary, Iam DeleteUserPermissionsBoundary,
     Iam PutGroupPolicy, Iam GetGroupPolicy, Iam ListGroupPolicies, Iam DeleteGroupPolicy,
     // Simulation
     Iam SimulatePrincipalPolicy, Iam SimulateCustomPolicy,

@@ -25,6 +25,7 @@ pub const SUPPLIED_KEYS: &[&str] = &[
     "aws:ResourceAccount",
     "aws:TagKeys",
     "iam:PolicyARN",
+    "iam:PermissionsBoundary",
 ];
 
 /// Key families with a tag key after the slash: `aws:ResourceTag/team`.

@@ -4,6 +4,7 @@
 
 pub mod access_keys;
 pub mod accounts;
+pub mod boundaries;
 pub mod groups;
 pub mod login_profiles;
 pub mod mfa_devices;

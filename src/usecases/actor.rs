@@ -86,6 +86,9 @@ pub struct RequestKeys<'a> {
     pub tags: &'a [Tag],
     pub removed_tag_keys: &'a [String],
     pub policy_arn: Option<&'a str>,
+    /// The boundary a request sets (`iam:PermissionsBoundary`): CreateUser with one,
+    /// PutUserPermissionsBoundary.
+    pub permissions_boundary: Option<&'a str>,
 }
 
 /// One question for the evaluator: may the actor do `action` to `resource` in this request?
@@ -108,10 +111,19 @@ impl<'a> Access<'a> {
     }
 }
 
+/// Which policies decided a request: the principal's own, or its permissions boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    Identity,
+    Boundary,
+}
+
 #[derive(Clone, Debug)]
 pub struct Actor {
     principal: Principal,
     policies: Arc<[LoadedPolicy]>,
+    /// The IAM user's permissions boundary: what it allows caps what `policies` grant.
+    boundary: Option<Arc<LoadedPolicy>>,
     /// The IAM user's own tags (`aws:PrincipalTag/*`).
     tags: Arc<[Tag]>,
     mfa: MfaContext,
@@ -142,6 +154,7 @@ impl Actor {
         Actor {
             principal,
             policies: Arc::from(policies),
+            boundary: None,
             tags: Arc::from(Vec::new()),
             mfa,
             facts: Arc::new(RequestFacts::default()),
@@ -158,6 +171,17 @@ impl Actor {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Arc::from(tags);
         self
+    }
+
+    /// The same actor capped by this permissions boundary (requests load it; the simulator and
+    /// tests set it).
+    pub fn with_boundary(mut self, boundary: Option<LoadedPolicy>) -> Self {
+        self.boundary = boundary.map(Arc::new);
+        self
+    }
+
+    pub fn boundary(&self) -> Option<&LoadedPolicy> {
+        self.boundary.as_deref()
     }
 
     pub fn principal(&self) -> &Principal {
@@ -259,12 +283,36 @@ impl Actor {
         if let Some(arn) = request.policy_arn {
             ctx = ctx.with_key("iam:PolicyARN", arn);
         }
+        if let Some(arn) = request.permissions_boundary {
+            ctx = ctx.with_key("iam:PermissionsBoundary", arn);
+        }
         ctx
     }
 
     /// IAM's decision for `access`. Root may do everything in its own account and nothing
-    /// elsewhere; an IAM user what its policies allow.
+    /// elsewhere; an IAM user what its policies allow and its permissions boundary allows too.
     pub fn evaluate(&self, access: &Access<'_>) -> Evaluation {
+        self.judge(access).0
+    }
+
+    /// The decision and the layer that made it: an identity policy's allow stands only where the
+    /// boundary (if any) allows as well; a deny or a missing allow in the boundary decides.
+    pub fn judge(&self, access: &Access<'_>) -> (Evaluation, Layer) {
+        let identity = self.evaluate_identity(access);
+        match (&self.boundary, identity.decision) {
+            (Some(boundary), Decision::Allowed) => {
+                let named = [NamedPolicy { name: &boundary.label, document: &boundary.document }];
+                let capped = evaluate(&named, &self.request_context(access));
+                match capped.decision {
+                    Decision::Allowed => (identity, Layer::Identity),
+                    _ => (capped, Layer::Boundary),
+                }
+            }
+            _ => (identity, Layer::Identity),
+        }
+    }
+
+    fn evaluate_identity(&self, access: &Access<'_>) -> Evaluation {
         let resource = access.resource.arn.as_str();
         match &self.principal {
             Principal::Root { account_id, .. } => {
@@ -298,6 +346,7 @@ impl Actor {
             Principal::User { .. } => {
                 let ctx = self.request_context(&Access::new(action, &Resource::untagged(prefix)));
                 self.policies.iter().any(|p| crate::policy::might_allow(&p.document, &ctx, prefix))
+                    && self.boundary.as_ref().is_none_or(|b| crate::policy::might_allow(&b.document, &ctx, prefix))
             }
         }
     }
@@ -307,14 +356,29 @@ impl Engine {
     /// The actor for a principal loaded this request: an IAM user's policies come in one query,
     /// its tags in another.
     pub async fn load_actor(&self, principal: Principal, mfa: MfaContext) -> Result<Actor, IamError> {
-        let (policies, tags) = match &principal {
-            Principal::Root { .. } => (Vec::new(), Vec::new()),
+        let (policies, tags, boundary) = match &principal {
+            Principal::Root { .. } => (Vec::new(), Vec::new(), None),
             Principal::User { user_id, .. } => (
                 self.load_user_policies(user_id.as_str()).await?,
                 store::user_tags::list_user_tags(&self.pool, user_id.as_str()).await?,
+                self.load_user_boundary(user_id.as_str()).await?,
             ),
         };
-        Ok(Actor::with_policies(principal, policies, mfa).with_tags(tags))
+        Ok(Actor::with_policies(principal, policies, mfa).with_tags(tags).with_boundary(boundary))
+    }
+
+    /// The user's permissions boundary as a policy to evaluate (its label is the policy's name).
+    pub(crate) async fn load_user_boundary(&self, user_id: &str) -> Result<Option<LoadedPolicy>, IamError> {
+        let Some(row) = store::boundaries::find_user_boundary(&self.pool, user_id).await? else {
+            return Ok(None);
+        };
+        let document = match &row.document {
+            Some(json) => Arc::new(parse_policy(json)?),
+            None => aws_managed_document(&row.arn)
+                .ok_or_else(|| IamError::Internal(format!("permissions boundary {} has no document", row.arn)))?,
+        };
+        let label = row.arn.rsplit('/').next().unwrap_or(&row.arn).to_owned();
+        Ok(Some(LoadedPolicy { label, document }))
     }
 
     pub(crate) async fn load_user_policies(&self, user_id: &str) -> Result<Vec<LoadedPolicy>, IamError> {
@@ -342,10 +406,16 @@ impl Engine {
     /// action, the resource, and why).
     pub fn authorize_access(&self, actor: &Actor, access: &Access<'_>) -> Result<(), IamError> {
         let action = access.action;
-        let why = match actor.evaluate(access).decision {
-            Decision::Allowed => return Ok(()),
-            Decision::ExplicitlyDenied => "with an explicit deny in an identity-based policy",
-            Decision::ImplicitlyDenied => &format!("because no identity-based policy allows the {action} action"),
+        let why = match actor.judge(access) {
+            (Evaluation { decision: Decision::Allowed, .. }, _) => return Ok(()),
+            (Evaluation { decision: Decision::ExplicitlyDenied, .. }, Layer::Identity) => {
+                "with an explicit deny in an identity-based policy"
+            }
+            (Evaluation { decision: Decision::ExplicitlyDenied, .. }, Layer::Boundary) => {
+                "with an explicit deny in a permissions boundary"
+            }
+            (_, Layer::Identity) => &format!("because no identity-based policy allows the {action} action"),
+            (_, Layer::Boundary) => &format!("because no permissions boundary allows the {action} action"),
         };
         Err(access_denied(actor, action, &access.resource.arn, why))
     }

@@ -1,5 +1,6 @@
 //! The console's Add users: up to 10 users at once, sharing a path, console access, an access key
-//! each, permissions (groups, a copy of another user's, or policies attached directly) and tags.
+//! each, permissions (groups, a copy of another user's, or policies attached directly), a
+//! permissions boundary and tags.
 //! All or nothing: every problem is found before anything is written, and one transaction writes.
 
 use crate::crypto::secrets::{generate_access_key_id, generate_password, SecretAccessKey};
@@ -54,6 +55,9 @@ pub struct AddUsers {
     pub permissions: PermissionsSource,
     /// `(name, document)`: inline policies put on each user (the CLI's `--inline-policy`).
     pub inline_policies: Vec<(String, String)>,
+    /// A managed policy's ARN set as each user's permissions boundary (copying a user takes
+    /// theirs when none is given).
+    pub permissions_boundary: Option<String>,
     pub tags: Vec<(String, String)>,
 }
 
@@ -80,6 +84,7 @@ struct Grants {
     groups: Vec<Group>,
     policy_arns: Vec<String>,
     inline: Vec<(String, String)>,
+    boundary: Option<String>,
 }
 
 impl Engine {
@@ -197,6 +202,12 @@ impl Engine {
             return Err(IamError::Validation(taken));
         }
         let mut grants = self.resolve_grants(&mut tx, actor, &input.permissions).await?;
+        if let Some(arn) = input.permissions_boundary.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            grants.boundary = Some(arn.to_owned());
+        }
+        if let Some(arn) = &grants.boundary {
+            crate::usecases::boundaries::ensure_boundary_policy(&mut tx, account_id.as_str(), arn).await?;
+        }
         for (name, document) in &input.inline_policies {
             // Named like a copied one, the given document wins (PutUserPolicy replaces).
             grants.inline.retain(|(copied, _)| !copied.eq_ignore_ascii_case(name.trim()));
@@ -218,6 +229,12 @@ impl Engine {
             }
             if !grants.inline.is_empty() {
                 self.authorize(actor, IamAction::PutUserPolicy, resource)?;
+            }
+            if let Some(arn) = grants.boundary.as_deref() {
+                // As CreateUser with a boundary: both actions see `iam:PermissionsBoundary`.
+                let keys = RequestKeys { tags: &tags, permissions_boundary: Some(arn), ..Default::default() };
+                self.authorize_access(actor, &Access::new(IamAction::CreateUser, resource).with(keys.clone()))?;
+                self.authorize_access(actor, &Access::new(IamAction::PutUserPermissionsBoundary, resource).with(keys))?;
             }
         }
 
@@ -245,6 +262,9 @@ impl Engine {
             }
             for arn in &grants.policy_arns {
                 store::policies::insert_policy_attachment(&mut *tx, account_id.as_str(), arn, holder).await?;
+            }
+            if let Some(arn) = grants.boundary.as_deref() {
+                store::boundaries::update_user_boundary(&mut *tx, user_id.as_str(), Some(arn)).await?;
             }
             for (policy_name, document) in &grants.inline {
                 store::policies::insert_inline_policy(&mut *tx, account_id.as_str(), holder, policy_name, document)
@@ -313,6 +333,7 @@ impl Engine {
                     grants.groups.extend(locked.map(to_group).transpose()?);
                 }
                 grants.policy_arns = store::policies::list_attached_policy_arns(&mut *tx, holder).await?;
+                grants.boundary = store::boundaries::find_user_boundary(&mut *tx, &row.user_id).await?.map(|b| b.arn);
                 grants.inline = store::policies::list_inline_policies(&mut *tx, holder)
                     .await?
                     .into_iter()

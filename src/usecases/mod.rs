@@ -7,6 +7,7 @@ pub mod actor;
 pub mod add_users;
 pub mod api_auth;
 pub mod api_reads;
+pub mod boundaries;
 pub mod credential_owner;
 pub mod groups;
 pub mod login_profiles;

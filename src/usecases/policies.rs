@@ -450,6 +450,13 @@ impl Engine {
     pub async fn delete_policy(&self, actor: &Actor, arn: &str, dependents: Dependents) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
         let policy = self.lock_policy_for(&mut tx, actor, arn, IamAction::DeletePolicy).await?;
+        // Never cleared on the way, not even by the console: lifting a boundary widens what its
+        // users may do, which DeletePolicy must not be a way to do.
+        if store::boundaries::count_boundary_uses(&mut *tx, &policy.account_id, &policy.arn).await? > 0 {
+            return Err(IamError::DeleteConflict(
+                "Cannot delete a policy used as a permissions boundary; remove it from those users first.".into(),
+            ));
+        }
         let attached = store::policies::list_policy_attachments(&mut *tx, &policy.account_id, &policy.arn).await?;
         if !attached.is_empty() {
             if dependents == Dependents::Refuse {

@@ -90,8 +90,11 @@ impl Engine {
             Principal::User { account_id: account, user_id: UniqueId::parse(&row.user_id)?, user_name: name, path };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mfa = if input.mfa { MfaContext::Present { at: now } } else { MfaContext::NotPresent };
+        // The subject's permissions boundary caps its policies in the simulation too.
+        let boundary = self.load_user_boundary(&row.user_id).await?;
         let subject = Actor::with_policies(subject, policies, mfa)
             .with_tags(subject_resource.tags)
+            .with_boundary(boundary)
             .with_facts(actor.facts().clone());
         let first = actions.first().copied().unwrap_or_default();
         let context =

@@ -23,6 +23,8 @@ pub struct UserDetail {
     pub tags: Vec<Tag>,
     /// Failed console sign-ins counted against the user, if any.
     pub sign_in_lock: Option<SignInLock>,
+    /// The ARN of the user's permissions boundary, if one is set.
+    pub permissions_boundary: Option<String>,
 }
 
 pub(crate) fn no_such_user(name: &str) -> IamError {
@@ -39,6 +41,8 @@ pub struct NewUser {
     pub autogenerate_password: bool,
     /// Key/value rows as a form sends them; blank rows are ignored.
     pub tags: Vec<(String, String)>,
+    /// A managed policy's ARN to cap the user's permissions (CreateUser's `PermissionsBoundary`).
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -91,10 +95,15 @@ impl Engine {
         let arn = user_arn(&account_id, &path, &name);
         // A new user has no tags yet: the request's tags are `aws:RequestTag/*` and `aws:TagKeys`.
         let resource = Resource::untagged(arn.clone());
-        let request = RequestKeys { tags: &tags, ..Default::default() };
+        let boundary = input.permissions_boundary.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        let request = RequestKeys { tags: &tags, permissions_boundary: boundary, ..Default::default() };
         self.authorize_access(actor, &Access::new(IamAction::CreateUser, &resource).with(request.clone()))?;
         if !tags.is_empty() {
-            self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request))?;
+            self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request.clone()))?;
+        }
+        if boundary.is_some() {
+            let put = Access::new(IamAction::PutUserPermissionsBoundary, &resource).with(request.clone());
+            self.authorize_access(actor, &put)?;
         }
         if input.password.is_some() {
             self.authorize(actor, IamAction::CreateLoginProfile, &resource)?;
@@ -125,6 +134,10 @@ impl Engine {
         if !tags.is_empty() {
             store::user_tags::insert_user_tags(&mut *tx, user_id.as_str(), &tags).await?;
         }
+        if let Some(arn) = boundary {
+            crate::usecases::boundaries::ensure_boundary_policy(&mut tx, account_id.as_str(), arn).await?;
+            store::boundaries::update_user_boundary(&mut *tx, user_id.as_str(), Some(arn)).await?;
+        }
         tx.commit().await?;
         tracing::info!(account_id = %account_id, user = %name, "user created");
         Ok((User { user_id, user_name: name, path, arn, created_at: row.created_at }, generated))
@@ -144,7 +157,10 @@ impl Engine {
         let tags = store::user_tags::list_user_tags(&self.pool, &row.user_id).await?;
         self.authorize(actor, IamAction::GetUser, &Resource::tagged(arn.clone(), tags.clone()))?;
         let sign_in_lock = self.find_sign_in_lock(&account_id, &row.user_name).await?;
+        let permissions_boundary =
+            store::boundaries::find_user_boundary(&self.pool, &row.user_id).await?.map(|b| b.arn);
         Ok(UserDetail {
+            permissions_boundary,
             user: User {
                 user_id: UniqueId::parse(&row.user_id)?,
                 user_name: name,

@@ -133,6 +133,7 @@ pub async fn add_users_step(
     groups: Option<Vec<String>>,
     copy_from: Option<String>,
     policies: Option<Vec<String>>,
+    boundary: Option<String>,
     tags: Option<Vec<TagRow>>,
 ) -> Result<Navigate, AppError> {
     use crate::dto::PermissionsMode;
@@ -178,6 +179,7 @@ pub async fn add_users_step(
                 d.view.groups = groups.unwrap_or_default().into_iter().take(20).map(|g| clip(g, 128)).collect();
                 d.view.copy_from = copy_from.filter(|c| !c.trim().is_empty()).map(|c| clip(c, 64));
                 d.view.policies = policies.unwrap_or_default().into_iter().take(20).map(|p| clip(p, 2048)).collect();
+                d.view.boundary = boundary.filter(|b| !b.trim().is_empty()).map(|b| clip(b, 2048));
             }
             "tags" => {
                 d.view.tags = TagRow::pairs(tags).into_iter().take(60).collect();
@@ -235,6 +237,7 @@ async fn create_all(d: draft::Draft) -> Result<Navigate, AppError> {
         console,
         access_key: v.access_key,
         permissions,
+        permissions_boundary: v.boundary,
         tags: v.tags,
         ..Default::default()
     };

@@ -100,3 +100,32 @@ pub async fn delete_user(user_name: String, confirm_name: String) -> Result<Navi
     .await;
     finish("delete-user", result, |n| n.to.clone(), Vec::new()).await
 }
+
+/// `Set boundary` on a user's page: PutUserPermissionsBoundary with the chosen managed policy.
+#[server(endpoint = "set_permissions_boundary")]
+pub async fn set_permissions_boundary(user_name: String, boundary: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, signed_in, ConsoleState};
+
+    let result = async {
+        let principal = signed_in().await?;
+        ConsoleState::get()?.engine.put_user_permissions_boundary(&principal, &user_name, &boundary).await?;
+        // A new query, not just the fragment: the browser must load the page again.
+        Ok(Navigate { to: format!("{}?boundary=set#boundary", user_page(&user_name)) })
+    }
+    .await;
+    finish("permissions-boundary", result, |n| n.to.clone(), Vec::new()).await
+}
+
+/// `Remove boundary`: DeleteUserPermissionsBoundary.
+#[server(endpoint = "remove_permissions_boundary")]
+pub async fn remove_permissions_boundary(user_name: String) -> Result<Navigate, AppError> {
+    use crate::ssr::{finish, signed_in, ConsoleState};
+
+    let result = async {
+        let principal = signed_in().await?;
+        ConsoleState::get()?.engine.delete_user_permissions_boundary(&principal, &user_name).await?;
+        Ok(Navigate { to: format!("{}?boundary=removed#boundary", user_page(&user_name)) })
+    }
+    .await;
+    finish("permissions-boundary", result, |n| n.to.clone(), Vec::new()).await
+}

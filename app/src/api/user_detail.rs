@@ -29,6 +29,7 @@ pub async fn load_user(user_name: String) -> Result<UserDetailDto, AppError> {
     let can = crate::ssr::entity_capabilities(&principal, lanyard_iam::domain::EntityKind::User, &resource);
     Ok(UserDetailDto {
         can,
+        permissions_boundary: d.permissions_boundary,
         user_name: d.user.user_name.to_string(),
         user_id: d.user.user_id.to_string(),
         path: d.user.path.to_string(),

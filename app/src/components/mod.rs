@@ -1,6 +1,7 @@
 //! Reusable pieces of the console's pages.
 
 mod access_keys;
+mod boundary;
 mod console_header;
 mod console_shell;
 mod copy_button;
@@ -17,6 +18,7 @@ mod tag_editor;
 mod text_field;
 
 pub use access_keys::AccessKeys;
+pub use boundary::Boundary;
 pub use console_header::ConsoleHeader;
 pub use console_shell::{
     no_data, ConsolePage, Crumb, Gate, Place, Signed, TitleAction, Width, GROUPS, POLICIES, USERS,

@@ -232,6 +232,14 @@ fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
         })
         .collect_view();
     let no_groups = data.groups.is_empty();
+    let boundaries = data
+        .policies
+        .iter()
+        .map(|(name, arn)| {
+            let selected = d.boundary.as_deref() == Some(arn.as_str());
+            view! { <option value=arn.clone() selected=selected>{name.clone()}</option> }
+        })
+        .collect_view();
     view! {
         <fieldset class="plain">
             <legend>"Permissions options"</legend>
@@ -263,6 +271,14 @@ fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
             <h3 id="policies-heading">"Permissions policies"</h3>
             <ul class="choice-list">{policies}</ul>
         </section>
+        <div class="field">
+            <label for="boundary">"Permissions boundary"</label>
+            <select id="boundary" name="boundary">
+                <option value="" selected=d.boundary.is_none()>"None (copying a user takes theirs)"</option>
+                {boundaries}
+            </select>
+            <p class="hint">"A managed policy that caps what the users' own policies can grant."</p>
+        </div>
     }
 }
 

@@ -66,6 +66,8 @@ pub fn Review(draft: AddUsersDraftDto, error: Signal<Option<AppError>>) -> impl 
             <dt>"Console access"</dt><dd>{console}</dd>
             <dt>"Access key"</dt><dd>{if draft.access_key { "One for each user" } else { "None" }}</dd>
             <dt>"Permissions"</dt><dd>{permissions}</dd>
+            <dt>"Permissions boundary"</dt>
+            <dd>{draft.boundary.as_deref().map(|a| a.rsplit('/').next().unwrap_or(a).to_owned()).unwrap_or_else(|| "None".to_owned())}</dd>
             <dt>"Tags"</dt><dd>{tags}</dd>
         </dl>
     }

@@ -8,8 +8,8 @@ use crate::api::{
     DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, permissions_note, AccessKeys, ConsolePage, CopyButton, DangerDelete, FormAlert,
-    MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
+    follow_navigation, form_error, permissions_note, AccessKeys, Boundary, ConsolePage, CopyButton, DangerDelete,
+    FormAlert, MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
 };
 use crate::dto::{
     AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, PermissionsDto,
@@ -144,6 +144,9 @@ fn UserDetail(
     let may = |what| user.can.allows(what);
     let can = user.can.clone();
     let permissions_flash = flash.clone().filter(|f| f.form == "permissions" || f.form == "inline-policy");
+    // Any managed policy can be a boundary: the attached ones and those that could be attached.
+    let boundary_choices: Vec<(String, String)> =
+        permissions.attached.iter().chain(permissions.attachable.iter()).cloned().collect();
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
     let keys_flash = flash_for("access-keys");
@@ -162,6 +165,11 @@ fn UserDetail(
                 confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash read_only=!may(E::ChangeKeys)/>
         })}
         {groups.map(|groups| view! { <UserGroups groups/> })}
+        {(may(E::ListPolicies) || user.permissions_boundary.is_some()).then(|| view! {
+            <Boundary user_name=user.user_name.clone() boundary=user.permissions_boundary.clone()
+                policies=boundary_choices.clone() may_set=may(E::SetBoundary) may_remove=may(E::RemoveBoundary)
+                flash=flash_for("permissions-boundary")/>
+        })}
         <Permissions kind="user" name=user.user_name.clone() permissions can note=permissions_note flash=permissions_flash/>
         {may(E::Unlock).then(|| view! {
             <SignInLock user_name=user.user_name.clone() lock=user.sign_in_lock.clone() flash=flash_for("sign-in-lock")/>

@@ -44,6 +44,8 @@ pub fn entity_capabilities(actor: &Actor, kind: EntityKind, resource: &Resource)
             (E::ListMfa, IamAction::ListMFADevices),
             (E::ChangeMfa, IamAction::EnableMFADevice),
             (E::ListGroups, IamAction::ListGroupsForUser),
+            (E::SetBoundary, IamAction::PutUserPermissionsBoundary),
+            (E::RemoveBoundary, IamAction::DeleteUserPermissionsBoundary),
         ],
         EntityKind::Group => &[
             (E::Update, IamAction::UpdateGroup),

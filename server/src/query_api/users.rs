@@ -1,5 +1,6 @@
 //! Users and their console passwords: CreateUser, GetUser (the caller without UserName),
-//! ListUsers, UpdateUser, DeleteUser (strict), Tag/Untag/ListUserTags, and
+//! ListUsers, UpdateUser, DeleteUser (strict), Put/DeleteUserPermissionsBoundary,
+//! Tag/Untag/ListUserTags, and
 //! Create/Get/Update/DeleteLoginProfile, ChangePassword.
 
 use super::xml::Xml;
@@ -37,7 +38,15 @@ pub fn credential_owner_name(call: &Call<'_>) -> Option<String> {
     user_or_self(call).ok()
 }
 
-pub fn write_user(x: &mut Xml, u: &User, password_last_used: Option<OffsetDateTime>, tags: &[Tag]) {
+/// What a user's answer holds beyond the user itself.
+pub struct UserExtras<'a> {
+    pub password_last_used: Option<OffsetDateTime>,
+    pub tags: &'a [Tag],
+    pub permissions_boundary: Option<&'a str>,
+}
+
+pub fn write_user(x: &mut Xml, u: &User, extras: UserExtras<'_>) {
+    let UserExtras { password_last_used, tags, permissions_boundary } = extras;
     x.nest("User", |x| {
         x.el("Path", u.path.as_str())
             .el("UserName", u.user_name.as_str())
@@ -46,6 +55,11 @@ pub fn write_user(x: &mut Xml, u: &User, password_last_used: Option<OffsetDateTi
             .time("CreateDate", u.created_at);
         if let Some(t) = password_last_used {
             x.time("PasswordLastUsed", t);
+        }
+        if let Some(arn) = permissions_boundary {
+            x.nest("PermissionsBoundary", |b| {
+                b.el("PermissionsBoundaryType", "PermissionsBoundaryPolicy").el("PermissionsBoundaryArn", arn);
+            });
         }
         if !tags.is_empty() {
             write_tags(x, tags);
@@ -64,13 +78,15 @@ pub async fn create_user(call: &Call<'_>) -> Result<Reply, IamError> {
         user_name: call.params.req("UserName")?,
         path: call.params.opt("Path"),
         tags: call.params.tags("Tags"),
+        permissions_boundary: call.params.opt("PermissionsBoundary"),
         ..Default::default()
     };
-    let tags = input.tags.clone();
+    let (tags, boundary) = (input.tags.clone(), input.permissions_boundary.clone());
     let user = call.engine.create_user(&call.actor, input).await?;
     let tags: Vec<Tag> = tags.into_iter().map(|(key, value)| Tag { key, value }).collect();
     let mut x = Xml::new();
-    write_user(&mut x, &user, None, &tags);
+    let extras = UserExtras { password_last_used: None, tags: &tags, permissions_boundary: boundary.as_deref() };
+    write_user(&mut x, &user, extras);
     Ok(Some(x))
 }
 
@@ -90,7 +106,12 @@ pub async fn get_user(call: &Call<'_>) -> Result<Reply, IamError> {
     }
     let name = user_or_self(call)?;
     let d = call.engine.get_user(&call.actor, &name).await?;
-    write_user(&mut x, &d.user, d.password_last_used_at, &d.tags);
+    let extras = UserExtras {
+        password_last_used: d.password_last_used_at,
+        tags: &d.tags,
+        permissions_boundary: d.permissions_boundary.as_deref(),
+    };
+    write_user(&mut x, &d.user, extras);
     Ok(Some(x))
 }
 
@@ -125,6 +146,17 @@ pub async fn update_user(call: &Call<'_>) -> Result<Reply, IamError> {
 
 pub async fn delete_user(call: &Call<'_>) -> Result<Reply, IamError> {
     call.engine.delete_user(&call.actor, &call.params.req("UserName")?).await?;
+    Ok(None)
+}
+
+pub async fn put_user_permissions_boundary(call: &Call<'_>) -> Result<Reply, IamError> {
+    let (name, arn) = (call.params.req("UserName")?, call.params.req("PermissionsBoundary")?);
+    call.engine.put_user_permissions_boundary(&call.actor, &name, &arn).await?;
+    Ok(None)
+}
+
+pub async fn delete_user_permissions_boundary(call: &Call<'_>) -> Result<Reply, IamError> {
+    call.engine.delete_user_permissions_boundary(&call.actor, &call.params.req("UserName")?).await?;
     Ok(None)
 }
 
