@@ -110,6 +110,17 @@ test('every console page has no WCAG 2.1 AA violations, for root and for a read-
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: 'screenshots/add-users-done.png', fullPage: true });
 
+  // The forced password change, as a user whose administrator asked for a new password sees it.
+  lanyard(['user', 'create', '--account', alias, '--name', 'newbie', '--password-stdin', '--password-reset-required'],
+    `${USER_PASSWORD}\n`);
+  const newbie = await (await browser.newContext()).newPage();
+  await newbie.goto(`${accountHost(alias)}/console`);
+  await newbie.getByLabel('IAM user name').fill('newbie');
+  await newbie.getByLabel('Password', { exact: true }).fill(USER_PASSWORD);
+  await newbie.getByRole('button', { name: 'Sign in' }).click();
+  await expect(newbie).toHaveURL(/\/console\/change-password$/);
+  await check(newbie, `${accountHost(alias)}/console/change-password`, found, 'change-password');
+
   const reader = await userSignIn(browser, alias, 'reader');
   for (const path of ['/console', '/console/users', '/console/users/dana', '/console/groups', '/console/groups/Readers',
     '/console/policies', '/console/security-credentials']) {

@@ -143,6 +143,12 @@ test('a permissions boundary caps a user with AdministratorAccess; set in Add us
   await page.getByLabel('User must create a new password at next sign-in').uncheck();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('radio', { name: 'Attach policies directly' }).check();
+  // The policy list is searchable; what was chosen before searching stays chosen.
+  await page.getByLabel('Search policies').fill('admin');
+  await page.getByRole('button', { name: 'Search' }).last().click();
+  await expect(page).toHaveURL(/policy_q=admin/);
+  await expect(page.getByRole('checkbox', { name: 'IAMReadOnlyAccess' })).toHaveCount(0);
+  await expect(page.getByRole('radio', { name: 'Attach policies directly' })).toBeChecked();
   await page.getByRole('checkbox', { name: 'AdministratorAccess' }).check();
   await page.getByLabel('Permissions boundary').selectOption({ label: 'IAMReadOnlyAccess' });
   await page.getByRole('button', { name: 'Next' }).click();

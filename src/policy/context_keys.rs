@@ -79,13 +79,14 @@ mod tests {
                 "StringEquals":{"aws:ResourceTag/role":"admin","s3:prefix":"home/","AWS:SourceIP":"x"},
                 "ArnEquals":{"iam:policyarn":"arn:aws:iam::aws:policy/AdministratorAccess"},
                 "Bool":{"aws:SecureTransport":"false"},
-                "StringLike":{"iam:PermissionsBoundary":"*"}}}]}"#,
+                "StringLike":{"iam:AWSServiceName":"*","iam:PermissionsBoundary":"*"}}}]}"#,
         )
         .unwrap();
         let warnings = unsupported_key_warnings(&doc);
         assert_eq!(warnings.len(), 2, "{warnings:?}");
         assert!(warnings[0].contains("s3:prefix"));
-        assert!(warnings[1].contains("iam:PermissionsBoundary"));
+        assert!(warnings[1].contains("iam:AWSServiceName"));
+        assert!(is_supplied("iam:permissionsboundary"), "set by CreateUser and PutUserPermissionsBoundary");
         assert!(!is_supplied("aws:ResourceTag/"));
         assert!(is_supplied("AWS:PRINCIPALTAG/Team"));
     }

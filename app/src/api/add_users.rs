@@ -106,6 +106,7 @@ pub async fn load_add_users(copy_q: Option<String>) -> Result<AddUsersDto, AppEr
         Ok(page) => page.users.into_iter().map(|u| u.user_name.to_string()).collect(),
         Err(_) => Vec::new(),
     };
+    // Every managed policy (the boundary's choices too); the step narrows its list by `policy_q`.
     let policies = match state.engine.list_policies(&principal, None).await {
         Ok(list) => list.into_iter().map(|p| (p.policy_name, p.arn)).collect(),
         Err(_) => Vec::new(),
@@ -135,6 +136,8 @@ pub async fn add_users_step(
     policies: Option<Vec<String>>,
     boundary: Option<String>,
     tags: Option<Vec<TagRow>>,
+    copy_q: Option<String>,
+    policy_q: Option<String>,
 ) -> Result<Navigate, AppError> {
     use crate::dto::PermissionsMode;
     use crate::ssr::{finish, signed_in, ConsoleState};
@@ -189,6 +192,14 @@ pub async fn add_users_step(
         draft::save(&d).await?;
         let next = match (step.as_str(), go.as_str()) {
             (_, "create") => return create_all(d).await,
+            ("permissions", "search") => {
+                // The choices are saved first, so searching loses nothing already ticked.
+                let q = |k: &str, v: Option<String>| {
+                    v.filter(|v| !v.trim().is_empty()).map(|v| format!("&{k}={}", super::encode(&clip(v, 128))))
+                };
+                let query = [q("copy_q", copy_q), q("policy_q", policy_q)].into_iter().flatten().collect::<String>();
+                return Ok(Navigate { to: format!("{}{query}", add_users_step_page("permissions")) });
+            }
             ("details", "add-row") => "details",
             ("details", _) => "permissions",
             ("permissions", "back") => "details",

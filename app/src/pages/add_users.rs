@@ -40,7 +40,10 @@ pub fn AddUsersPage() -> impl IntoView {
     let saved = RwSignal::new(0usize);
     follow_in_app(action.value(), saved);
     let data = Resource::new_blocking(
-        move || (step() == "done", query.read().get("copy_q"), saved.get()),
+        move || {
+            let q = query.read();
+            (step() == "done", q.get("copy_q"), saved.get())
+        },
         |(done, copy_q, _)| async move {
             match done {
                 true => take_added_users().await.map(Loaded::Done),
@@ -61,17 +64,29 @@ pub fn AddUsersPage() -> impl IntoView {
                         let mailed = query.read_untracked().get("mailed");
                         view! { <AddedUsers users mailed flash=signed.flash/> }.into_any()
                     }
-                    Loaded::Step(d) => view! { <Steps step=step() data=*d action error saved flash=signed.flash/> }.into_any(),
+                    Loaded::Step(d) => {
+                        let q = query.read_untracked();
+                        let search = Search { copy_q: q.get("copy_q"), policy_q: q.get("policy_q") };
+                        view! { <Steps step=step() data=*d search action error saved flash=signed.flash/> }.into_any()
+                    }
                 }
             }/>
     }
 }
 
 /// The step indicator and the current step's form.
+/// What the permissions step's lists were narrowed to.
+#[derive(Clone, Default)]
+struct Search {
+    copy_q: Option<String>,
+    policy_q: Option<String>,
+}
+
 #[component]
 fn Steps(
     step: String,
     data: AddUsersDto,
+    search: Search,
     action: ServerAction<AddUsersStep>,
     error: Signal<Option<AppError>>,
     saved: RwSignal<usize>,
@@ -90,7 +105,7 @@ fn Steps(
     let draft = data.draft.clone();
     let data_groups_hidden = !data.may_create_group;
     let body = match step {
-        "permissions" => view! { <PermissionsStep data/> }.into_any(),
+        "permissions" => view! { <PermissionsStep data search/> }.into_any(),
         "tags" => view! { <TagEditor initial=draft.tags.clone() error=error/> }.into_any(),
         "review" => view! { <Review draft=draft.clone() error/> }.into_any(),
         _ => view! { <DetailsStep draft=draft.clone() error/> }.into_any(),
@@ -187,8 +202,25 @@ fn DetailsStep(draft: AddUsersDraftDto, error: Signal<Option<AppError>>) -> impl
 
 /// Step 2: one way to give permissions, as the AWS console offers them.
 #[component]
-fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
+fn PermissionsStep(data: AddUsersDto, search: Search) -> impl IntoView {
     let d = data.draft;
+    // Chosen entries the search hides are carried along, so saving the step keeps them.
+    let wanted = search.policy_q.clone().unwrap_or_default().trim().to_lowercase();
+    let shown = |name: &str| name.to_lowercase().contains(&wanted);
+    let kept_policies = d
+        .policies
+        .iter()
+        .filter(|arn| !data.policies.iter().any(|(name, a)| a == *arn && shown(name)))
+        .enumerate()
+        .map(|(i, arn)| view! { <input type="hidden" name=format!("policies[{}]", 1000 + i) value=arn.clone()/> })
+        .collect_view();
+    let kept_copy = d
+        .copy_from
+        .clone()
+        .filter(|c| !data.users.contains(c))
+        .map(|c| view! {
+            <li><input type="radio" id="copy-kept" name="copy_from" value=c.clone() checked=true/>" "<label for="copy-kept">{c.clone()}</label></li>
+        });
     let mode = |m: PermissionsMode| d.mode == m;
     let groups = data
         .groups
@@ -223,6 +255,7 @@ fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
         .policies
         .iter()
         .enumerate()
+        .filter(|(_, (name, _))| shown(name))
         .map(|(i, (name, arn))| {
             let id = format!("policy-{i}");
             let checked = d.policies.contains(arn);
@@ -264,12 +297,24 @@ fn PermissionsStep(data: AddUsersDto) -> impl IntoView {
         </section>
         <section class="choices" aria-labelledby="copy-heading">
             <h3 id="copy-heading">"Copy permissions from a user"</h3>
-            <p class="hint">"Their groups, attached managed policies and inline policies."</p>
-            <ul class="choice-list">{users}</ul>
+            <p class="hint">"Their groups, attached managed policies, inline policies and permissions boundary."</p>
+            <div class="search-row">
+                <label for="copy_q">"Search users"</label>
+                <input id="copy_q" name="copy_q" type="search" value=search.copy_q.clone()/>
+                <button type="submit" name="go" value="search" class="secondary small">"Search"</button>
+            </div>
+            // The chosen user stays a choice (the radios exclude each other) when the search hides them.
+            <ul class="choice-list">{kept_copy}{users}</ul>
         </section>
         <section class="choices" aria-labelledby="policies-heading">
             <h3 id="policies-heading">"Permissions policies"</h3>
+            <div class="search-row">
+                <label for="policy_q">"Search policies"</label>
+                <input id="policy_q" name="policy_q" type="search" value=search.policy_q.clone()/>
+                <button type="submit" name="go" value="search" class="secondary small">"Search"</button>
+            </div>
             <ul class="choice-list">{policies}</ul>
+            {kept_policies}
         </section>
         <div class="field">
             <label for="boundary">"Permissions boundary"</label>
