@@ -26,6 +26,7 @@ fn params_for(action: IamAction, account: &str) -> String {
         format!("Action={}&Version={version}", action.name()),
         "UserName=victim&GroupName=team&PolicyName=inline&NewUserName=victim2&NewGroupName=team2".into(),
         format!("PolicyArn={}", enc(&format!("arn:aws:iam::{account}:policy/shared"))),
+        format!("PermissionsBoundary={}", enc(&format!("arn:aws:iam::{account}:policy/shared"))),
         format!("PolicyDocument={}", enc(doc)),
         "VersionId=v1&Password=Fresh-Passw0rd-123&OldPassword=x&NewPassword=Fresh-Passw0rd-456".into(),
         "AccessKeyId=AKIAAAAAAAAAAAAAAAAA&Status=Inactive&AccountAlias=taken-alias".into(),
@@ -68,6 +69,8 @@ async fn snapshot(pool: &PgPool) -> Vec<i64> {
     ] {
         out.push(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap());
     }
+    let bounded = "SELECT count(*) FROM users WHERE permissions_boundary IS NOT NULL";
+    out.push(sqlx::query_scalar(bounded).fetch_one(pool).await.unwrap());
     let aliases: Vec<Option<String>> = sqlx::query_scalar("SELECT alias FROM accounts").fetch_all(pool).await.unwrap();
     out.push(aliases.iter().flatten().count() as i64);
     out
