@@ -138,6 +138,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         ("go", "create".into()),
         ("user_names[0]", "newcomer".into()),
         ("email", "someone@example.com".into()),
+        ("boundary", "arn:aws:iam::aws:policy/IAMReadOnlyAccess".into()),
     ];
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
 
