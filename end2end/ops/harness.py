@@ -168,6 +168,12 @@ def form_post(port, path, fields, cookie=None, host=None, forwarded_for=None):
     return request(port, "POST", path, body=urllib.parse.urlencode(fields), headers=headers, host=host)
 
 
+def console_create_user(port, name, cookie, path="/", host=None):
+    """The console's `Create user` (step 1 of Add users, one name), as the hydrated page posts it."""
+    fields = {"step": "details", "go": "create", "user_names[0]": name, "path": path}
+    return form_post(port, "/api/add_users_step", fields, cookie, host=host)
+
+
 def session_cookie(headers):
     for name, value in headers:
         if name.lower() == "set-cookie" and value.startswith("lanyard_session="):

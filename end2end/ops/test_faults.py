@@ -69,8 +69,7 @@ class Load:
             name = f"con{n}-{i}"
             i += 1
             started = time.monotonic()
-            status, body, seconds, _ = harness.form_post(self.port, "/api/create_user",
-                                                         {"user_name": name, "path": "/load/"}, self.cookie)
+            status, body, seconds, _ = harness.console_create_user(self.port, name, self.cookie, path="/load/")
             self.record(started, seconds, status == 200, status, None if status == 200 else body[:200],
                         name if status == 200 else None, kind="console")
             time.sleep(0.02)

@@ -143,7 +143,7 @@ class Replicas(unittest.TestCase):
             seen.add(upstream(headers))
         self.assertEqual(seen, {f"127.0.0.1:{A}", f"127.0.0.1:{B}"}, "round-robin should reach both replicas")
         # A change made through one replica is on the next page the other serves.
-        status, body, _, _ = harness.form_post(LB, "/api/create_user", {"user_name": "via-lb"}, cookie)
+        status, body, _, _ = harness.console_create_user(LB, "via-lb", cookie)
         self.assertEqual(status, 200, body)
         for _ in range(2):
             self.assertIn("via-lb", harness.get(LB, "/console/users", cookie)[1])
@@ -202,7 +202,7 @@ class Replicas(unittest.TestCase):
         on_b = self.iam(B, key)
         on_b.list_users()
         cookie = harness.root_session(A, self.account, host=LB_HOST)
-        status, body, _, _ = harness.form_post(A, "/api/delete_user", {"user_name": "leaver", "confirm_user_name": "leaver"},
+        status, body, _, _ = harness.form_post(A, "/api/delete_user", {"user_name": "leaver", "confirm_name": "leaver"},
                                                cookie, host=LB_HOST)
         self.assertEqual(status, 200, body)
         self.assertEqual(error_code(on_b.list_users), "InvalidClientTokenId")
