@@ -100,8 +100,11 @@ where
         Place::Home => &[],
         Place::Under(crumbs) => crumbs,
     };
+    // `try_get`: the document title may be rendered after a failed page's owner was disposed
+    // (seen with the database down), and a title must never panic the request.
     let document_title = move || {
-        let parts = std::iter::once(title.get()).chain(ancestors.iter().rev().map(|c| c.label.to_owned()));
+        let parts = std::iter::once(title.try_get().unwrap_or_default())
+            .chain(ancestors.iter().rev().map(|c| c.label.to_owned()));
         parts.chain(std::iter::once("Lanyard".to_owned())).collect::<Vec<_>>().join(" · ")
     };
     view! {
@@ -135,7 +138,7 @@ where
                             <main class=class id="main">
                                 {crumbs}
                                 <div class="title-row">
-                                    <h1>{move || title.get()}</h1>
+                                    <h1>{move || title.try_get().unwrap_or_default()}</h1>
                                     {offered.map(|a| view! { <a class="button primary-link" href=a.href>{a.label}</a> })}
                                 </div>
                                 {body}
@@ -182,7 +185,7 @@ fn Breadcrumbs(crumbs: &'static [Crumb], title: Signal<String>) -> impl IntoView
             <ol>
                 <li><a href="/console">"Console Home"</a></li>
                 {links}
-                <li aria-current="page">{move || title.get()}</li>
+                <li aria-current="page">{move || title.try_get().unwrap_or_default()}</li>
             </ol>
         </nav>
     }
