@@ -298,21 +298,13 @@ fn PermissionsStep(data: AddUsersDto, search: Search) -> impl IntoView {
         <section class="choices" aria-labelledby="copy-heading">
             <h3 id="copy-heading">"Copy permissions from a user"</h3>
             <p class="hint">"Their groups, attached managed policies, inline policies and permissions boundary."</p>
-            <div class="search-row">
-                <label for="copy_q">"Search users"</label>
-                <input id="copy_q" name="copy_q" type="search" value=search.copy_q.clone()/>
-                <button type="submit" name="go" value="search" class="secondary small">"Search"</button>
-            </div>
+            {search_row("copy_q", "Search users", search.copy_q.clone())}
             // The chosen user stays a choice (the radios exclude each other) when the search hides them.
             <ul class="choice-list">{kept_copy}{users}</ul>
         </section>
         <section class="choices" aria-labelledby="policies-heading">
             <h3 id="policies-heading">"Permissions policies"</h3>
-            <div class="search-row">
-                <label for="policy_q">"Search policies"</label>
-                <input id="policy_q" name="policy_q" type="search" value=search.policy_q.clone()/>
-                <button type="submit" name="go" value="search" class="secondary small">"Search"</button>
-            </div>
+            {search_row("policy_q", "Search policies", search.policy_q.clone())}
             <ul class="choice-list">{policies}</ul>
             {kept_policies}
         </section>
@@ -323,6 +315,17 @@ fn PermissionsStep(data: AddUsersDto, search: Search) -> impl IntoView {
                 {boundaries}
             </select>
             <p class="hint">"A managed policy that caps what the users' own policies can grant."</p>
+        </div>
+    }
+}
+
+/// A search field of the permissions step: its `Search` saves the step, then narrows the list.
+fn search_row(id: &'static str, label: &'static str, value: Option<String>) -> impl IntoView {
+    view! {
+        <div class="search-row">
+            <label for=id>{label}</label>
+            <input id=id name=id type="search" value=value/>
+            <button type="submit" name="go" value="search" class="secondary small">"Search"</button>
         </div>
     }
 }
