@@ -101,6 +101,11 @@ async fn attack_a_delegated_admin_cannot_escape_the_required_boundary(pool: PgPo
     assert!(matches!(e.create_user(&boss, wrong).await, Err(IamError::AccessDenied(_))));
     let batch = AddUsers { user_names: vec!["free".into()], ..Default::default() };
     assert!(matches!(e.add_users(&boss, batch).await, Err(IamError::AccessDenied(_))));
+    // With the required boundary, Add users works for them as CreateUser does.
+    let bounded =
+        AddUsers { user_names: vec!["team".into()], permissions_boundary: Some(cap.arn.clone()), ..Default::default() };
+    e.add_users(&boss, bounded).await.unwrap();
+    assert_eq!(e.get_user(&root, "team").await.unwrap().permissions_boundary.as_deref(), Some(cap.arn.as_str()));
 
     let minion =
         NewUser { user_name: "minion".into(), permissions_boundary: Some(cap.arn.clone()), ..Default::default() };

@@ -10,6 +10,7 @@ use crate::usecases::actor::Actor;
 use crate::usecases::credential_owner::{OwnerRef, RowLock};
 use crate::{Engine, IamError};
 use serde::Serialize;
+use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 /// A key as it may be shown; never its secret.
@@ -64,19 +65,24 @@ impl Engine {
                 "Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}"
             )));
         }
+        let key = self.insert_new_access_key(&mut tx, owner.account_id.as_str(), owner.user_id()).await?;
+        tx.commit().await?;
+        tracing::info!(owner = %owner.arn, access_key_id = %key.key.access_key_id, "access key created");
+        Ok(key)
+    }
+
+    /// A new key for the user (`None`: the root user), its secret sealed to its own id, inside the
+    /// caller's transaction (which checked the quota, or created the user just now).
+    pub(crate) async fn insert_new_access_key(
+        &self,
+        conn: &mut PgConnection,
+        account_id: &str,
+        user_id: Option<&str>,
+    ) -> Result<NewAccessKey, IamError> {
         let id = generate_access_key_id()?;
         let secret = SecretAccessKey::generate();
         let sealed = self.config.master_key.seal(secret.expose().as_bytes(), key_binding(id.as_str()).as_bytes());
-        let row = store::access_keys::insert_access_key(
-            &mut *tx,
-            id.as_str(),
-            owner.account_id.as_str(),
-            owner.user_id(),
-            &sealed,
-        )
-        .await?;
-        tx.commit().await?;
-        tracing::info!(owner = %owner.arn, access_key_id = %id, "access key created");
+        let row = store::access_keys::insert_access_key(&mut *conn, id.as_str(), account_id, user_id, &sealed).await?;
         Ok(NewAccessKey { key: row.into(), secret })
     }
 

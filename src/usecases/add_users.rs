@@ -3,17 +3,18 @@
 //! permissions boundary and tags.
 //! All or nothing: every problem is found before anything is written, and one transaction writes.
 
-use crate::crypto::secrets::{generate_access_key_id, generate_password, SecretAccessKey};
+use crate::crypto::secrets::generate_password;
 use crate::domain::{
     password_violations, user_arn, IamAction, IamPath, Password, PolicyName, Tag, UniqueId, UniqueIdKind, UserName,
     MAX_ATTACHED_POLICIES, MAX_GROUPS_PER_USER, MAX_TAGS_PER_USER, MAX_USER_INLINE_CHARS,
 };
-use crate::policy::{parse_policy, AWS_MANAGED};
+use crate::policy::parse_policy;
 use crate::store;
 use crate::store::policies::Holder;
-use crate::usecases::access_keys::{key_binding, NewAccessKey};
+use crate::usecases::access_keys::NewAccessKey;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::groups::{to_group, Group};
+use crate::usecases::policies::lock_managed_policy;
 use crate::usecases::users::{no_such_user, user_prefix, User};
 use crate::{Engine, FieldError, IamError};
 use sqlx::PgConnection;
@@ -158,15 +159,14 @@ impl Engine {
             return Err(IamError::Validation(errors));
         };
 
-        // Each user's own actions, before any database work.
+        // Each user's own actions, before any database work. A boundary given here is in the
+        // context of CreateUser (a delegated administrator may be held to one); a copied one is
+        // known only inside the transaction and checked there.
+        let given_boundary = input.permissions_boundary.as_deref().map(str::trim).filter(|b| !b.is_empty());
         let resources: Vec<Resource> =
             names.iter().map(|(_, name)| Resource::untagged(user_arn(&account_id, &path, name))).collect();
         for resource in &resources {
-            let request = RequestKeys { tags: &tags, ..Default::default() };
-            self.authorize_access(actor, &Access::new(IamAction::CreateUser, resource).with(request.clone()))?;
-            if !tags.is_empty() {
-                self.authorize_access(actor, &Access::new(IamAction::TagUser, resource).with(request))?;
-            }
+            self.authorize_create(actor, resource, &tags, given_boundary)?;
             if !matches!(input.console, ConsoleAccess::None) {
                 self.authorize(actor, IamAction::CreateLoginProfile, resource)?;
             }
@@ -202,11 +202,15 @@ impl Engine {
             return Err(IamError::Validation(taken));
         }
         let mut grants = self.resolve_grants(&mut tx, actor, &input.permissions).await?;
-        if let Some(arn) = input.permissions_boundary.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-            grants.boundary = Some(arn.to_owned());
-        }
+        let copied_boundary = match given_boundary {
+            Some(arn) => {
+                grants.boundary = Some(arn.to_owned());
+                None
+            }
+            None => grants.boundary.clone(),
+        };
         if let Some(arn) = &grants.boundary {
-            crate::usecases::boundaries::ensure_boundary_policy(&mut tx, account_id.as_str(), arn).await?;
+            crate::usecases::policies::require_managed_policy(&mut tx, account_id.as_str(), arn).await?;
         }
         for (name, document) in &input.inline_policies {
             // Named like a copied one, the given document wins (PutUserPolicy replaces).
@@ -230,11 +234,8 @@ impl Engine {
             if !grants.inline.is_empty() {
                 self.authorize(actor, IamAction::PutUserPolicy, resource)?;
             }
-            if let Some(arn) = grants.boundary.as_deref() {
-                // As CreateUser with a boundary: both actions see `iam:PermissionsBoundary`.
-                let keys = RequestKeys { tags: &tags, permissions_boundary: Some(arn), ..Default::default() };
-                self.authorize_access(actor, &Access::new(IamAction::CreateUser, resource).with(keys.clone()))?;
-                self.authorize_access(actor, &Access::new(IamAction::PutUserPermissionsBoundary, resource).with(keys))?;
+            if copied_boundary.is_some() {
+                self.authorize_create(actor, resource, &tags, copied_boundary.as_deref())?;
             }
         }
 
@@ -271,7 +272,7 @@ impl Engine {
                     .await?;
             }
             let access_key = match input.access_key {
-                true => Some(self.insert_new_access_key(&mut tx, account_id.as_str(), user_id.as_str()).await?),
+                true => Some(self.insert_new_access_key(&mut tx, account_id.as_str(), Some(user_id.as_str())).await?),
                 false => None,
             };
             let user = User {
@@ -342,9 +343,7 @@ impl Engine {
             }
         }
         for arn in &grants.policy_arns {
-            let exists = AWS_MANAGED.iter().any(|(a, _)| a == arn)
-                || store::policies::find_policy_for_update(&mut *tx, account.as_str(), arn).await?.is_some();
-            if !exists {
+            if !lock_managed_policy(&mut *tx, account.as_str(), arn).await? {
                 missing.push(FieldError::new("policies", format!("no managed policy {arn} exists")));
             }
         }
@@ -352,20 +351,5 @@ impl Engine {
             true => Ok(grants),
             false => Err(IamError::Validation(missing)),
         }
-    }
-
-    /// A new access key for a user created in this transaction (no quota to check: it has none).
-    async fn insert_new_access_key(
-        &self,
-        tx: &mut PgConnection,
-        account_id: &str,
-        user_id: &str,
-    ) -> Result<NewAccessKey, IamError> {
-        let id = generate_access_key_id()?;
-        let secret = SecretAccessKey::generate();
-        let sealed = self.config.master_key.seal(secret.expose().as_bytes(), key_binding(id.as_str()).as_bytes());
-        let row =
-            store::access_keys::insert_access_key(&mut *tx, id.as_str(), account_id, Some(user_id), &sealed).await?;
-        Ok(NewAccessKey { key: row.into(), secret })
     }
 }

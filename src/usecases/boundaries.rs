@@ -3,27 +3,11 @@
 //! what the boundary allows as well (see `Actor::judge`).
 
 use crate::domain::IamAction;
-use crate::policy::AWS_MANAGED;
 use crate::store;
 use crate::usecases::actor::{Access, Actor, RequestKeys};
+use crate::usecases::policies::require_managed_policy;
 use crate::usecases::users::user_prefix;
 use crate::{Engine, IamError};
-use sqlx::PgConnection;
-
-/// What a boundary names must exist (and a customer policy is locked, so a concurrent delete
-/// sees the new use).
-pub(crate) async fn ensure_boundary_policy(
-    conn: &mut PgConnection,
-    account_id: &str,
-    arn: &str,
-) -> Result<(), IamError> {
-    let exists = AWS_MANAGED.iter().any(|(a, _)| *a == arn)
-        || store::policies::find_policy_for_update(&mut *conn, account_id, arn).await?.is_some();
-    match exists {
-        true => Ok(()),
-        false => Err(IamError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))),
-    }
-}
 
 impl Engine {
     /// PutUserPermissionsBoundary: sets or replaces the user's boundary; `iam:PermissionsBoundary`
@@ -46,7 +30,7 @@ impl Engine {
         let (row, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
         let keys = RequestKeys { permissions_boundary: Some(arn), ..Default::default() };
         self.authorize_access(actor, &Access::new(action, &resource).with(keys))?;
-        ensure_boundary_policy(&mut tx, actor.account_id().as_str(), arn).await?;
+        require_managed_policy(&mut tx, actor.account_id().as_str(), arn).await?;
         store::boundaries::update_user_boundary(&mut *tx, &row.user_id, Some(arn)).await?;
         tx.commit().await?;
         tracing::info!(user = %row.user_name, boundary = %arn, "permissions boundary set");

@@ -135,6 +135,29 @@ fn no_such_policy(arn: &str) -> IamError {
     IamError::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
 }
 
+/// Whether `arn` is a managed policy the account can use: AWS's, or its own — row-locked, so a
+/// concurrent DeletePolicy waits and then sees the new attachment or boundary.
+pub(crate) async fn lock_managed_policy(
+    conn: &mut PgConnection,
+    account_id: &str,
+    arn: &str,
+) -> Result<bool, IamError> {
+    Ok(AWS_MANAGED.iter().any(|(a, _)| *a == arn)
+        || store::policies::find_policy_for_update(&mut *conn, account_id, arn).await?.is_some())
+}
+
+/// [`lock_managed_policy`], refusing with IAM's NoSuchEntity when there is none.
+pub(crate) async fn require_managed_policy(
+    conn: &mut PgConnection,
+    account_id: &str,
+    arn: &str,
+) -> Result<(), IamError> {
+    match lock_managed_policy(conn, account_id, arn).await? {
+        true => Ok(()),
+        false => Err(no_such_policy(arn)),
+    }
+}
+
 /// A stable `ANPA…` id for an AWS-managed policy (FNV-1a of its ARN), 21 characters like AWS's.
 fn aws_policy_id(arn: &str) -> String {
     let hash = arn.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
@@ -485,12 +508,7 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let target = self.lock_target(&mut tx, actor, target, target.kind().attach()).await?;
         self.authorize_access(actor, &policy_access(target.kind().attach(), &target, arn))?;
-        // The policy's row lock keeps a concurrent DeletePolicy from missing this attachment.
-        let exists = AWS_MANAGED.iter().any(|(a, _)| *a == arn)
-            || store::policies::find_policy_for_update(&mut *tx, actor.account_id().as_str(), arn).await?.is_some();
-        if !exists {
-            return Err(no_such_policy(arn));
-        }
+        require_managed_policy(&mut tx, actor.account_id().as_str(), arn).await?;
         let holder = target.holder();
         let attached = store::policies::list_attached_policy_arns(&mut *tx, holder).await?;
         if attached.iter().any(|a| a == arn) {

@@ -96,15 +96,7 @@ impl Engine {
         // A new user has no tags yet: the request's tags are `aws:RequestTag/*` and `aws:TagKeys`.
         let resource = Resource::untagged(arn.clone());
         let boundary = input.permissions_boundary.as_deref().map(str::trim).filter(|b| !b.is_empty());
-        let request = RequestKeys { tags: &tags, permissions_boundary: boundary, ..Default::default() };
-        self.authorize_access(actor, &Access::new(IamAction::CreateUser, &resource).with(request.clone()))?;
-        if !tags.is_empty() {
-            self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request.clone()))?;
-        }
-        if boundary.is_some() {
-            let put = Access::new(IamAction::PutUserPermissionsBoundary, &resource).with(request.clone());
-            self.authorize_access(actor, &put)?;
-        }
+        self.authorize_create(actor, &resource, &tags, boundary)?;
         if input.password.is_some() {
             self.authorize(actor, IamAction::CreateLoginProfile, &resource)?;
         }
@@ -135,7 +127,7 @@ impl Engine {
             store::user_tags::insert_user_tags(&mut *tx, user_id.as_str(), &tags).await?;
         }
         if let Some(arn) = boundary {
-            crate::usecases::boundaries::ensure_boundary_policy(&mut tx, account_id.as_str(), arn).await?;
+            crate::usecases::policies::require_managed_policy(&mut tx, account_id.as_str(), arn).await?;
             store::boundaries::update_user_boundary(&mut *tx, user_id.as_str(), Some(arn)).await?;
         }
         tx.commit().await?;
@@ -255,6 +247,26 @@ impl Engine {
             self.authorize(actor, *action, &resource)?;
         }
         Ok((row, resource))
+    }
+
+    /// CreateUser as IAM authorizes it: with the request's tags (TagUser too) and boundary
+    /// (PutUserPermissionsBoundary too) in the context.
+    pub(crate) fn authorize_create(
+        &self,
+        actor: &Actor,
+        resource: &Resource,
+        tags: &[Tag],
+        boundary: Option<&str>,
+    ) -> Result<(), IamError> {
+        let keys = RequestKeys { tags, permissions_boundary: boundary, ..Default::default() };
+        self.authorize_access(actor, &Access::new(IamAction::CreateUser, resource).with(keys.clone()))?;
+        if !tags.is_empty() {
+            self.authorize_access(actor, &Access::new(IamAction::TagUser, resource).with(keys.clone()))?;
+        }
+        if boundary.is_some() {
+            self.authorize_access(actor, &Access::new(IamAction::PutUserPermissionsBoundary, resource).with(keys))?;
+        }
+        Ok(())
     }
 
     /// A stored user as authorization sees it: its ARN and tags.
