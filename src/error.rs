@@ -3,6 +3,66 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Why IAM refused an uploaded credential, each with its own error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialFault {
+    /// Neither an OpenSSH line nor PEM (nor RFC 4716) that holds a public key.
+    UnrecognizedPublicKeyEncoding,
+    /// A key in a known encoding that is broken, of an unsupported type, or too weak.
+    InvalidPublicKey,
+    /// The same key is already the user's.
+    DuplicateSshPublicKey,
+    /// Not a PEM X.509 certificate that parses.
+    MalformedCertificate,
+    /// A certificate that parses but is not usable (expired, not yet valid).
+    InvalidCertificate,
+    /// The same certificate already belongs to a user of the account.
+    DuplicateCertificate,
+}
+
+impl CredentialFault {
+    pub fn code(self) -> &'static str {
+        match self {
+            CredentialFault::UnrecognizedPublicKeyEncoding => "UnrecognizedPublicKeyEncoding",
+            CredentialFault::InvalidPublicKey => "InvalidPublicKey",
+            CredentialFault::DuplicateSshPublicKey => "DuplicateSSHPublicKey",
+            CredentialFault::MalformedCertificate => "MalformedCertificate",
+            CredentialFault::InvalidCertificate => "InvalidCertificate",
+            CredentialFault::DuplicateCertificate => "DuplicateCertificate",
+        }
+    }
+}
+
+/// Why GetCredentialReport has nothing to give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFault {
+    NotPresent,
+    Expired,
+    InProgress,
+}
+
+impl ReportFault {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportFault::NotPresent => "ReportNotPresent",
+            ReportFault::Expired => "ReportExpired",
+            ReportFault::InProgress => "ReportInProgress",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            ReportFault::NotPresent => {
+                "The credential report does not exist. To generate a credential report, use GenerateCredentialReport."
+            }
+            ReportFault::Expired => {
+                "The most recent credential report has expired. To generate a new credential report, use GenerateCredentialReport."
+            }
+            ReportFault::InProgress => "The credential report is still being generated.",
+        }
+    }
+}
+
 /// One broken rule of one input field, e.g. `userName`: "must be 1 to 64 characters".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -45,6 +105,16 @@ pub enum IamError {
     DeleteConflict(String),
     #[error("{0}")]
     InvalidInput(String),
+    /// A credential IAM refuses with a code of its own: a malformed, weak or duplicate SSH key or
+    /// signing certificate.
+    #[error("{message}")]
+    BadCredential { fault: CredentialFault, message: String },
+    /// GetCredentialReport with no report, an expired one, or one still being generated.
+    #[error("{}", .0.message())]
+    CredentialReport(ReportFault),
+    /// A service-specific credential for a service that has none.
+    #[error("{0}")]
+    NotSupportedService(String),
     /// A signed API request failed authentication: IAM's request-level codes
     /// (`InvalidClientTokenId`, `SignatureDoesNotMatch`, `IncompleteSignature`,
     /// `MissingAuthenticationToken`, `RequestExpired`), with AWS's message.
@@ -124,6 +194,9 @@ impl IamError {
             IamError::PasswordExpired => "PasswordExpired",
             IamError::PasswordChangeRequired => "PasswordResetRequired",
             IamError::InvalidInput(_) => "InvalidInput",
+            IamError::BadCredential { fault, .. } => fault.code(),
+            IamError::NotSupportedService(_) => "NotSupportedService",
+            IamError::CredentialReport(fault) => fault.code(),
             IamError::InvalidAuthenticationCode(_) => "InvalidAuthenticationCode",
             IamError::RequestAuth { code, .. } => code,
             IamError::InvalidAction(_) => "InvalidAction",
@@ -150,8 +223,12 @@ impl IamError {
             },
             IamError::PasswordExpired => 401,
             IamError::PasswordChangeRequired => 403,
+            IamError::BadCredential { fault: CredentialFault::DuplicateCertificate, .. } => 409,
+            IamError::BadCredential { .. } => 400,
+            IamError::CredentialReport(ReportFault::InProgress) => 404,
+            IamError::CredentialReport(_) => 410,
             IamError::EntityAlreadyExists(_) | IamError::LimitExceeded(_) | IamError::DeleteConflict(_) => 409,
-            IamError::NoSuchEntity(_) => 404,
+            IamError::NoSuchEntity(_) | IamError::NotSupportedService(_) => 404,
             IamError::AccessDenied(_) | IamError::InvalidAuthenticationCode(_) => 403,
             IamError::SignInFailed | IamError::NotSignedIn => 401,
             IamError::Unavailable(_) => 503,

@@ -7,7 +7,7 @@
 pub mod domain;
 pub mod error;
 
-pub use error::{FieldError, IamError};
+pub use error::{CredentialFault, FieldError, IamError, ReportFault};
 
 #[cfg(feature = "server")]
 pub mod crypto;

@@ -172,6 +172,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AccessKeyCommand,
     },
+    /// What OpenSSH's sshd asks: see "SSH public keys" in the README.
+    Ssh {
+        #[command(subcommand)]
+        command: SshCommand,
+    },
     /// Development helpers.
     Dev {
         #[command(subcommand)]
@@ -188,6 +193,19 @@ pub enum Command {
     Outbox {
         #[arg(long, default_value_t = 10)]
         limit: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SshCommand {
+    /// Print the IAM user's active SSH public keys in `authorized_keys` format, one per line (none
+    /// for an unknown user): sshd's `AuthorizedKeysCommand`. Needs only the database; no master key.
+    AuthorizedKeys {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// The IAM user (sshd's `%u`).
+        user: String,
     },
 }
 

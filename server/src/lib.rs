@@ -1,6 +1,7 @@
 //! Lanyard's server: configuration, the axum router with sessions and security middleware around
 //! the Leptos console, and the command-line subcommands.
 
+pub mod auth_basic;
 pub mod bench;
 pub mod commands;
 pub mod config;

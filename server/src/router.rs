@@ -64,6 +64,8 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        // For a reverse proxy's auth_request in front of HTTPS git and the like.
+        .route("/auth/basic", get(crate::auth_basic::check))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(shell_options.clone()))
         // The Query API (aws CLI, boto3) posts to the root of the same address.
         .route("/", post(crate::query_api::handle))

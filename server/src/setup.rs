@@ -34,6 +34,14 @@ pub async fn engine(config: &Config, workload: Workload) -> Result<Engine, Comma
     engine_with_keys(config, workload, master_key::load(config)?).await
 }
 
+/// An engine for lookups that open no sealed secret and must start fast, such as sshd's
+/// `AuthorizedKeysCommand` on every connection: no migrations (the servers apply them) and no
+/// master key (whoever runs it needs only the database).
+pub async fn lookup_engine(config: &Config) -> Result<Engine, CommandError> {
+    let pool = connect(config, Workload::Batch).await?;
+    Ok(Engine::new(pool, EngineConfig::default())?)
+}
+
 /// The engine with `master_key` (the rotation command's keyring: the new key and the old ones).
 pub async fn engine_with_keys(
     config: &Config,

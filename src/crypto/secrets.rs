@@ -82,11 +82,41 @@ mod tests {
 
 /// A new access key ID: `AKIA` and 16 random characters of `A-Z2-7` (80 bits).
 pub fn generate_access_key_id() -> Result<crate::domain::AccessKeyId, crate::IamError> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut rng = rand::rngs::OsRng;
-    let tail: String = (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
     // Right by construction; parsing keeps one definition of the format.
-    crate::domain::AccessKeyId::parse(&format!("AKIA{tail}"))
+    crate::domain::AccessKeyId::parse(&format!("AKIA{}", random_chars(BASE32, 16)))
+}
+
+/// `n` characters of `alphabet` from the OS's random source.
+pub fn random_chars(alphabet: &[u8], n: usize) -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..n).map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char).collect()
+}
+
+/// The alphabet of IAM's ids after their four-letter prefix.
+pub const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// `APKA…`, as IAM names SSH public keys.
+pub fn generate_ssh_public_key_id() -> Result<crate::domain::SshPublicKeyId, crate::IamError> {
+    crate::domain::SshPublicKeyId::parse(&format!("{}{}", crate::domain::SshPublicKeyId::PREFIX, random_chars(BASE32, 16)))
+}
+
+/// `ACCA…`, as IAM names service-specific credentials.
+pub fn generate_service_credential_id() -> Result<crate::domain::ServiceCredentialId, crate::IamError> {
+    let prefix = crate::domain::ServiceCredentialId::PREFIX;
+    crate::domain::ServiceCredentialId::parse(&format!("{prefix}{}", random_chars(BASE32, 16)))
+}
+
+/// 32 of `A-Z0-9`, as IAM's signing certificate ids look.
+pub fn generate_certificate_id() -> Result<crate::domain::CertificateId, crate::IamError> {
+    crate::domain::CertificateId::parse(&random_chars(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32))
+}
+
+/// A service-specific password: 44 characters of base64 (264 random bits), as IAM's look.
+pub fn generate_service_password() -> crate::domain::Password {
+    use base64::Engine as _;
+    let mut bytes = [0u8; 33];
+    rand::rngs::OsRng.fill(&mut bytes[..]);
+    crate::domain::Password::new(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
 /// A secret access key: 40 characters of the base64 alphabet (240 random bits). `Debug` hides it.

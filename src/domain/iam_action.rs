@@ -69,6 +69,14 @@ actions! {
     Iam GetAccountAuthorizationDetails,
     // Access keys
     Iam CreateAccessKey, Iam ListAccessKeys, Iam UpdateAccessKey, Iam DeleteAccessKey, Iam GetAccessKeyLastUsed,
+    // SSH public keys, signing certificates, service-specific credentials
+    Iam UploadSSHPublicKey, Iam GetSSHPublicKey, Iam ListSSHPublicKeys, Iam UpdateSSHPublicKey, Iam DeleteSSHPublicKey,
+    Iam UploadSigningCertificate, Iam ListSigningCertificates, Iam UpdateSigningCertificate,
+    Iam DeleteSigningCertificate,
+    Iam CreateServiceSpecificCredential, Iam ListServiceSpecificCredentials, Iam UpdateServiceSpecificCredential,
+    Iam ResetServiceSpecificCredential, Iam DeleteServiceSpecificCredential,
+    // The credential report
+    Iam GenerateCredentialReport, Iam GetCredentialReport,
     // MFA
     Iam CreateVirtualMFADevice, Iam EnableMFADevice, Iam ResyncMFADevice, Iam DeactivateMFADevice,
     Iam DeleteVirtualMFADevice, Iam ListMFADevices, Iam ListVirtualMFADevices, Iam GetMFADevice,

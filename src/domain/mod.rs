@@ -5,6 +5,7 @@ mod access_key;
 mod account_alias;
 mod account_id;
 mod arn;
+mod credential;
 mod email;
 mod group_name;
 mod iam_action;
@@ -25,6 +26,10 @@ pub use access_key::{AccessKeyId, AccessKeyStatus, MAX_ACCESS_KEYS};
 pub use account_alias::AccountAlias;
 pub use account_id::AccountId;
 pub use arn::{group_arn, root_arn, user_arn};
+pub use credential::{
+    CertificateId, CredentialService, ServiceCredentialId, SshKeyEncoding, SshPublicKeyId, MAX_CERTIFICATE_BODY,
+    MAX_SERVICE_CREDENTIALS_PER_SERVICE, MAX_SIGNING_CERTIFICATES, MAX_SSH_KEY_BODY, MAX_SSH_PUBLIC_KEYS,
+};
 pub use email::Email;
 pub use group_name::{GroupName, MAX_GROUPS_PER_USER};
 pub use iam_action::{EntityKind, IamAction, Service};

@@ -5,6 +5,7 @@
 pub mod access_keys;
 pub mod accounts;
 pub mod boundaries;
+pub mod credential_reports;
 pub mod groups;
 pub mod login_profiles;
 pub mod mfa_devices;
@@ -15,7 +16,10 @@ pub mod policy_tags;
 pub mod preferences;
 pub mod root_recovery;
 pub mod sealing_keys;
+pub mod service_credentials;
 pub mod session_credentials;
+pub mod signing_certificates;
+pub mod ssh_public_keys;
 pub mod throttle;
 pub mod user_directory;
 pub mod user_tags;

@@ -156,6 +156,9 @@ pub struct UserDependentsRow {
     pub has_mfa_device: bool,
     pub has_access_key: bool,
     pub in_groups: bool,
+    pub has_ssh_public_key: bool,
+    pub has_signing_certificate: bool,
+    pub has_service_credential: bool,
 }
 
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
@@ -164,7 +167,10 @@ pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Res
         r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!",
                   EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!",
                   EXISTS (SELECT 1 FROM access_keys WHERE user_id = $1) AS "has_access_key!",
-                  EXISTS (SELECT 1 FROM group_members WHERE user_id = $1) AS "in_groups!""#,
+                  EXISTS (SELECT 1 FROM group_members WHERE user_id = $1) AS "in_groups!",
+                  EXISTS (SELECT 1 FROM ssh_public_keys WHERE user_id = $1) AS "has_ssh_public_key!",
+                  EXISTS (SELECT 1 FROM signing_certificates WHERE user_id = $1) AS "has_signing_certificate!",
+                  EXISTS (SELECT 1 FROM service_specific_credentials WHERE user_id = $1) AS "has_service_credential!""#,
         user_id
     )
     .fetch_one(ex)

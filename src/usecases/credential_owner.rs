@@ -1,4 +1,4 @@
-//! Whose credentials a request is about (MFA devices, access keys): the principal's own, or an
+//! Whose credentials a request is about (MFA devices, access keys, SSH keys, certificates, …): the principal's own, or an
 //! IAM user's by name, resolved in the actor's account and authorized once.
 
 use crate::domain::{root_arn, AccountId, IamAction, Principal};
@@ -64,6 +64,18 @@ impl Owner {
 
     pub fn binding(&self) -> String {
         format!("mfa-enrolment:{}:{}", self.account_id, self.user_id().unwrap_or("root"))
+    }
+
+    /// The owner as an IAM user (its id and name); the root user holds no SSH keys or
+    /// service-specific credentials, as in IAM.
+    pub(crate) fn iam_user(&self) -> Result<(&str, &str), IamError> {
+        match &self.kind {
+            OwnerKind::User { user_id, user_name } => Ok((user_id, user_name)),
+            OwnerKind::Root { .. } => Err(IamError::InvalidInput(
+                "The root user cannot hold SSH public keys or service-specific credentials; they belong to IAM users."
+                    .into(),
+            )),
+        }
     }
 }
 

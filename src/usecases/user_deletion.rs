@@ -12,8 +12,8 @@ use crate::{Engine, IamError};
 use sqlx::PgConnection;
 
 impl Engine {
-    /// IAM's DeleteUser: refuses while a login profile (later: keys, MFA devices, policies,
-    /// groups) remains.
+    /// IAM's DeleteUser: refuses while a login profile, access keys, signing certificates, SSH
+    /// keys, service-specific credentials, groups, MFA devices or policies remain.
     pub async fn delete_user(&self, actor: &Actor, user_name: &str) -> Result<User, IamError> {
         self.delete_user_inner(actor, user_name, Dependents::Refuse).await
     }
@@ -68,17 +68,19 @@ impl Engine {
     ) -> Result<User, IamError> {
         let (user, resource) = self.lock_user_for(&mut *tx, actor, user_name, &[IamAction::DeleteUser]).await?;
         let held = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
-        if held.has_login_profile {
+        // Credentials go with a delete action on the user each; IAM's strict delete names the first.
+        let credentials = [
+            (held.has_login_profile, "login profile", IamAction::DeleteLoginProfile),
+            (held.has_access_key, "access keys", IamAction::DeleteAccessKey),
+            (held.has_signing_certificate, "signing certificates", IamAction::DeleteSigningCertificate),
+            (held.has_ssh_public_key, "SSH public keys", IamAction::DeleteSSHPublicKey),
+            (held.has_service_credential, "service-specific credentials", IamAction::DeleteServiceSpecificCredential),
+        ];
+        for (_, what, action) in credentials.into_iter().filter(|(held, ..)| *held) {
             if dependents == Dependents::Refuse {
-                return Err(IamError::DeleteConflict("Cannot delete entity, must delete login profile first.".into()));
+                return Err(IamError::DeleteConflict(format!("Cannot delete entity, must delete {what} first.")));
             }
-            self.authorize(actor, IamAction::DeleteLoginProfile, &resource)?;
-        }
-        if held.has_access_key {
-            if dependents == Dependents::Refuse {
-                return Err(IamError::DeleteConflict("Cannot delete entity, must delete access keys first.".into()));
-            }
-            self.authorize(actor, IamAction::DeleteAccessKey, &resource)?;
+            self.authorize(actor, action, &resource)?;
         }
         if held.in_groups {
             if dependents == Dependents::Refuse {

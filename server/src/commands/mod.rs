@@ -6,7 +6,9 @@ mod master_key;
 mod serve;
 mod user;
 
-use crate::config::{AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, MasterKeyCommand, UserCommand};
+use crate::config::{
+    AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, MasterKeyCommand, SshCommand, UserCommand,
+};
 use lanyard_iam::Engine;
 
 pub use crate::error::{CommandError, CommandResult};
@@ -61,6 +63,15 @@ pub async fn run(cli: Cli) -> CommandResult {
         }
         Command::MasterKey { command: MasterKeyCommand::Rotate { new_key_file, batch_size } } => {
             master_key::rotate(&config, &new_key_file, batch_size).await
+        }
+        Command::Ssh { command: SshCommand::AuthorizedKeys { account, user } } => {
+            let engine = crate::setup::lookup_engine(&config).await?;
+            let account = find_account(&engine, &account).await?;
+            let keys = engine.authorized_keys(&lanyard_iam::domain::AccountRef::Id(account.account_id), &user).await?;
+            for key in keys {
+                println!("{key}");
+            }
+            Ok(())
         }
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {

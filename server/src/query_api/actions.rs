@@ -1,7 +1,9 @@
 //! The declarative table of the Query API: each action, and the handler that decodes its
 //! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
 
-use super::{access_keys, account, authorization_details, groups, mfa, policies, simulation, sts, users, Call, Reply};
+use super::{
+    access_keys, account, authorization_details, credential_report, credentials, groups, mfa, policies, simulation, sts, users, Call, Reply,
+};
 use futures::future::BoxFuture;
 use lanyard_iam::domain::IamAction;
 use lanyard_iam::IamError;
@@ -43,6 +45,24 @@ pub const ACTIONS: &[ActionSpec] = table! {
     UpdateAccessKey => access_keys::update_access_key,
     DeleteAccessKey => access_keys::delete_access_key,
     GetAccessKeyLastUsed => access_keys::get_access_key_last_used,
+    // SSH public keys, signing certificates, service-specific credentials
+    UploadSSHPublicKey => credentials::upload_ssh_public_key,
+    GetSSHPublicKey => credentials::get_ssh_public_key,
+    ListSSHPublicKeys => credentials::list_ssh_public_keys,
+    UpdateSSHPublicKey => credentials::update_ssh_public_key,
+    DeleteSSHPublicKey => credentials::delete_ssh_public_key,
+    UploadSigningCertificate => credentials::upload_signing_certificate,
+    ListSigningCertificates => credentials::list_signing_certificates,
+    UpdateSigningCertificate => credentials::update_signing_certificate,
+    DeleteSigningCertificate => credentials::delete_signing_certificate,
+    CreateServiceSpecificCredential => credentials::create_service_specific_credential,
+    ListServiceSpecificCredentials => credentials::list_service_specific_credentials,
+    UpdateServiceSpecificCredential => credentials::update_service_specific_credential,
+    ResetServiceSpecificCredential => credentials::reset_service_specific_credential,
+    DeleteServiceSpecificCredential => credentials::delete_service_specific_credential,
+    // The credential report
+    GenerateCredentialReport => credential_report::generate_credential_report,
+    GetCredentialReport => credential_report::get_credential_report,
     // MFA devices
     CreateVirtualMFADevice => mfa::create_virtual_mfa_device,
     EnableMFADevice => mfa::enable_mfa_device,

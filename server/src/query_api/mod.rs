@@ -8,6 +8,8 @@ mod access_keys;
 mod account;
 mod actions;
 mod authorization_details;
+mod credential_report;
+mod credentials;
 mod groups;
 mod mfa;
 mod params;
