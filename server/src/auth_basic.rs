@@ -38,7 +38,8 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, Password)> {
 
 fn challenge() -> Response {
     let mut res = (StatusCode::UNAUTHORIZED, "Unauthorized\n").into_response();
-    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Lanyard\", charset=\"UTF-8\""));
+    res.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Lanyard\", charset=\"UTF-8\""));
     res
 }
 

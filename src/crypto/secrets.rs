@@ -97,7 +97,11 @@ pub const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 /// `APKA…`, as IAM names SSH public keys.
 pub fn generate_ssh_public_key_id() -> Result<crate::domain::SshPublicKeyId, crate::IamError> {
-    crate::domain::SshPublicKeyId::parse(&format!("{}{}", crate::domain::SshPublicKeyId::PREFIX, random_chars(BASE32, 16)))
+    crate::domain::SshPublicKeyId::parse(&format!(
+        "{}{}",
+        crate::domain::SshPublicKeyId::PREFIX,
+        random_chars(BASE32, 16)
+    ))
 }
 
 /// `ACCA…`, as IAM names service-specific credentials.

@@ -27,7 +27,8 @@ fn malformed(why: &str) -> IamError {
 }
 
 fn time_of(t: x509_cert::time::Time) -> Result<OffsetDateTime, IamError> {
-    let secs = i64::try_from(t.to_unix_duration().as_secs()).map_err(|_| malformed("a validity date is out of range"))?;
+    let secs =
+        i64::try_from(t.to_unix_duration().as_secs()).map_err(|_| malformed("a validity date is out of range"))?;
     OffsetDateTime::from_unix_timestamp(secs).map_err(|_| malformed("a validity date is out of range"))
 }
 
@@ -65,6 +66,23 @@ impl SigningCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `openssl req -x509 -newkey ec … -days 1`: valid from 2026-12-02 13:39:46 to the next day.
+    const ONE_DAY: &str = "-----BEGIN CERTIFICATE-----\nMIIBgjCCASmgAwIBAgIUSLh6GSkiOs+n4CEbXqjXkNZXrt0wCgYIKoZIzj0EAwIw\nFzEVMBMGA1UEAwwMbGFueWFyZC10ZXN0MB4XDTI2MTIwMjEzMzk0NloXDTI2MTIw\nMzEzMzk0NlowFzEVMBMGA1UEAwwMbGFueWFyZC10ZXN0MFkwEwYHKoZIzj0CAQYI\nKoZIzj0DAQcDQgAE1QaT6Fu3Ecfaw0GfOe+R44qhm8Kz1k11rNJQZGf7yQ1eJpd1\ni8RcJ2GFVQ4MGNp2zUovTUPlPU2MsPH+HO6Gq6NTMFEwHQYDVR0OBBYEFLpvljs8\nn75gU7BtMRgKpF4eO97lMB8GA1UdIwQYMBaAFLpvljs8n75gU7BtMRgKpF4eO97l\nMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgJFZm8Y0u2T1Dj9C7\nyBygGqLoFsUeRQxroikPcIuouB0CIAOPowjavmqpMD5yK2abIqxMFm84WMDq7i56\nmejJrsfu\n-----END CERTIFICATE-----";
+
+    #[test]
+    fn certificates_parse_and_must_be_valid_now() {
+        let start = time::macros::datetime!(2026-12-02 13:39:46 UTC);
+        let c = SigningCertificate::parse(&format!("\n{ONE_DAY}\n"), start + time::Duration::hours(1)).unwrap();
+        assert_eq!(c.pem, ONE_DAY);
+        assert_eq!(c.not_before, start);
+        assert_eq!(c.not_after, start + time::Duration::days(1));
+        assert_eq!(c.der_sha256.len(), 64);
+        let expired = SigningCertificate::parse(ONE_DAY, start + time::Duration::days(2)).unwrap_err();
+        assert_eq!(expired.code(), "InvalidCertificate");
+        let early = SigningCertificate::parse(ONE_DAY, start - time::Duration::days(1)).unwrap_err();
+        assert_eq!(early.code(), "InvalidCertificate");
+    }
 
     #[test]
     fn non_certificates_are_malformed() {

@@ -69,7 +69,9 @@ impl SshKey {
             KeyData::Rsa(rsa) => {
                 let bits = rsa.n.as_positive_bytes().map(bit_length).unwrap_or(0);
                 if bits < MIN_RSA_BITS {
-                    return Err(invalid(&format!("an RSA key must have at least {MIN_RSA_BITS} bits (this one has {bits})")));
+                    return Err(invalid(&format!(
+                        "an RSA key must have at least {MIN_RSA_BITS} bits (this one has {bits})"
+                    )));
                 }
             }
             KeyData::Ed25519(_) => {}
@@ -120,7 +122,8 @@ fn bit_length(bytes: &[u8]) -> usize {
 
 fn rsa_key(n: &[u8], e: &[u8]) -> Result<PublicKey, IamError> {
     let bad = |_| invalid("the RSA numbers do not decode");
-    let rsa = RsaPublicKey { e: Mpint::from_positive_bytes(e).map_err(bad)?, n: Mpint::from_positive_bytes(n).map_err(bad)? };
+    let rsa =
+        RsaPublicKey { e: Mpint::from_positive_bytes(e).map_err(bad)?, n: Mpint::from_positive_bytes(n).map_err(bad)? };
     Ok(PublicKey::new(KeyData::Rsa(rsa), ""))
 }
 
@@ -141,7 +144,8 @@ fn from_pem(body: &str) -> Result<PublicKey, IamError> {
                     rsa_key(k.modulus.as_bytes(), k.public_exponent.as_bytes())
                 }
                 ED25519_OID => {
-                    let ed = Ed25519PublicKey::try_from(bits).map_err(|_| invalid("the Ed25519 key is not 32 bytes"))?;
+                    let ed =
+                        Ed25519PublicKey::try_from(bits).map_err(|_| invalid("the Ed25519 key is not 32 bytes"))?;
                     Ok(PublicKey::new(KeyData::Ed25519(ed), ""))
                 }
                 _ => Err(invalid("only RSA and Ed25519 keys are accepted")),
@@ -176,7 +180,8 @@ mod tests {
     use super::*;
 
     // Generated once with `ssh-keygen -t ed25519`; the fingerprints are what `ssh-keygen -l` printed.
-    const ED25519: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILEfVOuiQ9hysJggWT6HccrGow+XdcRSDHYkYJqKuF7Y lanyard-test";
+    const ED25519: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILEfVOuiQ9hysJggWT6HccrGow+XdcRSDHYkYJqKuF7Y lanyard-test";
 
     #[test]
     fn ed25519_lines_parse_with_fingerprints() {
@@ -194,7 +199,10 @@ mod tests {
         let code = |body: &str| SshKey::parse(body).unwrap_err().code();
         assert_eq!(code("hello"), "UnrecognizedPublicKeyEncoding");
         assert_eq!(code("ssh-rsa AAAA!!!"), "InvalidPublicKey");
-        assert_eq!(code("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"), "UnrecognizedPublicKeyEncoding");
+        assert_eq!(
+            code("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
+            "UnrecognizedPublicKeyEncoding"
+        );
         assert_eq!(code("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"), "InvalidPublicKey");
         assert_eq!(code(""), "UnrecognizedPublicKeyEncoding");
     }

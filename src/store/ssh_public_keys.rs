@@ -91,10 +91,13 @@ pub async fn delete_ssh_public_key(
     user_id: &str,
     ssh_public_key_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query!("DELETE FROM ssh_public_keys WHERE user_id = $1 AND ssh_public_key_id = $2", user_id, ssh_public_key_id)
-            .execute(ex)
-            .await?;
+    let done = sqlx::query!(
+        "DELETE FROM ssh_public_keys WHERE user_id = $1 AND ssh_public_key_id = $2",
+        user_id,
+        ssh_public_key_id
+    )
+    .execute(ex)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -187,16 +187,15 @@ impl Engine {
         // The account's row serializes Generate calls, so one generation runs at a time.
         store::mfa_devices::find_account_for_update(&mut *tx, account_id.as_str()).await?;
         let now = OffsetDateTime::now_utc();
-        let state = match store::credential_reports::find_credential_report_for_update(&mut *tx, account_id.as_str())
-            .await?
-        {
-            Some(r) if r.generated_at.is_some_and(|t| now - t < REPORT_LIFETIME) => ReportState::Complete,
-            Some(r) if r.state == "STARTED" && now - r.started_at < GENERATION_TIMEOUT => ReportState::InProgress,
-            _ => {
-                store::credential_reports::upsert_report_started(&mut *tx, account_id.as_str()).await?;
-                ReportState::Started
-            }
-        };
+        let state =
+            match store::credential_reports::find_credential_report_for_update(&mut *tx, account_id.as_str()).await? {
+                Some(r) if r.generated_at.is_some_and(|t| now - t < REPORT_LIFETIME) => ReportState::Complete,
+                Some(r) if r.state == "STARTED" && now - r.started_at < GENERATION_TIMEOUT => ReportState::InProgress,
+                _ => {
+                    store::credential_reports::upsert_report_started(&mut *tx, account_id.as_str()).await?;
+                    ReportState::Started
+                }
+            };
         tx.commit().await?;
         if state == ReportState::Started {
             let engine = self.clone();
@@ -215,17 +214,22 @@ impl Engine {
         let id = account_id.as_str();
         let policy = self.find_policy(account_id).await?;
         let max_age = policy.as_ref().and_then(|p| p.max_password_age).and_then(|a| i32::try_from(a).ok());
-        let root = store::accounts::find_account_by_id(&self.pool, account_id).await?.ok_or_else(|| {
-            IamError::NoSuchEntity(format!("The account {account_id} does not exist."))
-        })?;
+        let root = store::accounts::find_account_by_id(&self.pool, account_id)
+            .await?
+            .ok_or_else(|| IamError::NoSuchEntity(format!("The account {account_id} does not exist.")))?;
         let root_keys = store::access_keys::list_access_keys(&self.pool, id, None).await?;
         let root_certs = store::signing_certificates::list_signing_certificates(&self.pool, id, None).await?;
         let root_mfa = store::mfa_devices::find_any_mfa_device(&self.pool, id, None).await?;
 
         let mut tx = self.pool.begin().await?;
         store::credential_reports::delete_report_chunks(&mut *tx, id).await?;
-        let mut out =
-            ChunkWriter { tx: &mut *tx, account_id: id, buffer: Vec::with_capacity(CHUNK_BYTES + 4096), seq: 0, total: 0 };
+        let mut out = ChunkWriter {
+            tx: &mut *tx,
+            account_id: id,
+            buffer: Vec::with_capacity(CHUNK_BYTES + 4096),
+            seq: 0,
+            total: 0,
+        };
         out.write(COLUMNS).await?;
         out.write("\n").await?;
 
@@ -236,7 +240,8 @@ impl Engine {
         for field in ["no_information", "not_supported", "not_supported", bool_text(root_mfa)] {
             push_field(&mut line, field);
         }
-        let strings = |f: &dyn Fn(&store::access_keys::AccessKeyRow) -> String| root_keys.iter().map(f).collect::<Vec<_>>();
+        let strings =
+            |f: &dyn Fn(&store::access_keys::AccessKeyRow) -> String| root_keys.iter().map(f).collect::<Vec<_>>();
         CredentialColumns {
             key_statuses: &strings(&|k| k.status.clone()),
             key_created: &strings(&|k| report_time(k.created_at)),

@@ -166,8 +166,13 @@ impl Engine {
             .resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateServiceSpecificCredential)
             .await?;
         let (user_id, _) = owner.iam_user()?;
-        if !store::service_credentials::update_service_credential_status(&mut *conn, user_id, id.as_str(), status.as_str())
-            .await?
+        if !store::service_credentials::update_service_credential_status(
+            &mut *conn,
+            user_id,
+            id.as_str(),
+            status.as_str(),
+        )
+        .await?
         {
             return Err(no_such_credential(id.as_str()));
         }
@@ -190,9 +195,10 @@ impl Engine {
             .resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ResetServiceSpecificCredential)
             .await?;
         let (user_id, user_name) = owner.iam_user()?;
-        let row = store::service_credentials::update_service_credential_password(&mut *conn, user_id, id.as_str(), &hash)
-            .await?
-            .ok_or_else(|| no_such_credential(id.as_str()))?;
+        let row =
+            store::service_credentials::update_service_credential_password(&mut *conn, user_id, id.as_str(), &hash)
+                .await?
+                .ok_or_else(|| no_such_credential(id.as_str()))?;
         tracing::info!(owner = %owner.arn, credential_id = %id, "service-specific credential reset");
         Ok(ServiceCredentialWithPassword { credential: ServiceCredential::from_row(user_name, row), password })
     }
@@ -248,8 +254,14 @@ impl Engine {
         let verified = self.hasher.verify(password, row.as_ref().map(|r| r.password_hash.as_str())).await?;
         match row {
             Some(r) if verified => {
-                store::throttle::update_attempt_succeeded(&self.pool, &address_key, &cfg.address_throttle, &subject_key, None)
-                    .await?;
+                store::throttle::update_attempt_succeeded(
+                    &self.pool,
+                    &address_key,
+                    &cfg.address_throttle,
+                    &subject_key,
+                    None,
+                )
+                .await?;
                 Ok(Ok(ServiceCaller {
                     account_id: AccountId::parse(&r.account_id)?,
                     user_name: r.user_name,

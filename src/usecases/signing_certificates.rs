@@ -98,9 +98,12 @@ impl Engine {
         let mut conn = self.pool.acquire().await?;
         let owner =
             self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ListSigningCertificates).await?;
-        let rows =
-            store::signing_certificates::list_signing_certificates(&mut *conn, owner.account_id.as_str(), owner.user_id())
-                .await?;
+        let rows = store::signing_certificates::list_signing_certificates(
+            &mut *conn,
+            owner.account_id.as_str(),
+            owner.user_id(),
+        )
+        .await?;
         Ok(rows.into_iter().map(SigningCertificate::from).collect())
     }
 

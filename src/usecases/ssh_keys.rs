@@ -5,8 +5,8 @@
 
 use crate::crypto::secrets::generate_ssh_public_key_id;
 use crate::crypto::ssh_keys::SshKey;
-use crate::domain::{AccessKeyStatus, AccountRef, IamAction, SshKeyEncoding, SshPublicKeyId, MAX_SSH_KEY_BODY};
 use crate::domain::MAX_SSH_PUBLIC_KEYS;
+use crate::domain::{AccessKeyStatus, AccountRef, IamAction, SshKeyEncoding, SshPublicKeyId, MAX_SSH_KEY_BODY};
 use crate::store;
 use crate::store::ssh_public_keys::{NewSshPublicKey, SshPublicKeyRow};
 use crate::usecases::actor::Actor;
@@ -173,8 +173,12 @@ impl Engine {
         let Some(account) = self.find_account(account).await? else {
             return Ok(Vec::new());
         };
-        Ok(store::ssh_public_keys::list_active_ssh_keys_by_user_name(&self.pool, account.account_id.as_str(), user_name.trim())
-            .await?)
+        Ok(store::ssh_public_keys::list_active_ssh_keys_by_user_name(
+            &self.pool,
+            account.account_id.as_str(),
+            user_name.trim(),
+        )
+        .await?)
     }
 }
 

@@ -2,7 +2,8 @@
 //! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
 
 use super::{
-    access_keys, account, authorization_details, credential_report, credentials, groups, mfa, policies, simulation, sts, users, Call, Reply,
+    access_keys, account, authorization_details, credential_report, credentials, groups, mfa, policies, simulation,
+    sts, users, Call, Reply,
 };
 use futures::future::BoxFuture;
 use lanyard_iam::domain::IamAction;
