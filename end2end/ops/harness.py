@@ -135,6 +135,49 @@ class Server:
             return b"\n".join(f.read().splitlines()[-n:]).decode(errors="replace")
 
 
+class Nginx:
+    """Debian's nginx in the foreground, its configuration and temporary files in the ops directory
+    (`name` names its subdirectory); `http` is what goes inside its `http` block."""
+
+    def __init__(self, name, port, http):
+        self.port = port
+        self.dir = os.path.join(DATA_DIR, name)
+        tmp = os.path.join(self.dir, "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        self.conf = os.path.join(self.dir, "nginx.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""{user}daemon off;
+worker_processes 1;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+{http}
+}}
+""")
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", self.conf], stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if request(self.port, "GET", "/healthz")[0] != 0:
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.proc.stderr.read().decode()}")
+            time.sleep(0.1)
+        raise RuntimeError("nginx did not answer")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            self.proc.wait(timeout=10)
+
+
 def request(port, method, path, body=None, headers=None, timeout=15, host=None):
     """(status, body text, seconds) of one request; status 0 when no answer came at all."""
     started = time.monotonic()

@@ -40,26 +40,10 @@ def error_code(call):
     return None
 
 
-class Nginx:
-    """Debian's nginx in the foreground, its configuration and temporary files in the ops directory."""
-
-    def __init__(self, upstreams, port):
-        self.dir = os.path.join(harness.DATA_DIR, "nginx")
-        os.makedirs(os.path.join(self.dir, "tmp"), exist_ok=True)
-        servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in upstreams)
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        tmp = os.path.join(self.dir, "tmp")
-        self.conf = os.path.join(self.dir, "nginx.conf")
-        with open(self.conf, "w") as f:
-            f.write(f"""{user}daemon off;
-worker_processes 1;
-pid {self.dir}/nginx.pid;
-error_log {self.dir}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-  access_log off;
-  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
-  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+def balancer(upstreams, port):
+    """Debian's nginx, round-robin over the replicas, no sticky sessions."""
+    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in upstreams)
+    return harness.Nginx("nginx", port, f"""
   upstream lanyard {{
 {servers}
     keepalive 16;
@@ -75,25 +59,7 @@ http {{
       add_header X-Upstream $upstream_addr always;
     }}
   }}
-}}
 """)
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", self.conf], stderr=subprocess.PIPE)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if harness.get(LB, "/healthz")[0] == 200:
-                return self
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"nginx exited: {self.proc.stderr.read().decode()}")
-            time.sleep(0.1)
-        raise RuntimeError("nginx did not answer")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)
-            self.proc.wait(timeout=10)
 
 
 def upstream(headers):
@@ -108,7 +74,7 @@ class Replicas(unittest.TestCase):
                                                       LANYARD_TRUSTED_PROXIES="127.0.0.1")
         public = f"http://{LB_HOST}"
         cls.servers = {p: harness.Server(cls.env, p, public_url=public).start() for p in (A, B)}
-        cls.nginx = Nginx([A, B], LB).start()
+        cls.nginx = balancer([A, B], LB).start()
 
     @classmethod
     def tearDownClass(cls):
