@@ -137,6 +137,105 @@ class Boto3Iam(unittest.TestCase):
             self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary="arn:aws:iam::aws:policy/Nope")
         self.assertEqual(code(e), "NoSuchEntity")
 
+    def test_ssh_public_keys(self):
+        self.iam.create_user(UserName="git")
+        key_file = f"/tmp/lanyard-api-{uuid.uuid4().hex}"
+        subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key_file], check=True)
+        with open(key_file + ".pub") as f:
+            body = f.read()
+        md5 = subprocess.run(["ssh-keygen", "-l", "-E", "md5", "-f", key_file + ".pub"], capture_output=True,
+                             text=True, check=True).stdout.split()[1].removeprefix("MD5:")
+        pem = subprocess.run(["ssh-keygen", "-e", "-m", "PEM", "-f", key_file + ".pub"], capture_output=True,
+                             text=True, check=True).stdout
+        up = self.iam.upload_ssh_public_key(UserName="git", SSHPublicKeyBody=body)["SSHPublicKey"]
+        self.assertTrue(up["SSHPublicKeyId"].startswith("APKA"))
+        self.assertEqual((up["Fingerprint"], up["Status"], up["UserName"]), (md5, "Active", "git"))
+        key_id = up["SSHPublicKeyId"]
+        got = self.iam.get_ssh_public_key(UserName="git", SSHPublicKeyId=key_id, Encoding="PEM")["SSHPublicKey"]
+        self.assertEqual(got["SSHPublicKeyBody"].strip(), pem.strip())
+        got = self.iam.get_ssh_public_key(UserName="git", SSHPublicKeyId=key_id, Encoding="SSH")["SSHPublicKey"]
+        self.assertTrue(body.startswith(got["SSHPublicKeyBody"]))
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.upload_ssh_public_key(UserName="git", SSHPublicKeyBody=body)
+        self.assertEqual(code(e), "DuplicateSSHPublicKey")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.upload_ssh_public_key(UserName="git", SSHPublicKeyBody="ssh-rsa bm90IGEga2V5")
+        self.assertEqual(code(e), "InvalidPublicKey")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.upload_ssh_public_key(UserName="git", SSHPublicKeyBody="hello")
+        self.assertEqual(code(e), "UnrecognizedPublicKeyEncoding")
+        self.iam.update_ssh_public_key(UserName="git", SSHPublicKeyId=key_id, Status="Inactive")
+        listed = self.iam.list_ssh_public_keys(UserName="git")["SSHPublicKeys"]
+        self.assertEqual([(k["SSHPublicKeyId"], k["Status"]) for k in listed], [(key_id, "Inactive")])
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.delete_user(UserName="git")
+        self.assertEqual(code(e), "DeleteConflict")
+        self.iam.delete_ssh_public_key(UserName="git", SSHPublicKeyId=key_id)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.delete_ssh_public_key(UserName="git", SSHPublicKeyId=key_id)
+        self.assertEqual(code(e), "NoSuchEntity")
+        self.iam.delete_user(UserName="git")
+
+    def test_signing_certificates(self):
+        self.iam.create_user(UserName="signer")
+        base = f"/tmp/lanyard-api-{uuid.uuid4().hex}"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj",
+                        "/CN=signer", "-keyout", base + ".key", "-out", base + ".crt"], check=True,
+                       capture_output=True)
+        with open(base + ".crt") as f:
+            pem = f.read()
+        cert = self.iam.upload_signing_certificate(UserName="signer", CertificateBody=pem)["Certificate"]
+        self.assertEqual((cert["UserName"], cert["Status"], cert["CertificateBody"]), ("signer", "Active", pem.strip()))
+        cert_id = cert["CertificateId"]
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.upload_signing_certificate(CertificateBody=pem)
+        self.assertEqual(code(e), "DuplicateCertificate")
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.upload_signing_certificate(UserName="signer", CertificateBody="-----BEGIN CERTIFICATE-----\nx\n")
+        self.assertEqual(code(e), "MalformedCertificate")
+        self.iam.update_signing_certificate(UserName="signer", CertificateId=cert_id, Status="Inactive")
+        listed = self.iam.list_signing_certificates(UserName="signer")["Certificates"]
+        self.assertEqual([(c["CertificateId"], c["Status"]) for c in listed], [(cert_id, "Inactive")])
+        self.iam.delete_signing_certificate(UserName="signer", CertificateId=cert_id)
+        self.assertEqual(self.iam.list_signing_certificates(UserName="signer")["Certificates"], [])
+
+    def test_service_specific_credentials(self):
+        self.iam.create_user(UserName="coder")
+        made = self.iam.create_service_specific_credential(UserName="coder", ServiceName="codecommit.amazonaws.com")
+        c = made["ServiceSpecificCredential"]
+        self.assertEqual(c["ServiceUserName"], f"coder-at-{self.account}")
+        self.assertTrue(c["ServiceSpecificCredentialId"].startswith("ACCA"))
+        self.assertEqual(len(c["ServicePassword"]), 44)
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.create_service_specific_credential(UserName="coder", ServiceName="s3.amazonaws.com")
+        self.assertEqual(code(e), "NotSupportedService")
+        cid = c["ServiceSpecificCredentialId"]
+        self.iam.update_service_specific_credential(UserName="coder", ServiceSpecificCredentialId=cid,
+                                                    Status="Inactive")
+        listed = self.iam.list_service_specific_credentials(UserName="coder")["ServiceSpecificCredentials"]
+        self.assertEqual([(x["ServiceSpecificCredentialId"], x["Status"]) for x in listed], [(cid, "Inactive")])
+        reset = self.iam.reset_service_specific_credential(UserName="coder", ServiceSpecificCredentialId=cid)
+        self.assertNotEqual(reset["ServiceSpecificCredential"]["ServicePassword"], c["ServicePassword"])
+        self.iam.delete_service_specific_credential(UserName="coder", ServiceSpecificCredentialId=cid)
+        self.assertEqual(self.iam.list_service_specific_credentials(UserName="coder")["ServiceSpecificCredentials"], [])
+
+    def test_credential_report(self):
+        self.iam.create_user(UserName="reported")
+        self.iam.create_login_profile(UserName="reported", Password="Reported-Passw0rd!")
+        state = self.iam.generate_credential_report()["State"]
+        self.assertIn(state, ("STARTED", "COMPLETE"))
+        for _ in range(100):
+            if self.iam.generate_credential_report()["State"] == "COMPLETE":
+                break
+            time.sleep(0.1)
+        report = self.iam.get_credential_report()
+        self.assertEqual(report["ReportFormat"], "text/csv")
+        lines = report["Content"].decode().splitlines()
+        self.assertTrue(lines[0].startswith("user,arn,user_creation_time,password_enabled,"))
+        self.assertTrue(lines[1].startswith(f"<root_account>,arn:aws:iam::{self.account}:root,"))
+        row = next(l for l in lines if l.startswith("reported,")).split(",")
+        self.assertEqual((row[3], row[4]), ("true", "no_information"))
+
     def test_login_profiles(self):
         self.iam.create_user(UserName="lp")
         p = self.iam.create_login_profile(UserName="lp", Password="Lp-Passw0rd-1234", PasswordResetRequired=True)
@@ -479,6 +578,18 @@ class AwsCli(unittest.TestCase):
         env = dict(self.env, AWS_ACCESS_KEY_ID=key["AccessKeyId"], AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
         ident = self.aws("sts", "get-caller-identity", env=env)
         self.assertEqual(ident["Arn"], f"arn:aws:iam::{self.account}:user/example/path/2/U")
+
+    def test_credential_report_as_documented(self):
+        """`aws iam generate-credential-report`, then `get-credential-report` and base64 -d, as the
+        IAM user guide shows it."""
+        for _ in range(100):
+            if self.aws("iam", "generate-credential-report")["State"] == "COMPLETE":
+                break
+            time.sleep(0.1)
+        content = self.aws("iam", "get-credential-report")["Content"]
+        csv = base64.b64decode(content).decode()
+        self.assertTrue(csv.startswith("user,arn,user_creation_time,"))
+        self.assertIn(f"<root_account>,arn:aws:iam::{self.account}:root,", csv)
 
     def test_list_users_auto_paginates(self):
         for i in range(7):
