@@ -16,6 +16,7 @@ pub enum ConsoleCapability {
     CreatePolicy,
     AccountSettings,
     Simulate,
+    CredentialReport,
 }
 
 /// On one user or group (the checks are actions on that entity's ARN, with a user's tags).
@@ -31,6 +32,9 @@ pub enum EntityCapability {
     ListMfa,
     ChangeMfa,
     ListGroups,
+    ChangeSshKeys,
+    ChangeCertificates,
+    ChangeServiceCredentials,
     SetBoundary,
     RemoveBoundary,
     AddMember,

@@ -340,3 +340,71 @@ impl std::fmt::Debug for AddedUserDto {
             .finish_non_exhaustive()
     }
 }
+
+/// The credentials listed on the same cards (SSH keys, signing certificates, service-specific
+/// credentials), so one status and one delete form serve all three.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CredentialKind {
+    SshKey,
+    Certificate,
+    ServiceCredential,
+}
+
+impl CredentialKind {
+    /// The value a form posts for it (serde's name of the variant).
+    pub fn form_value(self) -> &'static str {
+        match self {
+            CredentialKind::SshKey => "SshKey",
+            CredentialKind::Certificate => "Certificate",
+            CredentialKind::ServiceCredential => "ServiceCredential",
+        }
+    }
+
+    /// The card's anchor and the flash's form name.
+    pub fn card(self) -> &'static str {
+        match self {
+            CredentialKind::SshKey => "ssh-keys",
+            CredentialKind::Certificate => "certificates",
+            CredentialKind::ServiceCredential => "service-credentials",
+        }
+    }
+}
+
+/// One SSH key, certificate or service-specific credential as a card lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialRowDto {
+    pub kind: CredentialKind,
+    pub id: String,
+    /// The fingerprint, the service user name, or the certificate's expiry.
+    pub label: String,
+    /// A second line: the MD5 fingerprint, or the service.
+    pub detail: String,
+    pub status: String,
+    pub created: String,
+}
+
+/// A user's SSH keys, signing certificates and service-specific credentials; `None` for a list
+/// the viewer may not read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherCredentialsDto {
+    pub ssh_keys: Option<Vec<CredentialRowDto>>,
+    pub certificates: Option<Vec<CredentialRowDto>>,
+    pub service_credentials: Option<Vec<CredentialRowDto>>,
+    /// Just created or reset: shown this once.
+    pub new_password: Option<NewServicePasswordDto>,
+}
+
+/// A service-specific credential's user name and password, shown once. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewServicePasswordDto {
+    pub service_user_name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewServicePasswordDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewServicePasswordDto")
+            .field("service_user_name", &self.service_user_name)
+            .finish_non_exhaustive()
+    }
+}

@@ -2,12 +2,12 @@
 //! password must be reset or has expired) and the form on `/console/security-credentials`.
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_own_password_rules, start_mfa_enrolment, take_new_access_key,
-    ChangePassword,
+    load_access_keys, load_mfa_devices, load_other_credentials, load_own_password_rules, start_mfa_enrolment,
+    take_new_access_key, ChangePassword,
 };
 use crate::components::{
-    follow_navigation, form_error, AccessKeys, ConsolePage, FormAlert, Gate, MfaDevices, MfaStep, PageError,
-    PasswordChecklist, PasswordInput, Width,
+    credential_notes, follow_navigation, form_error, AccessKeys, ConsolePage, FormAlert, Gate, MfaDevices, MfaStep,
+    OtherCredentialCards, PageError, PasswordChecklist, PasswordInput, Width,
 };
 use crate::dto::{Flash, OwnPasswordDto};
 use crate::error::AppError;
@@ -61,6 +61,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
     let enrolment = Resource::new_blocking(assign, |a| start_mfa_enrolment(None, a));
     let keys = Resource::new_blocking(|| None, load_access_keys);
     let new_key = Resource::new_blocking(|| None, take_new_access_key);
+    let others = Resource::new_blocking(|| None, load_other_credentials);
     let load = move || async move {
         let keys = match (keys.await, new_key.await) {
             (Ok(keys), Ok(new_key)) => Ok((keys, new_key)),
@@ -70,10 +71,10 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
             (Ok(devices), Ok(enrolment)) => Ok((devices, enrolment)),
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
-        Ok::<_, AppError>((rules.await?, keys, mfa))
+        Ok::<_, AppError>((rules.await?, keys, mfa, others.await?))
     };
     view! {
-        <ConsolePage title="My security credentials" width=Width::Narrow load render=move |signed, (rules, keys, mfa)| {
+        <ConsolePage title="My security credentials" width=Width::Narrow load render=move |signed, (rules, keys, mfa, others)| {
             let q = query.read_untracked();
             let changed = q.get("changed").is_some();
             let root_self = signed.principal.is_root;
@@ -87,6 +88,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                 Err(error) => not_allowed(error, "access keys"),
             };
             let mfa_flash = signed.flash.clone().filter(|f| f.form.starts_with("mfa-"));
+            let others_flash = signed.flash.clone();
             let step = MfaStep::from_query(q.get("mfa"), q.get("device"));
             let mfa = match mfa {
                 Ok((devices, enrolment)) => view! {
@@ -112,6 +114,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
                 </section>
                 {mfa}
                 {keys_card}
+                <OtherCredentialCards user_name=None data=others notes=credential_notes(&q) flash=others_flash/>
             }
         }/>
     }

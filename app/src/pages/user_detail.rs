@@ -3,17 +3,18 @@
 //! the name; `?delete` shows the confirmation, so it works without JavaScript).
 
 use crate::api::{
-    load_access_keys, load_mfa_devices, load_permissions, load_user, load_user_groups, load_user_password_rules,
-    start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags, ClearSignInLock, DeleteUser,
-    DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
+    load_access_keys, load_mfa_devices, load_other_credentials, load_permissions, load_user, load_user_groups,
+    load_user_password_rules, start_mfa_enrolment, take_generated_password, take_new_access_key, typed_tags,
+    ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    follow_navigation, form_error, permissions_note, AccessKeys, Boundary, ConsolePage, CopyButton, DangerDelete,
-    FormAlert, MfaDevices, MfaStep, PasswordChecklist, PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
+    credential_notes, follow_navigation, form_error, permissions_note, AccessKeys, Boundary, ConsolePage, CopyButton,
+    CredentialControls, DangerDelete, FormAlert, MfaDevices, MfaStep, OtherCredentialCards, PasswordChecklist,
+    PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
 };
 use crate::dto::{
-    AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto, PermissionsDto,
-    UserDetailDto,
+    AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto,
+    OtherCredentialsDto, PermissionsDto, UserDetailDto,
 };
 use crate::error::AppError;
 use lanyard_iam::domain::PasswordRule;
@@ -46,6 +47,7 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
     let keys = Resource::new_blocking(move || Some(name.get()), load_access_keys);
     let groups = Resource::new_blocking(move || name.get(), load_user_groups);
     let new_key = Resource::new_blocking(move || Some(name.get()), take_new_access_key);
+    let others = Resource::new_blocking(move || Some(name.get()), load_other_credentials);
     let permissions = Resource::new_blocking(move || name.get(), |n| load_permissions("user".into(), n));
     // Cards the viewer may not list are left out; any other failure fails the page.
     let load = move || async move {
@@ -63,6 +65,7 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
             rules: rules.await.unwrap_or_default(),
             keys,
             mfa,
+            others: others.await?,
             groups: groups.await.map(Some).or_else(AppError::unless_denied)?,
             permissions: permissions.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default(),
         })
@@ -87,7 +90,8 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
             view! {
                 <UserDetail user=data.user flash=signed.flash confirm_delete=q.get("delete").is_some()
                     manage_console=q.get("console").as_deref() == Some("manage") generated=data.generated
-                    rules=data.rules mfa keys groups=data.groups permissions=data.permissions
+                    rules=data.rules mfa keys others=data.others notes=credential_notes(&q) groups=data.groups
+                    permissions=data.permissions
                     permissions_note=permissions_note(&q)/>
             }
         }/>
@@ -101,6 +105,7 @@ struct UserPageData {
     rules: Vec<PasswordRule>,
     keys: Option<(Vec<AccessKeyDto>, Option<NewAccessKeyDto>)>,
     mfa: Option<(Vec<MfaDeviceDto>, Option<MfaEnrolmentDto>)>,
+    others: OtherCredentialsDto,
     groups: Option<Vec<GroupDto>>,
     permissions: PermissionsDto,
 }
@@ -136,6 +141,8 @@ fn UserDetail(
     rules: Vec<PasswordRule>,
     mfa: Option<MfaCard>,
     keys: Option<KeysCard>,
+    others: OtherCredentialsDto,
+    notes: [Option<String>; 3],
     groups: Option<Vec<GroupDto>>,
     permissions: PermissionsDto,
     permissions_note: Option<String>,
@@ -164,6 +171,12 @@ fn UserDetail(
             <AccessKeys user_name=Some(user.user_name.clone()) keys=keys.keys new_key=keys.new_key root_self=false
                 confirm_delete=keys.query.confirm_delete note=keys.query.note flash=keys_flash read_only=!may(E::ChangeKeys)/>
         })}
+        <OtherCredentialCards user_name=Some(user.user_name.clone()) data=others notes flash=flash.clone()
+            controls=CredentialControls {
+                ssh_keys: may(E::ChangeSshKeys),
+                certificates: may(E::ChangeCertificates),
+                service_credentials: may(E::ChangeServiceCredentials),
+            }/>
         {groups.map(|groups| view! { <UserGroups groups/> })}
         {(may(E::ListPolicies) || user.permissions_boundary.is_some()).then(|| view! {
             <Boundary user_name=user.user_name.clone() boundary=user.permissions_boundary.clone()

@@ -11,7 +11,7 @@ use lanyard_iam::Actor;
 pub fn console_capabilities(actor: &Actor) -> Can<C> {
     let acct = actor.account_id();
     let any = |kind: &str| Resource::untagged(format!("arn:aws:iam::{acct}:{kind}/*"));
-    let checks: [(C, IamAction, Resource); 9] = [
+    let checks: [(C, IamAction, Resource); 10] = [
         (C::ListUsers, IamAction::ListUsers, any("user")),
         (C::CreateUser, IamAction::CreateUser, any("user")),
         (C::DeleteUser, IamAction::DeleteUser, any("user")),
@@ -25,6 +25,7 @@ pub fn console_capabilities(actor: &Actor) -> Can<C> {
             Resource::untagged(format!("arn:aws:iam::{acct}:root")),
         ),
         (C::Simulate, IamAction::SimulatePrincipalPolicy, any("user")),
+        (C::CredentialReport, IamAction::GetCredentialReport, Resource::untagged(format!("arn:aws:iam::{acct}:*"))),
     ];
     checks.iter().filter(|(_, action, resource)| actor.may(*action, resource)).map(|(c, _, _)| *c).collect()
 }
@@ -44,6 +45,9 @@ pub fn entity_capabilities(actor: &Actor, kind: EntityKind, resource: &Resource)
             (E::ListMfa, IamAction::ListMFADevices),
             (E::ChangeMfa, IamAction::EnableMFADevice),
             (E::ListGroups, IamAction::ListGroupsForUser),
+            (E::ChangeSshKeys, IamAction::UploadSSHPublicKey),
+            (E::ChangeCertificates, IamAction::UploadSigningCertificate),
+            (E::ChangeServiceCredentials, IamAction::CreateServiceSpecificCredential),
             (E::SetBoundary, IamAction::PutUserPermissionsBoundary),
             (E::RemoveBoundary, IamAction::DeleteUserPermissionsBoundary),
         ],
