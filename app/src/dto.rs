@@ -351,13 +351,22 @@ pub enum CredentialKind {
 }
 
 impl CredentialKind {
-    /// The value a form posts for it (serde's name of the variant).
+    const ALL: [CredentialKind; 3] =
+        [CredentialKind::SshKey, CredentialKind::Certificate, CredentialKind::ServiceCredential];
+
+    /// The value a form posts for it.
     pub fn form_value(self) -> &'static str {
         match self {
             CredentialKind::SshKey => "SshKey",
             CredentialKind::Certificate => "Certificate",
             CredentialKind::ServiceCredential => "ServiceCredential",
         }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, lanyard_iam::IamError> {
+        Self::ALL.into_iter().find(|k| k.form_value() == raw).ok_or_else(|| {
+            lanyard_iam::IamError::field("credentialKind", "must be SshKey, Certificate or ServiceCredential")
+        })
     }
 
     /// The card's anchor and the flash's form name.

@@ -36,6 +36,9 @@ fn params_for(action: IamAction, account: &str) -> String {
             enc(&format!("arn:aws:iam::{account}:user/victim"))
         ),
         format!("PolicyInputList.member.1={}", enc(doc)),
+        format!("SSHPublicKeyBody={}&CertificateBody={}", enc(common::SSH_PUBLIC_KEY), enc(common::CERTIFICATE)),
+        "SSHPublicKeyId=APKAAAAAAAAAAAAAAAAA&Encoding=SSH&CertificateId=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+        "ServiceName=codecommit.amazonaws.com&ServiceSpecificCredentialId=ACCAAAAAAAAAAAAAAAAA".into(),
         format!(
             "SerialNumber={}&AuthenticationCode1=123456&AuthenticationCode2=234567&VirtualMFADeviceName=phone",
             enc(&format!("arn:aws:iam::{account}:mfa/phone"))
@@ -56,6 +59,9 @@ async fn snapshot(pool: &PgPool) -> Vec<i64> {
         "users",
         "login_profiles",
         "access_keys",
+        "ssh_public_keys",
+        "signing_certificates",
+        "service_specific_credentials",
         "groups",
         "group_members",
         "policies",
@@ -113,9 +119,12 @@ fn open_action(a: IamAction) -> bool {
     matches!(a, IamAction::GetCallerIdentity | IamAction::GetAccessKeyInfo | IamAction::GetSessionToken)
 }
 
-/// What AWS's IAMReadOnlyAccess allows: Get*, List* and the two simulations.
+/// What AWS's IAMReadOnlyAccess allows: Get*, List*, the two simulations and GenerateCredentialReport.
 fn is_read(a: IamAction) -> bool {
-    a.name().starts_with("Get") || a.name().starts_with("List") || a.name().starts_with("Simulate")
+    a.name().starts_with("Get")
+        || a.name().starts_with("List")
+        || a.name().starts_with("Simulate")
+        || a == IamAction::GenerateCredentialReport
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -2,6 +2,8 @@
 //! any policy, with arguments aimed at another user, a group and a policy of the account (the group
 //! and the policy share the name `Ops`, so one `confirm_name` confirms either deletion).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request};
 use clap::Parser;
@@ -139,19 +141,34 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         ("user_names[0]", "newcomer".into()),
         ("email", "someone@example.com".into()),
         ("boundary", "arn:aws:iam::aws:policy/IAMReadOnlyAccess".into()),
+        // SSH keys, certificates and service-specific credentials.
+        ("public_key", common::SSH_PUBLIC_KEY.into()),
+        ("certificate", common::CERTIFICATE.into()),
+        ("credential_kind", "SshKey".into()),
+        ("id", "APKAAAAAAAAAAAAAAAAA".into()),
+        ("service", "codecommit.amazonaws.com".into()),
+        ("credential_id", String::new()),
     ];
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
 
-    let mut paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p).collect();
-    paths.sort_unstable();
+    let mut paths: Vec<(&str, axum::http::Method)> = leptos::server_fn::axum::server_fn_paths().collect();
+    paths.sort_unstable_by_key(|(p, _)| *p);
     assert!(paths.len() > 40, "the console's server functions are registered: {paths:?}");
     let mut checked = 0;
-    for path in paths {
+    for (path, method) in paths {
         let name = path.trim_start_matches("/api/");
         if OPEN_TO_EVERYONE.contains(&name) {
             continue;
         }
-        let res = app.clone().oneshot(post(path, &body, Some(&cookie))).await.unwrap();
+        let req = if method == axum::http::Method::GET {
+            let mut get =
+                Request::get(format!("{path}?{body}")).header(header::HOST, HOST).header(header::COOKIE, &cookie);
+            get = get.header(header::ACCEPT, "application/json");
+            get.body(Body::empty()).unwrap()
+        } else {
+            post(path, &body, Some(&cookie))
+        };
+        let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let text =
             String::from_utf8(axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();

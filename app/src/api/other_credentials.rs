@@ -26,9 +26,15 @@ pub async fn load_other_credentials(user_name: Option<String>) -> Result<OtherCr
     let principal = signed_in().await?;
     let engine = &ConsoleState::get()?.engine;
     let who = owner(user_name.clone());
-    let listed = |r: Result<Vec<CredentialRowDto>, lanyard_iam::IamError>| match r {
+    // A list the viewer may not read is left out; when none may be read, the denial is the answer.
+    let mut denied = None;
+    let mut listed = |r: Result<Vec<CredentialRowDto>, lanyard_iam::IamError>| match r {
         Ok(rows) => Ok(Some(rows)),
-        Err(e) => AppError::from(e).unless_denied(),
+        Err(e) if e.code() == "AccessDenied" => {
+            denied = Some(e);
+            Ok(None)
+        }
+        Err(e) => Err(AppError::from(e)),
     };
     let ssh_keys = listed(engine.list_ssh_public_keys(&principal, &who).await.map(|keys| {
         keys.into_iter()
@@ -69,6 +75,9 @@ pub async fn load_other_credentials(user_name: Option<String>) -> Result<OtherCr
                 })
                 .collect()
         }))?;
+    if let (None, None, None, Some(e)) = (&ssh_keys, &certificates, &service_credentials, denied) {
+        return Err(e.into());
+    }
     // The password just made for this owner, once: it leaves the session as it is read.
     let session = request_session()?;
     let kept: Option<(String, String, String)> = session.get(NEW_PASSWORD).await.ok().flatten();
@@ -86,14 +95,14 @@ pub async fn load_other_credentials(user_name: Option<String>) -> Result<OtherCr
 }
 
 #[server(endpoint = "upload_ssh_public_key")]
-pub async fn upload_ssh_public_key(user_name: Option<String>, body: String) -> Result<Navigate, AppError> {
+pub async fn upload_ssh_public_key(user_name: Option<String>, public_key: String) -> Result<Navigate, AppError> {
     use crate::api::owner;
     use crate::ssr::{finish, signed_in, ConsoleState};
 
     let to = card_page(&user_name, CredentialKind::SshKey, "uploaded");
     let result = async {
         let principal = signed_in().await?;
-        ConsoleState::get()?.engine.upload_ssh_public_key(&principal, &owner(user_name), &body).await?;
+        ConsoleState::get()?.engine.upload_ssh_public_key(&principal, &owner(user_name), &public_key).await?;
         Ok(Navigate { to })
     }
     .await;
@@ -101,14 +110,14 @@ pub async fn upload_ssh_public_key(user_name: Option<String>, body: String) -> R
 }
 
 #[server(endpoint = "upload_signing_certificate")]
-pub async fn upload_signing_certificate(user_name: Option<String>, body: String) -> Result<Navigate, AppError> {
+pub async fn upload_signing_certificate(user_name: Option<String>, certificate: String) -> Result<Navigate, AppError> {
     use crate::api::owner;
     use crate::ssr::{finish, signed_in, ConsoleState};
 
     let to = card_page(&user_name, CredentialKind::Certificate, "uploaded");
     let result = async {
         let principal = signed_in().await?;
-        ConsoleState::get()?.engine.upload_signing_certificate(&principal, &owner(user_name), &body).await?;
+        ConsoleState::get()?.engine.upload_signing_certificate(&principal, &owner(user_name), &certificate).await?;
         Ok(Navigate { to })
     }
     .await;
@@ -154,7 +163,7 @@ pub async fn issue_service_password(
 #[server(endpoint = "set_credential_status")]
 pub async fn set_credential_status(
     user_name: Option<String>,
-    kind: CredentialKind,
+    credential_kind: String,
     id: String,
     status: String,
 ) -> Result<Navigate, AppError> {
@@ -162,7 +171,10 @@ pub async fn set_credential_status(
     use crate::ssr::{finish, signed_in, ConsoleState};
     use lanyard_iam::domain::AccessKeyStatus;
 
+    let parsed = CredentialKind::parse(&credential_kind);
+    let kind = parsed.clone().unwrap_or(CredentialKind::SshKey);
     let result = async {
+        parsed?;
         let principal = signed_in().await?;
         let status = AccessKeyStatus::parse(&status)?;
         let engine = &ConsoleState::get()?.engine;
@@ -183,14 +195,17 @@ pub async fn set_credential_status(
 #[server(endpoint = "delete_credential")]
 pub async fn delete_credential(
     user_name: Option<String>,
-    kind: CredentialKind,
+    credential_kind: String,
     id: String,
 ) -> Result<Navigate, AppError> {
     use crate::api::owner;
     use crate::ssr::{finish, signed_in, ConsoleState};
 
+    let parsed = CredentialKind::parse(&credential_kind);
+    let kind = parsed.clone().unwrap_or(CredentialKind::SshKey);
     let to = card_page(&user_name, kind, "deleted");
     let result = async {
+        parsed?;
         let principal = signed_in().await?;
         let engine = &ConsoleState::get()?.engine;
         let who = owner(user_name);

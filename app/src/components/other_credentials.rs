@@ -58,14 +58,14 @@ fn CredentialRows(
                 view! {
                     <ActionForm action=status attr:class="inline">
                         {owner_a}
-                        <input type="hidden" name="kind" value=kind/>
+                        <input type="hidden" name="credential_kind" value=kind/>
                         <input type="hidden" name="id" value=id_a/>
                         <input type="hidden" name="status" value=next/>
                         <button type="submit" class="secondary">{label}</button>
                     </ActionForm>
                     <ActionForm action=delete attr:class="inline">
                         {owner_b}
-                        <input type="hidden" name="kind" value=kind/>
+                        <input type="hidden" name="credential_kind" value=kind/>
                         <input type="hidden" name="id" value=id_b/>
                         <button type="submit" class="secondary">"Delete"</button>
                     </ActionForm>
@@ -95,6 +95,7 @@ fn CredentialRows(
 /// an `ActionForm`.
 fn upload_fields(
     user_name: &Option<String>,
+    field: &'static str,
     field_label: &'static str,
     placeholder: &'static str,
     button: &'static str,
@@ -103,7 +104,7 @@ fn upload_fields(
     view! {
         {owner_input(user_name)}
         <label for=id.clone()>{field_label}</label>
-        <textarea id=id name="body" rows="5" placeholder=placeholder required></textarea>
+        <textarea id=id name=field rows="5" placeholder=placeholder required></textarea>
         <button type="submit" class="secondary">{button}</button>
     }
 }
@@ -129,7 +130,7 @@ pub fn SshKeys(
             <CredentialRows user_name=user_name.clone() rows=keys read_only heading="Fingerprint"/>
             {(!read_only && !full).then(|| view! {
                 <ActionForm action=upload>
-                    {upload_fields(&user_name, "SSH public key", "ssh-ed25519 AAAA… you@laptop", "Upload SSH public key")}
+                    {upload_fields(&user_name, "public_key", "SSH public key", "ssh-ed25519 AAAA… you@laptop", "Upload SSH public key")}
                 </ActionForm>
             })}
         </section>
@@ -157,7 +158,7 @@ pub fn SigningCertificates(
             <CredentialRows user_name=user_name.clone() rows=certificates read_only heading="Validity"/>
             {(!read_only && !full).then(|| view! {
                 <ActionForm action=upload>
-                    {upload_fields(&user_name, "Certificate body", "-----BEGIN CERTIFICATE-----", "Upload certificate")}
+                    {upload_fields(&user_name, "certificate", "Certificate body", "-----BEGIN CERTIFICATE-----", "Upload certificate")}
                 </ActionForm>
             })}
         </section>

@@ -71,7 +71,8 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
             (Ok(devices), Ok(enrolment)) => Ok((devices, enrolment)),
             (Err(e), _) | (_, Err(e)) => Err(e),
         };
-        Ok::<_, AppError>((rules.await?, keys, mfa, others.await?))
+        let others = others.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default();
+        Ok::<_, AppError>((rules.await?, keys, mfa, others))
     };
     view! {
         <ConsolePage title="My security credentials" width=Width::Narrow load render=move |signed, (rules, keys, mfa, others)| {

@@ -65,7 +65,7 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
             rules: rules.await.unwrap_or_default(),
             keys,
             mfa,
-            others: others.await?,
+            others: others.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default(),
             groups: groups.await.map(Some).or_else(AppError::unless_denied)?,
             permissions: permissions.await.map(Some).or_else(AppError::unless_denied)?.unwrap_or_default(),
         })

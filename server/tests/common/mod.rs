@@ -81,3 +81,10 @@ pub fn session_cookie(res: &Response<Body>) -> Option<String> {
 pub async fn body_text(res: Response<Body>) -> String {
     String::from_utf8_lossy(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()).into_owned()
 }
+
+/// An Ed25519 public key (`ssh-keygen -t ed25519`), for requests that upload one.
+pub const SSH_PUBLIC_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILEfVOuiQ9hysJggWT6HccrGow+XdcRSDHYkYJqKuF7Y lanyard-test";
+
+/// A self-signed certificate valid until 2126 (`openssl req -x509 … -days 36500`).
+pub const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIBizCCATGgAwIBAgIUSyxfwzBaTzLZWg/ZzAy35K8d5oMwCgYIKoZIzj0EAwIw\nGjEYMBYGA1UEAwwPbGFueWFyZC1maXh0dXJlMCAXDTI2MTIwMjEzNTU1NVoYDzIx\nMjYxMTA4MTM1NTU1WjAaMRgwFgYDVQQDDA9sYW55YXJkLWZpeHR1cmUwWTATBgcq\nhkjOPQIBBggqhkjOPQMBBwNCAASNrLgGJFbpd2BRq9u1l9+OZQeCBlf6zVZsGg0s\n/HbcWLmzreQo19/dVsF1TnaGHXTVL5DBbjjYVOaRnjQRjOB+o1MwUTAdBgNVHQ4E\nFgQUsUFRYU9beuJRHkVQw7HSRll8OW4wHwYDVR0jBBgwFoAUsUFRYU9beuJRHkVQ\nw7HSRll8OW4wDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiBQFhIo\nRSF4qAUzQ39UW5kBRA28Ng2nE8jZ5XiiuN6qnQIhAIwriQc/vJcA6MkYyiRraZij\nYte8pa1hHY+UIU8KS/Vg\n-----END CERTIFICATE-----";
