@@ -10,7 +10,9 @@
 //!    a name search, newest first) and of a path-tree level, one request at a time;
 //! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `api.rs`);
 //! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`);
-//! 7. with `--soak SECONDS`, instead of all of the above: a fixed mixed rate held that long, with
+//! 7. the credential report of those users: generation time, and peak memory while it is made
+//!    and while the console streams it (`report.rs`);
+//! 8. with `--soak SECONDS`, instead of all of the above: a fixed mixed rate held that long, with
 //!    p50/p99 and memory per minute (`soak.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
@@ -22,6 +24,7 @@ use crate::{router, sessions};
 use stats::percentile;
 mod api;
 mod policy;
+mod report;
 mod soak;
 mod stats;
 
@@ -165,6 +168,7 @@ async fn directory_figures(
         ms(percentile(&tree, 0.99)),
         tree.len()
     );
+    report::credential_report_figures(engine, root, client, base, cookie, seeded).await?;
     Ok(())
 }
 
