@@ -248,6 +248,10 @@ async fn signing_certificates_two_per_owner_unique_in_the_account(pool: PgPool) 
     let dup = engine.upload_signing_certificate(&root, &OwnerRef::User("bob".into()), &c1).await.unwrap_err();
     assert_eq!((dup.code(), dup.status()), ("DuplicateCertificate", 409));
     engine.upload_signing_certificate(&root, &alice(), &c2).await.unwrap();
+    // The users list counts them (its "Signing certificates" column), SSH keys and the boundary too.
+    let listed = engine.list_users(&root, Default::default()).await.unwrap().users;
+    let row = listed.iter().find(|u| u.user_name.as_str() == "alice").unwrap();
+    assert_eq!((row.signing_certificates, row.ssh_public_keys, row.permissions_boundary.as_deref()), (2, 0, None));
     let third = engine.upload_signing_certificate(&root, &alice(), &c3).await.unwrap_err();
     assert_eq!(third.code(), "LimitExceeded");
     let bad = "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----";

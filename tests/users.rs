@@ -108,12 +108,12 @@ async fn column_choices_are_remembered_per_principal(pool: PgPool) {
     let a = account(&e, "owner@example.com", None).await;
     let root = root_of(&a);
     let user = bare_user(&e, &a.account_id, "owner@example.com", "viewer").await;
-    assert_eq!(e.user_columns(&root).await.unwrap(), UserColumn::ALL);
+    assert_eq!(e.user_columns(&root).await.unwrap(), UserColumn::DEFAULT);
 
     let chosen = e.set_user_columns(&root, &["mfa".into(), "bogus".into(), "path".into()]).await.unwrap();
     assert_eq!(chosen, [UserColumn::Path, UserColumn::Mfa]);
     assert_eq!(e.user_columns(&root).await.unwrap(), [UserColumn::Path, UserColumn::Mfa]);
-    assert_eq!(e.user_columns(&user).await.unwrap(), UserColumn::ALL, "another principal is unaffected");
+    assert_eq!(e.user_columns(&user).await.unwrap(), UserColumn::DEFAULT, "another principal is unaffected");
 
     e.set_user_columns(&user, &[]).await.unwrap();
     assert_eq!(e.user_columns(&user).await.unwrap(), []);

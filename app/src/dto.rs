@@ -80,6 +80,11 @@ pub struct UserRowDto {
     pub password_last_used: String,
     /// `None`, or `Virtual` with the number of devices when more than one.
     pub mfa: String,
+    /// How many SSH public keys and signing certificates the user has.
+    pub ssh_keys: i64,
+    pub certificates: i64,
+    /// The boundary policy's name, or `None`.
+    pub boundary: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

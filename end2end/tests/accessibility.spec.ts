@@ -86,6 +86,7 @@ test('every console page has no WCAG 2.1 AA violations, for root and for a read-
     [`/console/policies/view?arn=${encodeURIComponent(admin)}`, 'policy'],
     [`/console/policies/simulate?user=dana&actions=iam%3AListUsers&resource=*`, 'policy-simulator'],
     ['/console/account', 'account-settings'],
+    ['/console/credential-report', 'credential-report'],
     ['/console/security-credentials', 'security-credentials'],
     ['/console/security-credentials?mfa=assign'],
   ];

@@ -9,11 +9,25 @@ pub enum UserColumn {
     Created,
     PasswordLastUsed,
     Mfa,
+    SshKeys,
+    Certificates,
+    Boundary,
 }
 
 impl UserColumn {
-    /// Every column, in the list's order; also what a principal sees before choosing.
-    pub const ALL: [UserColumn; 4] =
+    /// Every column, in the list's order.
+    pub const ALL: [UserColumn; 7] = [
+        UserColumn::Path,
+        UserColumn::Created,
+        UserColumn::PasswordLastUsed,
+        UserColumn::Mfa,
+        UserColumn::SshKeys,
+        UserColumn::Certificates,
+        UserColumn::Boundary,
+    ];
+
+    /// What a principal sees before choosing.
+    pub const DEFAULT: [UserColumn; 4] =
         [UserColumn::Path, UserColumn::Created, UserColumn::PasswordLastUsed, UserColumn::Mfa];
 
     /// The stable name forms post and the preference stores.
@@ -23,6 +37,9 @@ impl UserColumn {
             UserColumn::Created => "created",
             UserColumn::PasswordLastUsed => "password-last-used",
             UserColumn::Mfa => "mfa",
+            UserColumn::SshKeys => "ssh-keys",
+            UserColumn::Certificates => "certificates",
+            UserColumn::Boundary => "boundary",
         }
     }
 
@@ -32,6 +49,9 @@ impl UserColumn {
             UserColumn::Created => "Created",
             UserColumn::PasswordLastUsed => "Password last used",
             UserColumn::Mfa => "MFA",
+            UserColumn::SshKeys => "SSH keys",
+            UserColumn::Certificates => "Signing certificates",
+            UserColumn::Boundary => "Permissions boundary",
         }
     }
 

@@ -33,6 +33,9 @@ pub struct UserListRow {
     pub password_last_used_at: Option<OffsetDateTime>,
     /// How many MFA devices the user has (the list shows who has none).
     pub mfa_devices: i64,
+    pub ssh_public_keys: i64,
+    pub signing_certificates: i64,
+    pub permissions_boundary: Option<String>,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
@@ -45,6 +48,9 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
             created_at: row.try_get("created_at")?,
             password_last_used_at: row.try_get("password_last_used_at")?,
             mfa_devices: row.try_get("mfa_devices")?,
+            ssh_public_keys: row.try_get("ssh_public_keys")?,
+            signing_certificates: row.try_get("signing_certificates")?,
+            permissions_boundary: row.try_get("permissions_boundary")?,
         })
     }
 }
@@ -107,8 +113,12 @@ pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Resul
         "SELECT p.user_id, p.user_name, p.path, p.created_at, p.password_last_used_at,
                 (SELECT count(*) FROM mfa_devices m
                   WHERE m.account_id = p.account_id AND coalesce(m.user_id, '') = p.user_id
-                    AND m.enabled_at IS NOT NULL) AS mfa_devices
-           FROM (SELECT user_id, account_id, user_name, path, created_at, password_last_used_at FROM users",
+                    AND m.enabled_at IS NOT NULL) AS mfa_devices,
+                (SELECT count(*) FROM ssh_public_keys s WHERE s.user_id = p.user_id) AS ssh_public_keys,
+                (SELECT count(*) FROM signing_certificates c WHERE c.user_id = p.user_id) AS signing_certificates,
+                p.permissions_boundary
+           FROM (SELECT user_id, account_id, user_name, path, created_at, password_last_used_at, permissions_boundary
+                   FROM users",
     );
     push_filters(&mut qb, q);
     let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };

@@ -23,7 +23,7 @@ impl Engine {
         let stored = store::preferences::find_preference(&self.pool, account, user, USER_COLUMNS).await?;
         Ok(match stored {
             Some(value) => UserColumn::parse_list(value.split(',')),
-            None => UserColumn::ALL.to_vec(),
+            None => UserColumn::DEFAULT.to_vec(),
         })
     }
 

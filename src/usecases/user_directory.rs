@@ -59,6 +59,10 @@ pub struct UserSummary {
     pub created_at: OffsetDateTime,
     pub password_last_used_at: Option<OffsetDateTime>,
     pub mfa_devices: i64,
+    pub ssh_public_keys: i64,
+    pub signing_certificates: i64,
+    /// The boundary policy's ARN, if the user has one.
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +220,9 @@ impl Engine {
                     created_at: r.created_at,
                     password_last_used_at: r.password_last_used_at,
                     mfa_devices: r.mfa_devices,
+                    ssh_public_keys: r.ssh_public_keys,
+                    signing_certificates: r.signing_certificates,
+                    permissions_boundary: r.permissions_boundary,
                 }
             })
             .collect();

@@ -4,7 +4,9 @@
 
 #[cfg(feature = "ssr")]
 use crate::api::mfa_page;
-use crate::dto::{CredentialKind, Navigate, OtherCredentialsDto};
+#[cfg(feature = "ssr")]
+use crate::dto::CredentialKind;
+use crate::dto::{Navigate, OtherCredentialsDto};
 use crate::error::AppError;
 use leptos::prelude::*;
 

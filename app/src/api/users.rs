@@ -56,6 +56,13 @@ pub async fn list_users_page(
                     1 => "Virtual".into(),
                     n => format!("Virtual ({n})"),
                 },
+                ssh_keys: u.ssh_public_keys,
+                certificates: u.signing_certificates,
+                boundary: u
+                    .permissions_boundary
+                    .as_deref()
+                    .map(|arn| arn.rsplit('/').next().unwrap_or(arn).to_owned())
+                    .unwrap_or_else(|| "None".into()),
                 user_name: u.user_name,
                 path: u.path,
                 arn: u.arn,

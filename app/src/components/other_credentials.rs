@@ -234,8 +234,9 @@ pub fn ServiceCredentials(
             {shown_once}
             <FormAlert error=error/>
             <CredentialRows user_name=user_name.clone() rows=credentials read_only heading="User name"/>
-            <p>{generate}</p>
-            <p>{resets}</p>
+            // Forms may not sit inside a <p>: the parser would close it and hydration would not match.
+            <div class="actions">{generate}</div>
+            <div class="actions">{resets}</div>
         </section>
     }
 }

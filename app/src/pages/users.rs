@@ -169,6 +169,9 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                         UserColumn::Created => view! { <td>{u.created.clone()}</td> }.into_any(),
                         UserColumn::PasswordLastUsed => view! { <td>{u.password_last_used.clone()}</td> }.into_any(),
                         UserColumn::Mfa => view! { <td class=if u.mfa == "None" { "warn" } else { "" }>{u.mfa.clone()}</td> }.into_any(),
+                        UserColumn::SshKeys => view! { <td>{u.ssh_keys}</td> }.into_any(),
+                        UserColumn::Certificates => view! { <td>{u.certificates}</td> }.into_any(),
+                        UserColumn::Boundary => view! { <td>{u.boundary.clone()}</td> }.into_any(),
                     }).collect_view()}
                 </tr>
             }
