@@ -178,6 +178,16 @@ http {{
             self.proc.wait(timeout=10)
 
 
+def error_code(call):
+    """The AWS error code a boto3 call fails with, or None when it succeeds."""
+    import botocore.exceptions
+    try:
+        call()
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+    return None
+
+
 def request(port, method, path, body=None, headers=None, timeout=15, host=None):
     """(status, body text, seconds) of one request; status 0 when no answer came at all."""
     started = time.monotonic()

@@ -13,7 +13,6 @@ import urllib.error
 import urllib.request
 
 import boto3
-import botocore.exceptions
 from botocore.config import Config
 
 import harness
@@ -31,14 +30,6 @@ def iam(key):
     return boto3.client("iam", endpoint_url=f"http://localhost:{SERVER}", region_name="us-east-1",
                         aws_access_key_id=key["access_key_id"], aws_secret_access_key=key["secret_access_key"],
                         config=config)
-
-
-def error_code(call):
-    try:
-        call()
-    except botocore.exceptions.ClientError as e:
-        return e.response["Error"]["Code"]
-    return None
 
 
 class Shared(unittest.TestCase):
@@ -228,7 +219,7 @@ class GitOverHttps(Shared):
         listed = self.iam.list_service_specific_credentials(UserName="gitalice")["ServiceSpecificCredentials"]
         self.assertEqual(len(listed), 2)
         self.assertTrue(all("ServicePassword" not in c for c in listed), "a password is shown once only")
-        self.assertEqual(error_code(lambda: self.iam.delete_user(UserName="gitalice")), "DeleteConflict")
+        self.assertEqual(harness.error_code(lambda: self.iam.delete_user(UserName="gitalice")), "DeleteConflict")
         for c in listed:
             self.iam.delete_service_specific_credential(UserName="gitalice",
                                                         ServiceSpecificCredentialId=c["ServiceSpecificCredentialId"])

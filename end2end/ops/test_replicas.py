@@ -32,14 +32,6 @@ def client(service, port, key, host_port=None):
                         aws_session_token=key.get("SessionToken"), config=config)
 
 
-def error_code(call):
-    try:
-        call()
-    except botocore.exceptions.ClientError as e:
-        return e.response["Error"]["Code"]
-    return None
-
-
 def balancer(upstreams, port):
     """Debian's nginx, round-robin over the replicas, no sticky sessions."""
     servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in upstreams)
@@ -125,7 +117,7 @@ class Replicas(unittest.TestCase):
         code = harness.totp(seed, step + 1)
         creds = client("sts", A, key).get_session_token(SerialNumber=serial, TokenCode=code)["Credentials"]
         self.assertTrue(creds["AccessKeyId"].startswith("ASIA"))
-        replay = error_code(lambda: client("sts", B, key).get_session_token(SerialNumber=serial, TokenCode=code))
+        replay = harness.error_code(lambda: client("sts", B, key).get_session_token(SerialNumber=serial, TokenCode=code))
         self.assertIsNotNone(replay, "the other replica accepted a spent code")
 
     def test_parallel_wrong_passwords_over_both_replicas_get_no_more_checks_than_the_limit(self):
@@ -161,7 +153,7 @@ class Replicas(unittest.TestCase):
         on_b = client("sts", B, key)
         self.assertIn(":user/worker", on_b.get_caller_identity()["Arn"])
         self.iam(A).update_access_key(UserName="worker", AccessKeyId=key["AccessKeyId"], Status="Inactive")
-        self.assertEqual(error_code(on_b.get_caller_identity), "InvalidClientTokenId")
+        self.assertEqual(harness.error_code(on_b.get_caller_identity), "InvalidClientTokenId")
 
     def test_a_user_deleted_through_one_replica_is_refused_by_the_other_at_once(self):
         key = self.user_with_key("leaver")
@@ -171,14 +163,14 @@ class Replicas(unittest.TestCase):
         status, body, _, _ = harness.form_post(A, "/api/delete_user", {"user_name": "leaver", "confirm_name": "leaver"},
                                                cookie, host=LB_HOST)
         self.assertEqual(status, 200, body)
-        self.assertEqual(error_code(on_b.list_users), "InvalidClientTokenId")
+        self.assertEqual(harness.error_code(on_b.list_users), "InvalidClientTokenId")
 
     def test_a_policy_detached_through_one_replica_no_longer_allows_on_the_other(self):
         key = self.user_with_key("operator")
         on_b = self.iam(B, key)
         on_b.list_users()
         self.iam(A).detach_user_policy(UserName="operator", PolicyArn=ADMIN)
-        self.assertEqual(error_code(on_b.list_users), "AccessDenied")
+        self.assertEqual(harness.error_code(on_b.list_users), "AccessDenied")
 
     def test_zz_a_replica_killed_mid_load_loses_nothing_and_the_other_keeps_serving(self):
         cookie = harness.root_session(LB, self.account)
@@ -243,7 +235,7 @@ class Replicas(unittest.TestCase):
 
         def slow_write():
             time.sleep(0.3)
-            outcome.append(error_code(lambda: self.iam(B).tag_user(UserName="slow", Tags=[{"Key": "k", "Value": "v"}])))
+            outcome.append(harness.error_code(lambda: self.iam(B).tag_user(UserName="slow", Tags=[{"Key": "k", "Value": "v"}])))
 
         t = threading.Thread(target=slow_write)
         t.start()

@@ -12,7 +12,6 @@ use crate::store;
 use crate::store::mfa_devices::MfaSecretRow;
 use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::credential_owner::{Owner, OwnerKind, OwnerRef, RowLock, Whose};
-use crate::usecases::throttle_keys::address_key;
 use crate::{Engine, FieldError, IamError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -304,12 +303,8 @@ impl Engine {
                 "is required: your current password or a code from one of your devices",
             ));
         }
-        let cfg = &self.config;
-        let (addr, key) = (address_key(source), owner.throttle_key());
-        let charge =
-            store::throttle::update_begin_attempt(&self.pool, &addr, &cfg.address_throttle, &key, &cfg.user_throttle)
-                .await?;
-        if charge != store::throttle::Charge::Proceed {
+        let key = owner.throttle_key();
+        if self.charge_attempt(source, &key).await? != store::throttle::Charge::Proceed {
             return Err(refused());
         }
         let by_code = match MfaCode::parse(FIELD, proof) {
@@ -330,7 +325,7 @@ impl Engine {
         if !ok {
             return Err(refused());
         }
-        store::throttle::update_attempt_succeeded(&self.pool, &addr, &cfg.address_throttle, &key, None).await?;
+        self.attempt_succeeded(source, &key).await?;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use crate::domain::{password_expires_at, password_rules, root_password_violation
 use crate::store;
 use crate::usecases::actor::Actor;
 use crate::usecases::password_policy::check_user_password;
-use crate::usecases::throttle_keys::{address_key, root_throttle_key, user_throttle_key};
+use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
 use crate::{Engine, FieldError, IamError};
 use std::net::IpAddr;
 use time::OffsetDateTime;
@@ -54,16 +54,7 @@ fn shape_errors(change: &PasswordChange) -> Vec<FieldError> {
 impl Engine {
     /// Checks the current password under the sign-in throttle of `throttle_key`.
     async fn verify_current(&self, change: &PasswordChange, throttle_key: &str, hash: &str) -> Result<(), IamError> {
-        let cfg = &self.config;
-        let addr = address_key(change.source);
-        let charge = store::throttle::update_begin_attempt(
-            &self.pool,
-            &addr,
-            &cfg.address_throttle,
-            throttle_key,
-            &cfg.user_throttle,
-        )
-        .await?;
+        let charge = self.charge_attempt(change.source, throttle_key).await?;
         let refused =
             || IamError::field(CURRENT_FIELD, "is incorrect, or too many attempts were made; try again later");
         if charge != store::throttle::Charge::Proceed {
@@ -72,7 +63,7 @@ impl Engine {
         if !self.hasher.verify(&change.current, Some(hash)).await? {
             return Err(refused());
         }
-        store::throttle::update_attempt_succeeded(&self.pool, &addr, &cfg.address_throttle, throttle_key, None).await?;
+        self.attempt_succeeded(change.source, throttle_key).await?;
         Ok(())
     }
 

@@ -16,7 +16,7 @@ use crate::store::service_credentials::{NewServiceCredential as NewRow, ServiceC
 use crate::store::throttle::Charge;
 use crate::usecases::actor::Actor;
 use crate::usecases::credential_owner::{OwnerRef, RowLock};
-use crate::usecases::throttle_keys::{address_key, clip};
+use crate::usecases::throttle_keys::clip;
 use crate::{Engine, IamError};
 use serde::Serialize;
 use std::net::IpAddr;
@@ -234,17 +234,7 @@ impl Engine {
     ) -> Result<Result<ServiceCaller, ServiceRefusal>, IamError> {
         let name = service_user_name.trim();
         let subject_key = service_throttle_key(service, name);
-        let address_key = address_key(source);
-        let cfg = &self.config;
-        let charge = store::throttle::update_begin_attempt(
-            &self.pool,
-            &address_key,
-            &cfg.address_throttle,
-            &subject_key,
-            &cfg.user_throttle,
-        )
-        .await?;
-        if charge != Charge::Proceed {
+        if self.charge_attempt(source, &subject_key).await? != Charge::Proceed {
             tracing::info!(subject = %subject_key, source = %source, "service password refused: throttled");
             return Ok(Err(ServiceRefusal::Throttled));
         }
@@ -254,14 +244,7 @@ impl Engine {
         let verified = self.hasher.verify(password, row.as_ref().map(|r| r.password_hash.as_str())).await?;
         match row {
             Some(r) if verified => {
-                store::throttle::update_attempt_succeeded(
-                    &self.pool,
-                    &address_key,
-                    &cfg.address_throttle,
-                    &subject_key,
-                    None,
-                )
-                .await?;
+                self.attempt_succeeded(source, &subject_key).await?;
                 Ok(Ok(ServiceCaller {
                     account_id: AccountId::parse(&r.account_id)?,
                     user_name: r.user_name,

@@ -11,7 +11,7 @@ use crate::store::session_credentials::NewSession;
 use crate::store::throttle::Charge;
 use crate::usecases::actor::Actor;
 use crate::usecases::api_auth::{session_binding, ApiCaller};
-use crate::usecases::throttle_keys::{address_key, root_throttle_key, user_throttle_key};
+use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
 use rand::Rng;
 use std::net::IpAddr;
@@ -83,16 +83,7 @@ impl Engine {
                 if !serial.starts_with(&format!("arn:aws:iam::{account_id}:mfa/")) {
                     return Err(mfa_failed());
                 }
-                let cfg = &self.config;
-                let charge = store::throttle::update_begin_attempt(
-                    &self.pool,
-                    &address_key(source),
-                    &cfg.address_throttle,
-                    &throttle_key,
-                    &cfg.user_throttle,
-                )
-                .await?;
-                if charge != Charge::Proceed {
+                if self.charge_attempt(source, &throttle_key).await? != Charge::Proceed {
                     return Err(mfa_failed());
                 }
                 let code = MfaCode::parse("tokenCode", &code).map_err(|_| mfa_failed())?;
@@ -100,14 +91,7 @@ impl Engine {
                     tracing::info!(principal = %actor.arn(), "GetSessionToken refused: wrong or reused MFA code");
                     return Err(mfa_failed());
                 }
-                store::throttle::update_attempt_succeeded(
-                    &self.pool,
-                    &address_key(source),
-                    &cfg.address_throttle,
-                    &throttle_key,
-                    None,
-                )
-                .await?;
+                self.attempt_succeeded(source, &throttle_key).await?;
                 Some(now)
             }
         };

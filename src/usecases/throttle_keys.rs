@@ -33,3 +33,38 @@ pub fn address_key(ip: IpAddr) -> String {
         },
     }
 }
+
+impl crate::Engine {
+    /// Charges one attempt to `subject` and to the source address *before* any secret is
+    /// checked, so parallel guesses cannot exceed the limit. Anything but `Proceed` is a refusal.
+    pub(crate) async fn charge_attempt(
+        &self,
+        source: IpAddr,
+        subject: &str,
+    ) -> Result<crate::store::throttle::Charge, crate::IamError> {
+        let cfg = &self.config;
+        let address = address_key(source);
+        Ok(crate::store::throttle::update_begin_attempt(
+            &self.pool,
+            &address,
+            &cfg.address_throttle,
+            subject,
+            &cfg.user_throttle,
+        )
+        .await?)
+    }
+
+    /// After the secret proved right: the subject's failures are forgotten and the attempt no
+    /// longer counts against the address.
+    pub(crate) async fn attempt_succeeded(&self, source: IpAddr, subject: &str) -> Result<(), crate::IamError> {
+        let address = address_key(source);
+        Ok(crate::store::throttle::update_attempt_succeeded(
+            &self.pool,
+            &address,
+            &self.config.address_throttle,
+            subject,
+            None,
+        )
+        .await?)
+    }
+}
