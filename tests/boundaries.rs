@@ -40,7 +40,28 @@ async fn a_boundary_caps_what_the_users_own_policies_grant(pool: PgPool) {
         other => panic!("expected AccessDenied, got {other:?}"),
     }
 
+    // The simulator shows the boundary's own verdict beside the decision.
+    let input = lanyard_iam::usecases::policy_simulator::SimulationInput {
+        user_name: "capped".into(),
+        actions: vec!["iam:CreateUser,iam:ListUsers".into()],
+        resource: "*".into(),
+        mfa: false,
+    };
+    let simulated = e.simulate_principal_policy(&root, &input).await.unwrap().results;
+    use lanyard_iam::policy::Decision;
+    let verdicts: Vec<(&str, Decision, Option<Decision>)> =
+        simulated.iter().map(|r| (r.action.as_str(), r.decision, r.boundary)).collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("iam:CreateUser", Decision::ImplicitlyDenied, Some(Decision::ImplicitlyDenied)),
+            ("iam:ListUsers", Decision::Allowed, Some(Decision::Allowed)),
+        ]
+    );
+
     e.delete_user_permissions_boundary(&root, "capped").await.unwrap();
+    let unbounded = e.simulate_principal_policy(&root, &input).await.unwrap().results;
+    assert!(unbounded.iter().all(|r| r.boundary.is_none() && r.decision == Decision::Allowed));
     let freed = reload(&e, &root, "capped").await;
     e.create_user(&freed, NewUser { user_name: "now".into(), ..Default::default() }).await.unwrap();
 }

@@ -370,3 +370,23 @@ async fn strict_delete_user_names_each_credential_and_the_console_removes_them(p
         assert_eq!(n, 0, "{table} keeps a deleted user's rows");
     }
 }
+
+#[sqlx::test]
+async fn git_credential_and_certificate_quotas_hold_in_parallel(pool: PgPool) {
+    let (engine, root, _) = setup(pool).await;
+    let owner = alice();
+    let git = futures::future::join_all(
+        (0..5).map(|_| engine.create_service_specific_credential(&root, &owner, CredentialService::CodeCommit)),
+    )
+    .await;
+    assert_eq!(git.iter().filter(|r| r.is_ok()).count(), 2);
+    assert!(git.iter().filter_map(|r| r.as_ref().err()).all(|e| e.code() == "LimitExceeded"));
+    let names: Vec<String> = git.iter().flatten().map(|c| c.credential.service_user_name.clone()).collect();
+    assert_ne!(names[0], names[1], "each credential has a user name of its own");
+
+    let dir = Keys::new("parallel-certs");
+    let certs: Vec<String> = (0..4).map(|i| self_signed_certificate(&dir.0, &format!("p{i}"))).collect();
+    let up = futures::future::join_all(certs.iter().map(|c| engine.upload_signing_certificate(&root, &owner, c))).await;
+    assert_eq!(up.iter().filter(|r| r.is_ok()).count(), 2);
+    assert!(up.iter().filter_map(|r| r.as_ref().err()).all(|e| e.code() == "LimitExceeded"));
+}

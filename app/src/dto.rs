@@ -264,6 +264,8 @@ pub struct SimulationRowDto {
     pub decision: String,
     /// `AdministratorAccess · Statement[0]` or `inline:x · Sid NoDeletes`; empty when nothing applied.
     pub deciding: String,
+    /// The permissions boundary's own verdict, `allows` or `denies`; `None` without a boundary.
+    pub boundary: Option<String>,
 }
 
 /// A simulation: each action's row, the request context it was decided in, and warnings about

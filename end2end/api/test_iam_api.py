@@ -133,6 +133,11 @@ class Boto3Iam(unittest.TestCase):
         capped.create_user(UserName="now-allowed")
         self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary=ro)
         self.assertEqual(self.iam.get_user(UserName="capped")["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"], ro)
+        # The simulator gives the boundary's verdict separately, as AWS does.
+        sim = self.iam.simulate_principal_policy(PolicySourceArn=u["Arn"], ActionNames=["iam:CreateUser", "iam:ListUsers"])
+        verdicts = {r["EvalActionName"]: (r["EvalDecision"], r["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"])
+                    for r in sim["EvaluationResults"]}
+        self.assertEqual(verdicts, {"iam:CreateUser": ("implicitDeny", False), "iam:ListUsers": ("allowed", True)})
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary="arn:aws:iam::aws:policy/Nope")
         self.assertEqual(code(e), "NoSuchEntity")

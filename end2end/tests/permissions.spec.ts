@@ -159,6 +159,14 @@ test('a permissions boundary caps a user with AdministratorAccess; set in Add us
   await page.goto('/console/users/capped');
   await expect(page.getByTestId('permissions-boundary')).toContainText('IAMReadOnlyAccess');
 
+  // The simulator: AdministratorAccess allows CreateUser, the boundary does not, so it is denied.
+  await page.goto('/console/policies/simulate?user=capped&actions=iam%3ACreateUser%2Ciam%3AListUsers&resource=*');
+  const simulation = page.getByTestId('simulation');
+  await expect(simulation.getByRole('row', { name: /iam:CreateUser/ })).toContainText('implicitly denied');
+  await expect(simulation.getByRole('row', { name: /iam:CreateUser/ }).getByTestId('boundary-verdict')).toHaveText('denies');
+  await expect(simulation.getByRole('row', { name: /iam:ListUsers/ })).toContainText('allowed');
+  await expect(simulation.getByRole('row', { name: /iam:ListUsers/ }).getByTestId('boundary-verdict')).toHaveText('allows');
+
   const capped = await newPage(browser);
   await userSignIn(capped, alias, 'capped');
   await capped.goto(`${accountHost(alias)}/console/users`);

@@ -312,6 +312,14 @@ impl Actor {
         }
     }
 
+    /// The permissions boundary's own verdict on `access`, whatever the identity policies say
+    /// (`None` without a boundary): what the policy simulator shows beside the decision.
+    pub fn boundary_verdict(&self, access: &Access<'_>) -> Option<Evaluation> {
+        let boundary = self.boundary.as_ref()?;
+        let named = [NamedPolicy { name: &boundary.label, document: &boundary.document }];
+        Some(evaluate(&named, &self.request_context(access)))
+    }
+
     fn evaluate_identity(&self, access: &Access<'_>) -> Evaluation {
         let resource = access.resource.arn.as_str();
         match &self.principal {

@@ -35,6 +35,8 @@ pub struct SimulationResult {
     pub resource: String,
     pub decision: Decision,
     pub deciding: Option<DecidingStatement>,
+    /// What the user's permissions boundary alone decides (`None`: the user has none).
+    pub boundary: Option<Decision>,
 }
 
 impl Engine {
@@ -102,12 +104,14 @@ impl Engine {
         let results = actions
             .into_iter()
             .map(|action| {
-                let e = subject.evaluate(&Access { action, resource: &target, request: Default::default() });
+                let access = Access { action, resource: &target, request: Default::default() };
+                let e = subject.evaluate(&access);
                 SimulationResult {
                     action: action.to_owned(),
                     resource: resource.to_owned(),
                     decision: e.decision,
                     deciding: e.deciding,
+                    boundary: subject.boundary_verdict(&access).map(|b| b.decision),
                 }
             })
             .collect();

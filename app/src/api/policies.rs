@@ -354,6 +354,7 @@ pub async fn simulate_policy(
                     None => format!("{} · Statement[{}]", d.policy, d.index),
                 })
                 .unwrap_or_default(),
+            boundary: r.boundary.map(|b| if b == Decision::Allowed { "allows" } else { "denies" }.to_owned()),
             action: r.action,
             resource: r.resource,
         })

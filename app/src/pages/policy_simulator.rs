@@ -68,6 +68,8 @@ fn Results(simulation: SimulationDto) -> impl IntoView {
         .into_iter()
         .map(|(k, v)| view! { <tr><td><code>{k}</code></td><td><code>{v}</code></td></tr> })
         .collect_view();
+    // The boundary's own verdict gets a column when the user has a boundary.
+    let bounded = rows.iter().any(|r| r.boundary.is_some());
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -78,6 +80,7 @@ fn Results(simulation: SimulationDto) -> impl IntoView {
                     <td><code>{r.resource}</code></td>
                     <td class=class>{r.decision}</td>
                     <td>{r.deciding}</td>
+                    {bounded.then(|| view! { <td data-testid="boundary-verdict">{r.boundary.unwrap_or_default()}</td> })}
                 </tr>
             }
         })
@@ -86,7 +89,8 @@ fn Results(simulation: SimulationDto) -> impl IntoView {
         <section class="card">
             <h2>"Results"</h2>
             <table class="list" data-testid="simulation">
-                <thead><tr><th>"Action"</th><th>"Resource"</th><th>"Decision"</th><th>"Deciding statement"</th></tr></thead>
+                <thead><tr><th>"Action"</th><th>"Resource"</th><th>"Decision"</th><th>"Deciding statement"</th>
+                    {bounded.then(|| view! { <th>"Permissions boundary"</th> })}</tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <KeyWarnings warnings/>

@@ -63,7 +63,13 @@ pub async fn simulate_principal_policy(call: &Call<'_>) -> Result<Reply, IamErro
     }
     let mut x = Xml::new();
     x.members("EvaluationResults", &results, |m, r| {
-        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref())
+        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref());
+        // AWS's separate verdict of the user's permissions boundary, when it has one.
+        if let Some(b) = r.boundary {
+            m.nest("PermissionsBoundaryDecisionDetail", |d| {
+                d.bool("AllowedByPermissionsBoundary", b == Decision::Allowed);
+            });
+        }
     })
     .paging(None);
     Ok(Some(x))
