@@ -447,3 +447,70 @@ fn access_denied(actor: &Actor, action: &str, resource: &str, why: &str) -> IamE
         actor.arn()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AccountId, IamPath, UniqueId, UserName};
+    use crate::policy::parse_policy;
+    use rand::seq::SliceRandom;
+    use rand::Rng;
+
+    fn random_policy(rng: &mut impl Rng) -> LoadedPolicy {
+        let patterns = ["*", "iam:*", "iam:Create*", "iam:*User", "iam:Get*", "iam:ListUsers", "iam:DeleteUser"];
+        let resources =
+            ["*", "arn:aws:iam::*:user/*", "arn:aws:iam::*:user/${aws:username}", "arn:aws:iam::*:user/bob"];
+        let statements: Vec<String> = (0..rng.gen_range(1..4))
+            .map(|_| {
+                format!(
+                    r#"{{"Effect":"{}","{}":"{}","Resource":"{}"}}"#,
+                    if rng.gen_bool(0.25) { "Deny" } else { "Allow" },
+                    if rng.gen_bool(0.2) { "NotAction" } else { "Action" },
+                    patterns.choose(rng).unwrap_or(&"*"),
+                    resources.choose(rng).unwrap_or(&"*")
+                )
+            })
+            .collect();
+        let doc = parse_policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(",")))
+            .expect("generated policies parse");
+        LoadedPolicy { label: "p".into(), document: Arc::new(doc) }
+    }
+
+    /// Property (AWS's evaluation with a boundary): a request is allowed exactly when the identity
+    /// policies allow it and the boundary allows it; a deny in either is never overridden.
+    #[test]
+    fn with_a_boundary_allowed_means_both_allow() {
+        let account = AccountId::parse("123456789012").expect("account");
+        let principal = Principal::User {
+            account_id: account,
+            user_id: UniqueId::parse("AIDAEXAMPLEEXAMPLE234").expect("id"),
+            user_name: UserName::parse("alice").expect("name"),
+            path: IamPath::parse("/").expect("path"),
+        };
+        let actions = ["iam:CreateUser", "iam:DeleteUser", "iam:GetUser", "iam:ListUsers"];
+        let mut rng = rand::thread_rng();
+        for _ in 0..2_000 {
+            let policies: Vec<LoadedPolicy> = (0..rng.gen_range(1..3)).map(|_| random_policy(&mut rng)).collect();
+            let boundary = random_policy(&mut rng);
+            let unbounded = Actor::with_policies(principal.clone(), policies.clone(), MfaContext::Absent);
+            let bounded = unbounded.clone().with_boundary(Some(boundary.clone()));
+            let fenced_only = Actor::with_policies(principal.clone(), vec![boundary], MfaContext::Absent);
+            let target = ["alice", "bob"].choose(&mut rng).copied().unwrap_or("alice");
+            let resource = Resource::untagged(format!("arn:aws:iam::123456789012:user/{target}"));
+            let action = actions.choose(&mut rng).copied().unwrap_or("iam:GetUser");
+            let access = Access { action, resource: &resource, request: Default::default() };
+            let identity = unbounded.evaluate(&access).decision;
+            let fence = fenced_only.evaluate(&access).decision;
+            let decision = bounded.evaluate(&access).decision;
+            assert_eq!(
+                decision == Decision::Allowed,
+                identity == Decision::Allowed && fence == Decision::Allowed,
+                "{action} on {target}"
+            );
+            assert_eq!(bounded.boundary_verdict(&access).map(|e| e.decision), Some(fence));
+            if identity == Decision::ExplicitlyDenied {
+                assert_eq!(decision, Decision::ExplicitlyDenied, "an identity deny is never overridden");
+            }
+        }
+    }
+}
