@@ -98,6 +98,16 @@ async fn the_report_has_awss_columns_and_values(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_report_written_directly_is_complete_and_readable(pool: PgPool) {
+    let engine = engine(pool);
+    let acct = account(&engine, EMAIL, None).await;
+    let root = root_of(&acct);
+    let bytes = engine.write_credential_report(&acct.account_id).await.unwrap();
+    let handle = engine.get_credential_report(&root).await.unwrap();
+    assert_eq!(engine.credential_report_bytes(&handle).await.unwrap().len() as i64, bytes);
+}
+
+#[sqlx::test]
 async fn reading_the_report_needs_permission(pool: PgPool) {
     let engine = engine(pool);
     let acct = account(&engine, EMAIL, None).await;

@@ -222,6 +222,8 @@ impl Engine {
         let root_mfa = store::mfa_devices::find_any_mfa_device(&self.pool, id, None).await?;
 
         let mut tx = self.pool.begin().await?;
+        // The report's row exists from Generate on; a direct call (the benchmark) makes it here.
+        store::credential_reports::upsert_report_started(&mut *tx, id).await?;
         store::credential_reports::delete_report_chunks(&mut *tx, id).await?;
         let mut out = ChunkWriter {
             tx: &mut *tx,
