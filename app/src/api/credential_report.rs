@@ -54,7 +54,12 @@ pub async fn download_credential_report() -> Result<TextStream<AppError>, AppErr
         async move {
             let seq = next?;
             match engine.credential_report_chunk(&report, seq).await {
-                Ok(Some(chunk)) => Some((Ok(String::from_utf8_lossy(&chunk).into_owned()), Some(seq + 1))),
+                // The report is ASCII: the chunk becomes the text without a copy.
+                Ok(Some(chunk)) => {
+                    let text =
+                        String::from_utf8(chunk).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    Some((Ok(text), Some(seq + 1)))
+                }
                 Ok(None) => None,
                 Err(e) => Some((Err(AppError::from(e)), None)),
             }
