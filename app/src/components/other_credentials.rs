@@ -6,7 +6,7 @@
 use crate::api::{
     DeleteCredential, IssueServicePassword, SetCredentialStatus, UploadSigningCertificate, UploadSshPublicKey,
 };
-use crate::components::{follow_navigation, form_error, CopyButton, FormAlert};
+use crate::components::{follow_navigation, form_error, CopyButton, FormAlert, TextArea};
 use crate::dto::{CredentialKind, CredentialRowDto, Flash, NewServicePasswordDto};
 use lanyard_iam::domain::{
     CredentialService, MAX_SERVICE_CREDENTIALS_PER_SERVICE, MAX_SIGNING_CERTIFICATES, MAX_SSH_PUBLIC_KEYS,
@@ -91,20 +91,19 @@ fn CredentialRows(
     }
 }
 
-/// A textarea and an upload button (SSH keys and certificates are both pasted text), for inside
-/// an `ActionForm`.
+/// The pasted text and the upload button (SSH keys and certificates are both pasted text), for
+/// inside an `ActionForm`; the text goes through [`TextArea`] like every textarea.
 fn upload_fields(
     user_name: &Option<String>,
     field: &'static str,
-    field_label: &'static str,
-    placeholder: &'static str,
+    api_field: &'static str,
+    label: &'static str,
+    error: Signal<Option<crate::error::AppError>>,
     button: &'static str,
 ) -> impl IntoView {
-    let id = format!("upload-{}", field_label.to_lowercase().replace(' ', "-"));
     view! {
         {owner_input(user_name)}
-        <label for=id.clone()>{field_label}</label>
-        <textarea id=id name=field rows="5" placeholder=placeholder required></textarea>
+        <TextArea id=field label=label field=api_field error value=None/>
         <button type="submit" class="secondary">{button}</button>
     }
 }
@@ -130,7 +129,7 @@ pub fn SshKeys(
             <CredentialRows user_name=user_name.clone() rows=keys read_only heading="Fingerprint"/>
             {(!read_only && !full).then(|| view! {
                 <ActionForm action=upload>
-                    {upload_fields(&user_name, "public_key", "SSH public key", "ssh-ed25519 AAAA… you@laptop", "Upload SSH public key")}
+                    {upload_fields(&user_name, "public_key", "sSHPublicKeyBody", "SSH public key", error, "Upload SSH public key")}
                 </ActionForm>
             })}
         </section>
@@ -158,7 +157,7 @@ pub fn SigningCertificates(
             <CredentialRows user_name=user_name.clone() rows=certificates read_only heading="Validity"/>
             {(!read_only && !full).then(|| view! {
                 <ActionForm action=upload>
-                    {upload_fields(&user_name, "certificate", "Certificate body", "-----BEGIN CERTIFICATE-----", "Upload certificate")}
+                    {upload_fields(&user_name, "certificate", "certificateBody", "Certificate body", error, "Upload certificate")}
                 </ActionForm>
             })}
         </section>
