@@ -166,6 +166,7 @@ test('a permissions boundary caps a user with AdministratorAccess; set in Add us
   await expect(simulation.getByRole('row', { name: /iam:CreateUser/ }).getByTestId('boundary-verdict')).toHaveText('denies');
   await expect(simulation.getByRole('row', { name: /iam:ListUsers/ })).toContainText('allowed');
   await expect(simulation.getByRole('row', { name: /iam:ListUsers/ }).getByTestId('boundary-verdict')).toHaveText('allows');
+  await page.goto('/console/users/capped');
 
   const capped = await newPage(browser);
   await userSignIn(capped, alias, 'capped');
