@@ -138,6 +138,12 @@ class Boto3Iam(unittest.TestCase):
         verdicts = {r["EvalActionName"]: (r["EvalDecision"], r["PermissionsBoundaryDecisionDetail"]["AllowedByPermissionsBoundary"])
                     for r in sim["EvaluationResults"]}
         self.assertEqual(verdicts, {"iam:CreateUser": ("implicitDeny", False), "iam:ListUsers": ("allowed", True)})
+        # GetAccountAuthorizationDetails shows the boundary and counts its use, as AWS does.
+        details = self.iam.get_account_authorization_details(Filter=["User", "AWSManagedPolicy"])
+        capped_detail = next(d for d in details["UserDetailList"] if d["UserName"] == "capped")
+        self.assertEqual(capped_detail["PermissionsBoundary"]["PermissionsBoundaryArn"], ro)
+        ro_policy = next(p for p in details["Policies"] if p["Arn"] == ro)
+        self.assertEqual(ro_policy["PermissionsBoundaryUsageCount"], 1)
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             self.iam.put_user_permissions_boundary(UserName="capped", PermissionsBoundary="arn:aws:iam::aws:policy/Nope")
         self.assertEqual(code(e), "NoSuchEntity")

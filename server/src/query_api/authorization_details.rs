@@ -31,8 +31,10 @@ pub async fn get_account_authorization_details(call: &Call<'_>) -> Result<Reply,
     let wants = |kind: &str| filter.is_empty() || filter.iter().any(|f| f == kind);
     let mut x = Xml::new();
 
+    // Users are read for their own list, and to count the policies used as permissions boundaries.
+    let policies_wanted = wants("LocalManagedPolicy") || wants("AWSManagedPolicy");
     let mut users = Vec::new();
-    if wants("User") {
+    if wants("User") || policies_wanted {
         let mut marker = None;
         loop {
             let input = ListUsersInput {
@@ -50,7 +52,7 @@ pub async fn get_account_authorization_details(call: &Call<'_>) -> Result<Reply,
         }
     }
     let mut user_rows = Vec::new();
-    for u in &users {
+    for u in users.iter().filter(|_| wants("User")) {
         let target = PolicyTarget::User(u.user_name.clone());
         let detail = engine.get_user(actor, &u.user_name).await?;
         let inline = engine.list_inline_policies(actor, &target).await?;
@@ -72,6 +74,7 @@ pub async fn get_account_authorization_details(call: &Call<'_>) -> Result<Reply,
         m.members("AttachedManagedPolicies", attached, |p, (name, arn)| {
             p.el("PolicyName", name).el("PolicyArn", arn);
         });
+        super::users::write_boundary(m, u.permissions_boundary.as_deref());
         super::users::write_tags(m, tags);
     });
 
@@ -112,7 +115,8 @@ pub async fn get_account_authorization_details(call: &Call<'_>) -> Result<Reply,
         let p = &d.policy;
         m.el("PolicyName", &p.policy_name).el("PolicyId", &p.policy_id).el("Arn", &p.arn).el("Path", &p.path);
         m.el("DefaultVersionId", &p.default_version_id).el("AttachmentCount", p.attachment_count.to_string());
-        m.el("PermissionsBoundaryUsageCount", "0").bool("IsAttachable", true);
+        let as_boundary = users.iter().filter(|u| u.permissions_boundary.as_deref() == Some(p.arn.as_str())).count();
+        m.el("PermissionsBoundaryUsageCount", as_boundary.to_string()).bool("IsAttachable", true);
         if let Some(t) = p.created_at {
             m.time("CreateDate", t);
         }

@@ -56,15 +56,20 @@ pub fn write_user(x: &mut Xml, u: &User, extras: UserExtras<'_>) {
         if let Some(t) = password_last_used {
             x.time("PasswordLastUsed", t);
         }
-        if let Some(arn) = permissions_boundary {
-            x.nest("PermissionsBoundary", |b| {
-                b.el("PermissionsBoundaryType", "PermissionsBoundaryPolicy").el("PermissionsBoundaryArn", arn);
-            });
-        }
+        write_boundary(x, permissions_boundary);
         if !tags.is_empty() {
             write_tags(x, tags);
         }
     });
+}
+
+/// `<PermissionsBoundary>` as GetUser and GetAccountAuthorizationDetails write it, when there is one.
+pub fn write_boundary(x: &mut Xml, permissions_boundary: Option<&str>) {
+    if let Some(arn) = permissions_boundary {
+        x.nest("PermissionsBoundary", |b| {
+            b.el("PermissionsBoundaryType", "PermissionsBoundaryPolicy").el("PermissionsBoundaryArn", arn);
+        });
+    }
 }
 
 pub fn write_tags(x: &mut Xml, tags: &[Tag]) {
