@@ -113,7 +113,11 @@ impl Engine {
         let row = store::ssh_public_keys::find_ssh_public_key(&mut *conn, user_id, id.as_str())
             .await?
             .ok_or_else(|| no_such_key(id.as_str()))?;
-        let body = SshKey::parse(&row.body)?.encoded(encoding)?;
+        // The stored body is already the OpenSSH line; only PEM needs the key parsed again.
+        let body = match encoding {
+            SshKeyEncoding::Ssh => row.body.clone(),
+            SshKeyEncoding::Pem => SshKey::parse(&row.body)?.encoded(encoding)?,
+        };
         Ok(SshPublicKey { body, ..SshPublicKey::from_row(user_name, row) })
     }
 
