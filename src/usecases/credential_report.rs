@@ -226,7 +226,7 @@ impl Engine {
         store::credential_reports::upsert_report_started(&mut *tx, id).await?;
         store::credential_reports::delete_report_chunks(&mut *tx, id).await?;
         let mut out = ChunkWriter {
-            tx: &mut *tx,
+            tx: &mut tx,
             account_id: id,
             buffer: Vec::with_capacity(CHUNK_BYTES + 4096),
             seq: 0,
