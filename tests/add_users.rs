@@ -63,6 +63,7 @@ async fn a_batch_gets_passwords_keys_groups_and_tags(pool: PgPool) {
         target: SignInTarget::User { account: "acme".into(), user_name: "ana".into() },
         password: Password::new(passwords[0]),
         source: "192.0.2.1".parse().unwrap(),
+        user_agent: None,
     };
     let signed = e.attempt_sign_in(request).await.unwrap();
     assert!(signed.is_ok(), "the generated password signs in");

@@ -56,6 +56,7 @@ fn alice_sign_in(password: &str) -> SignInRequest {
         target: SignInTarget::User { account: "acme".into(), user_name: "alice".into() },
         password: Password::new(password),
         source: source(),
+        user_agent: None,
     }
 }
 
@@ -189,6 +190,7 @@ async fn root_enrols_and_signs_in_with_a_code(pool: PgPool) {
         target: SignInTarget::Root { email: EMAIL.into() },
         password: Password::new(ROOT_PASSWORD),
         source: source(),
+        user_agent: None,
     };
     let signed = engine.sign_in(req).await.unwrap();
     assert!(signed.mfa_required);

@@ -27,6 +27,7 @@ async fn sign_in(e: &Engine, name: &str, password: &str) -> Result<SignedIn, Iam
         target: SignInTarget::User { account: "acme".into(), user_name: name.into() },
         password: Password::new(password),
         source: "192.0.2.9".parse().unwrap(),
+        user_agent: None,
     })
     .await
 }
@@ -202,6 +203,7 @@ async fn root_reset_links_are_single_use_expire_and_end_root_sessions(pool: PgPo
             target: SignInTarget::Root { email: "owner@example.com".into() },
             password: Password::new(ROOT_PASSWORD),
             source: "192.0.2.9".parse().unwrap(),
+            user_agent: None,
         })
         .await
         .unwrap();
@@ -226,6 +228,7 @@ async fn root_reset_links_are_single_use_expire_and_end_root_sessions(pool: PgPo
             target: SignInTarget::Root { email: "owner@example.com".into() },
             password: new.clone(),
             source: "192.0.2.9".parse().unwrap(),
+            user_agent: None,
         })
         .await
         .unwrap();

@@ -14,6 +14,7 @@ fn root_req(email: &str, pw: &str) -> SignInRequest {
         target: SignInTarget::Root { email: email.into() },
         password: Password::new(pw),
         source: "192.0.2.1".parse().unwrap(),
+        user_agent: None,
     }
 }
 
@@ -22,6 +23,7 @@ fn user_req(account: &str, name: &str, pw: &str, source: &str) -> SignInRequest 
         target: SignInTarget::User { account: account.into(), user_name: name.into() },
         password: Password::new(pw),
         source: source.parse::<IpAddr>().unwrap(),
+        user_agent: None,
     }
 }
 

@@ -18,6 +18,7 @@ fn sign_in_as(name: &str, password: &str) -> SignInRequest {
         target: SignInTarget::User { account: "acme".into(), user_name: name.into() },
         password: Password::new(password),
         source: "192.0.2.7".parse().unwrap(),
+        user_agent: None,
     }
 }
 

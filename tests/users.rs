@@ -40,6 +40,7 @@ async fn rename_and_move_keep_the_user_id_and_the_password(pool: PgPool) {
             target: SignInTarget::User { account: "acme".into(), user_name: "alice.smith".into() },
             password: Password::new(USER_PASSWORD),
             source: "192.0.2.1".parse().unwrap(),
+            user_agent: None,
         })
         .await
         .unwrap();

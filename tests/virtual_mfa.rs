@@ -30,6 +30,7 @@ fn alice_sign_in() -> SignInRequest {
         target: SignInTarget::User { account: "acme".into(), user_name: "alice".into() },
         password: Password::new(USER_PASSWORD),
         source: "192.0.2.10".parse().unwrap(),
+        user_agent: None,
     }
 }
 

@@ -77,6 +77,8 @@ actions! {
     Iam ResetServiceSpecificCredential, Iam DeleteServiceSpecificCredential,
     // The credential report
     Iam GenerateCredentialReport, Iam GetCredentialReport,
+    // The event history (Lanyard's own action; `iam:List*` grants it, as IAMReadOnlyAccess does)
+    Iam ListEvents,
     // MFA
     Iam CreateVirtualMFADevice, Iam EnableMFADevice, Iam ResyncMFADevice, Iam DeactivateMFADevice,
     Iam DeleteVirtualMFADevice, Iam ListMFADevices, Iam ListVirtualMFADevices, Iam GetMFADevice,
@@ -102,6 +104,16 @@ actions! {
 }
 
 impl IamAction {
+    /// Whether the action only reads (IAM's List and Read access levels, CloudTrail's
+    /// `readOnly`): Get*, List*, the simulations and generating the credential report.
+    pub fn is_read_only(self) -> bool {
+        let name = self.name();
+        name.starts_with("Get")
+            || name.starts_with("List")
+            || name.starts_with("Simulate")
+            || self == IamAction::GenerateCredentialReport
+    }
+
     /// Looks an action up by its API name (`CreateUser`), exactly as AWS spells it.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|a| a.name() == name)

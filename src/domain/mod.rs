@@ -7,6 +7,7 @@ mod account_id;
 mod arn;
 mod credential;
 mod email;
+mod event;
 mod group_name;
 mod iam_action;
 mod iam_path;
@@ -31,6 +32,7 @@ pub use credential::{
     MAX_SERVICE_CREDENTIALS_PER_SERVICE, MAX_SIGNING_CERTIFICATES, MAX_SSH_KEY_BODY, MAX_SSH_PUBLIC_KEYS,
 };
 pub use email::Email;
+pub use event::{EventName, SignInStep};
 pub use group_name::{GroupName, MAX_GROUPS_PER_USER};
 pub use iam_action::{EntityKind, IamAction, Service};
 pub use iam_path::IamPath;

@@ -6,6 +6,7 @@ pub mod access_keys;
 pub mod accounts;
 pub mod boundaries;
 pub mod credential_reports;
+pub mod events;
 pub mod groups;
 pub mod login_profiles;
 pub mod mfa_devices;

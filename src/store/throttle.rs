@@ -92,3 +92,24 @@ pub async fn delete_throttle(ex: impl PgExecutor<'_>, key: &str) -> Result<(), s
     sqlx::query!("DELETE FROM signin_throttle WHERE throttle_key = $1", key).execute(ex).await?;
     Ok(())
 }
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockedRow {
+    pub throttle_key: String,
+    pub failures: i32,
+    pub locked_until: time::OffsetDateTime,
+}
+
+/// Counters under `prefix` (one account's users: `user:<account>:`) that are locked right now.
+pub async fn list_locked_throttles(ex: impl PgExecutor<'_>, prefix: &str) -> Result<Vec<LockedRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LockedRow,
+        r#"SELECT throttle_key, failures, locked_until AS "locked_until!"
+             FROM signin_throttle
+            WHERE starts_with(throttle_key, $1) AND locked_until > now()
+            ORDER BY locked_until DESC LIMIT 100"#,
+        prefix
+    )
+    .fetch_all(ex)
+    .await
+}

@@ -66,7 +66,11 @@ impl Engine {
             )));
         }
         let key = self.insert_new_access_key(&mut tx, owner.account_id.as_str(), owner.user_id()).await?;
-        tx.commit().await?;
+        // The response names the key and its status; the secret is never recorded.
+        let event = owner.event(IamAction::CreateAccessKey).response(serde_json::json!({
+            "accessKey": { "accessKeyId": key.key.access_key_id, "status": "Active" }
+        }));
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(owner = %owner.arn, access_key_id = %key.key.access_key_id, "access key created");
         Ok(key)
     }
@@ -102,10 +106,10 @@ impl Engine {
         status: AccessKeyStatus,
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateAccessKey).await?;
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::UpdateAccessKey).await?;
         let done = store::access_keys::update_access_key_status(
-            &mut *conn,
+            &mut *tx,
             owner.account_id.as_str(),
             owner.user_id(),
             id.as_str(),
@@ -115,6 +119,9 @@ impl Engine {
         if !done {
             return Err(no_such_key(id.as_str()));
         }
+        let event =
+            owner.event(IamAction::UpdateAccessKey).with("accessKeyId", id.as_str()).with("status", status.as_str());
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(owner = %owner.arn, access_key_id = %id, status = status.as_str(), "access key status changed");
         Ok(())
     }
@@ -126,14 +133,15 @@ impl Engine {
         access_key_id: &str,
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeleteAccessKey).await?;
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::DeleteAccessKey).await?;
         let done =
-            store::access_keys::delete_access_key(&mut *conn, owner.account_id.as_str(), owner.user_id(), id.as_str())
+            store::access_keys::delete_access_key(&mut *tx, owner.account_id.as_str(), owner.user_id(), id.as_str())
                 .await?;
         if !done {
             return Err(no_such_key(id.as_str()));
         }
+        self.commit_change(tx, actor, owner.event(IamAction::DeleteAccessKey).with("accessKeyId", id.as_str())).await?;
         tracing::info!(owner = %owner.arn, access_key_id = %id, "access key deleted");
         Ok(())
     }

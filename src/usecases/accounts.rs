@@ -4,6 +4,7 @@ use crate::domain::IamAction;
 use crate::domain::{root_password_violations, AccountAlias, AccountId, AccountRef, Email, Password};
 use crate::store::{self, accounts::AccountRow};
 use crate::usecases::actor::{Actor, Resource};
+use crate::usecases::events::Event;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -133,12 +134,16 @@ impl Engine {
             IamAction::CreateAccountAlias,
             &Resource::untagged(format!("arn:aws:iam::{account_id}:*")),
         )?;
-        match store::accounts::update_account_alias(&self.pool, account_id, Some(&alias)).await {
-            Ok(true) => Ok(alias),
-            Ok(false) => Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found."))),
-            Err(e) if store::unique_violation(&e) == Some("accounts_alias_key") => Err(alias_taken(&alias)),
-            Err(e) => Err(e.into()),
+        let mut tx = self.pool.begin().await?;
+        match store::accounts::update_account_alias(&mut *tx, account_id, Some(&alias)).await {
+            Ok(true) => {}
+            Ok(false) => return Err(IamError::NoSuchEntity(format!("The account {account_id} cannot be found."))),
+            Err(e) if store::unique_violation(&e) == Some("accounts_alias_key") => return Err(alias_taken(&alias)),
+            Err(e) => return Err(e.into()),
         }
+        let event = Event::action(IamAction::CreateAccountAlias).with("accountAlias", alias.as_str());
+        self.commit_change(tx, actor, event).await?;
+        Ok(alias)
     }
 
     pub async fn find_account(&self, account: &AccountRef) -> Result<Option<Account>, IamError> {

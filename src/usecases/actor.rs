@@ -38,6 +38,32 @@ pub struct RequestFacts {
     /// Unix seconds when the temporary credentials (a console session) were issued; `None` for
     /// long-term access keys.
     pub token_issued_at: Option<i64>,
+    /// Which front end the request came through, for the event history.
+    pub origin: Origin,
+    /// The API's `x-amzn-RequestId`; other front ends get one per recorded event.
+    pub request_id: Option<String>,
+    /// The access key that signed an API request.
+    pub access_key_id: Option<String>,
+}
+
+/// The front end a request came through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    Console,
+    Api,
+    /// The `lanyard` command, tests and benchmarks calling the engine directly.
+    #[default]
+    Engine,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Console => "console",
+            Origin::Api => "api",
+            Origin::Engine => "engine",
+        }
+    }
 }
 
 impl Default for RequestFacts {
@@ -48,6 +74,9 @@ impl Default for RequestFacts {
             secure_transport: false,
             requested_region: "us-east-1".into(),
             token_issued_at: None,
+            origin: Origin::Engine,
+            request_id: None,
+            access_key_id: None,
         }
     }
 }
@@ -128,6 +157,16 @@ pub struct Actor {
     tags: Arc<[Tag]>,
     mfa: MfaContext,
     facts: Arc<RequestFacts>,
+    /// The first change this request was authorized for or refused: what a failure of the
+    /// request is recorded as (see [`Actor::attempted`]).
+    attempt: Arc<std::sync::Mutex<Option<Attempt>>>,
+}
+
+/// A change a request set out to make: the action and the resource's ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub action: IamAction,
+    pub resource: String,
 }
 
 impl std::ops::Deref for Actor {
@@ -158,6 +197,29 @@ impl Actor {
             tags: Arc::from(Vec::new()),
             mfa,
             facts: Arc::new(RequestFacts::default()),
+            attempt: Arc::default(),
+        }
+    }
+
+    /// The first change this request was authorized for or refused, if it asked for any: a
+    /// front end records a failed request as that action.
+    pub fn attempted(&self) -> Option<Attempt> {
+        self.attempt.lock().ok().and_then(|a| a.clone())
+    }
+
+    /// Notes `action` on `resource` as the request's change, unless it only reads or an earlier
+    /// change was noted.
+    fn note_attempt(&self, action: &str, resource: &str) {
+        let Some(action) = action.split_once(':').and_then(|(_, name)| IamAction::from_name(name)) else {
+            return;
+        };
+        if action.is_read_only() {
+            return;
+        }
+        if let Ok(mut slot) = self.attempt.lock() {
+            if slot.is_none() {
+                *slot = Some(Attempt { action, resource: resource.to_owned() });
+            }
         }
     }
 
@@ -414,6 +476,7 @@ impl Engine {
     /// action, the resource, and why).
     pub fn authorize_access(&self, actor: &Actor, access: &Access<'_>) -> Result<(), IamError> {
         let action = access.action;
+        actor.note_attempt(action, &access.resource.arn);
         let why = match actor.judge(access) {
             (Evaluation { decision: Decision::Allowed, .. }, _) => return Ok(()),
             (Evaluation { decision: Decision::ExplicitlyDenied, .. }, Layer::Identity) => {
@@ -432,6 +495,7 @@ impl Engine {
     /// `action` on any resource under `prefix` (`arn:aws:iam::<acct>:user/`), naming the resource
     /// as the caller gave it (`…:user/<name>`), so neither existence nor the stored path leaks.
     pub(crate) fn precheck(&self, actor: &Actor, action: IamAction, prefix: &str, name: &str) -> Result<(), IamError> {
+        actor.note_attempt(action.qualified(), &format!("{prefix}{}", name.trim()));
         if actor.might_be_allowed(action, prefix) {
             return Ok(());
         }

@@ -13,10 +13,13 @@ use crate::store;
 use crate::store::policies::Holder;
 use crate::usecases::access_keys::NewAccessKey;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
+use crate::usecases::events::Event;
 use crate::usecases::groups::{to_group, Group};
 use crate::usecases::policies::lock_managed_policy;
 use crate::usecases::users::{no_such_user, user_prefix, User};
+use crate::usecases::users::{tags_json, user_json};
 use crate::{Engine, FieldError, IamError};
+use serde_json::json;
 use sqlx::PgConnection;
 
 pub use crate::domain::MAX_USERS_PER_BATCH;
@@ -282,6 +285,20 @@ impl Engine {
                 arn: resource.arn,
                 created_at: user_row.created_at,
             };
+            // One CreateUser event per user, naming what the wizard gave it (never a secret).
+            let event = Event::action(IamAction::CreateUser)
+                .about(user.user_name.as_str())
+                .request(json!({ "userName": user.user_name, "path": user.path, "tags": tags_json(&tags) }))
+                .response(json!({ "user": user_json(&user) }))
+                .additional(json!({
+                    "loginProfileCreated": password.is_some(),
+                    "groups": grants.groups.iter().map(|g| g.arn.as_str()).collect::<Vec<_>>(),
+                    "attachedPolicies": grants.policy_arns,
+                    "inlinePolicies": grants.inline.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                    "permissionsBoundary": grants.boundary,
+                    "accessKeyId": access_key.as_ref().map(|k| k.key.access_key_id.to_string()),
+                }));
+            self.record_change(&mut tx, actor, &event).await?;
             added.push(AddedUser { user, password: password.map(|(p, _, _)| p), access_key });
         }
         tx.commit().await?;

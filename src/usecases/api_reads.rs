@@ -5,6 +5,7 @@
 use crate::domain::{root_arn, user_arn, AccountAlias, IamAction, IamPath, UserName};
 use crate::store;
 use crate::usecases::actor::{Actor, Resource};
+use crate::usecases::events::Event;
 use crate::usecases::login_profiles::NewPassword;
 use crate::usecases::users::user_prefix;
 use crate::{Engine, IamError};
@@ -90,7 +91,9 @@ impl Engine {
                 if !store::login_profiles::update_login_profile_reset(&mut *tx, &user.user_id, reset).await? {
                     return Err(no_profile(&user.user_name));
                 }
-                tx.commit().await?;
+                let event =
+                    Event::on_user(IamAction::UpdateLoginProfile, &user.user_name).with("passwordResetRequired", reset);
+                self.commit_change(tx, actor, event).await?;
                 Ok(())
             }
         }
@@ -135,7 +138,10 @@ impl Engine {
         if !current.iter().any(|a| a.as_str() == alias.trim()) {
             return Err(IamError::NoSuchEntity(format!("The account alias {} cannot be found.", alias.trim())));
         }
-        store::accounts::update_account_alias(&self.pool, account_id, None).await?;
+        let mut tx = self.pool.begin().await?;
+        store::accounts::update_account_alias(&mut *tx, account_id, None).await?;
+        let event = Event::action(IamAction::DeleteAccountAlias).with("accountAlias", alias.trim());
+        self.commit_change(tx, actor, event).await?;
         Ok(())
     }
 

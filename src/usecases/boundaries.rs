@@ -5,6 +5,7 @@
 use crate::domain::IamAction;
 use crate::store;
 use crate::usecases::actor::{Access, Actor, RequestKeys};
+use crate::usecases::events::Event;
 use crate::usecases::policies::require_managed_policy;
 use crate::usecases::users::user_prefix;
 use crate::{Engine, IamError};
@@ -32,7 +33,7 @@ impl Engine {
         self.authorize_access(actor, &Access::new(action, &resource).with(keys))?;
         require_managed_policy(&mut tx, actor.account_id().as_str(), arn).await?;
         store::boundaries::update_user_boundary(&mut *tx, &row.user_id, Some(arn)).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, Event::on_user(action, &row.user_name).with("permissionsBoundary", arn)).await?;
         tracing::info!(user = %row.user_name, boundary = %arn, "permissions boundary set");
         Ok(())
     }
@@ -43,7 +44,7 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let (row, _) = self.lock_user_for(&mut tx, actor, user_name, &[action]).await?;
         store::boundaries::update_user_boundary(&mut *tx, &row.user_id, None).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, Event::on_user(action, &row.user_name)).await?;
         tracing::info!(user = %row.user_name, "permissions boundary removed");
         Ok(())
     }

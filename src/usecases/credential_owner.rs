@@ -5,6 +5,7 @@ use crate::domain::{root_arn, AccountId, IamAction, Principal};
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::actor::Actor;
+use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
 use crate::usecases::users::{no_such_user, user_prefix};
 use crate::{Engine, IamError};
@@ -52,6 +53,15 @@ impl Owner {
         match &self.kind {
             OwnerKind::Root { .. } => None,
             OwnerKind::User { user_id, .. } => Some(user_id),
+        }
+    }
+
+    /// An event about this owner's credentials: `userName` names the IAM user (absent for root,
+    /// as in an API call without UserName).
+    pub fn event(&self, action: IamAction) -> Event {
+        match &self.kind {
+            OwnerKind::Root { .. } => Event::action(action),
+            OwnerKind::User { user_name, .. } => Event::on_user(action, user_name),
         }
     }
 

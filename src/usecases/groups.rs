@@ -6,10 +6,12 @@ use crate::domain::{group_arn, GroupName, IamAction, IamPath, UniqueId, UniqueId
 use crate::store;
 use crate::store::groups::GroupRow;
 use crate::usecases::actor::{Actor, Resource};
+use crate::usecases::events::Event;
 use crate::usecases::users::no_such_user;
 use crate::usecases::Dependents;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
+use serde_json::json;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -88,12 +90,20 @@ impl Engine {
         let account = actor.account_id();
         self.authorize(actor, IamAction::CreateGroup, &Resource::untagged(group_arn(account, &path, &name)))?;
         let id = UniqueId::generate(UniqueIdKind::Group);
-        let row = store::groups::insert_group(&self.pool, id.as_str(), account.as_str(), name.as_str(), path.as_str())
+        let mut tx = self.pool.begin().await?;
+        let row = store::groups::insert_group(&mut *tx, id.as_str(), account.as_str(), name.as_str(), path.as_str())
             .await
             .map_err(|e| match store::unique_violation(&e) {
                 Some("groups_account_name_key") => exists(name.as_str()),
                 _ => e.into(),
             })?;
+        let event = Event::action(IamAction::CreateGroup)
+            .with("groupName", name.as_str())
+            .with("path", path.as_str())
+            .response(
+                json!({ "group": { "groupName": name.as_str(), "groupId": id.as_str(), "path": path.as_str() } }),
+            );
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(group = %name, "group created");
         to_group(row)
     }
@@ -160,7 +170,15 @@ impl Engine {
                     Some("groups_account_name_key") => exists(to_name.as_str()),
                     _ => e.into(),
                 })?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::UpdateGroup)
+                .with("groupName", &current.group_name)
+                .with("newGroupName", new_name)
+                .with("newPath", new_path),
+        )
+        .await?;
         to_group(row)
     }
 
@@ -181,7 +199,8 @@ impl Engine {
         let target = crate::usecases::policies::Target::group(&group.group_id, &group.group_name, &group.arn);
         self.clear_target_policies(&mut tx, actor, &target, dependents).await?;
         store::groups::delete_group(&mut *tx, &group.group_id).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, Event::action(IamAction::DeleteGroup).with("groupName", &group.group_name))
+            .await?;
         tracing::info!(group = %group.group_name, "group deleted");
         Ok(())
     }
@@ -204,7 +223,12 @@ impl Engine {
             )));
         }
         store::groups::insert_group_member(&mut *tx, &group.group_id, &member.user_id).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::on_user(IamAction::AddUserToGroup, &member.user_name).with("groupName", &group.group_name),
+        )
+        .await?;
         tracing::info!(group = %group.group_name, user = %member.user_name, "user added to group");
         Ok(())
     }
@@ -221,7 +245,12 @@ impl Engine {
                 member.user_name, group.group_name
             )));
         }
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::on_user(IamAction::RemoveUserFromGroup, &member.user_name).with("groupName", &group.group_name),
+        )
+        .await?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use crate::domain::IamAction;
 use crate::domain::Password;
 use crate::store;
 use crate::usecases::actor::Actor;
+use crate::usecases::events::Event;
 use crate::usecases::password_policy::check_user_password;
 use crate::{Engine, IamError};
 
@@ -70,7 +71,8 @@ impl Engine {
         } else {
             store::login_profiles::insert_login_profile(&mut *tx, &user.user_id, &hash, reset_required).await?;
         }
-        tx.commit().await?;
+        let event = Event::on_user(action, &user.user_name).with("passwordResetRequired", reset_required);
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, created = !exists, reset_required, "console password set");
         Ok(LoginProfileSet { generated: generated.then_some(password), created: !exists })
     }
@@ -84,7 +86,7 @@ impl Engine {
             return Err(IamError::NoSuchEntity(format!("Login profile for {} cannot be found.", user.user_name)));
         }
         store::login_profiles::update_user_session_epoch(&mut *tx, &user.user_id).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, Event::on_user(IamAction::DeleteLoginProfile, &user.user_name)).await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "console access disabled");
         Ok(())
     }

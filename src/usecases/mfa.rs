@@ -204,7 +204,12 @@ impl Engine {
             }
             _ => e.into(),
         })?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            owner.event(IamAction::EnableMFADevice).with("serialNumber", mfa_arn(&owner.account_id, &name)),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, device = %name, "MFA device enabled");
         Ok(MfaDevice {
             serial_number: mfa_arn(&owner.account_id, &name),
@@ -278,8 +283,9 @@ impl Engine {
         if owner.whose == Whose::Own {
             self.check_mfa_removal_proof(&owner, proof.unwrap_or_default(), source).await?;
         }
+        let mut tx = self.pool.begin().await?;
         let deleted = store::mfa_devices::delete_mfa_device(
-            &self.pool,
+            &mut *tx,
             owner.account_id.as_str(),
             owner.user_id(),
             device_name.trim(),
@@ -288,6 +294,10 @@ impl Engine {
         if !deleted {
             return Err(no_such_device(device_name.trim()));
         }
+        let event = owner
+            .event(IamAction::DeactivateMFADevice)
+            .with("serialNumber", crate::domain::mfa_serial(&owner.account_id, "/", device_name.trim()));
+        self.commit_change(tx, actor, event.additional(serde_json::json!({ "deviceDeleted": true }))).await?;
         tracing::info!(owner = %owner.arn, device = %device_name.trim(), "MFA device removed");
         Ok(())
     }
@@ -340,9 +350,9 @@ impl Engine {
         code2: &str,
     ) -> Result<(), IamError> {
         let (code1, code2) = parse_codes(code1, code2).map_err(IamError::Validation)?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ResyncMFADevice).await?;
-        let rows = store::mfa_devices::list_mfa_secrets(&mut *conn, owner.account_id.as_str(), owner.user_id()).await?;
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::ResyncMFADevice).await?;
+        let rows = store::mfa_devices::list_mfa_secrets(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
         let row = rows
             .into_iter()
             .find(|r| r.name.eq_ignore_ascii_case(device_name.trim()))
@@ -353,9 +363,17 @@ impl Engine {
             .filter(|s| *s > row.last_used_step)
             .ok_or_else(bad_codes)?;
         let drift = i32::try_from(start + 1 - now).unwrap_or(0);
-        if !store::mfa_devices::update_mfa_resync(&mut *conn, row.id, start + 1, drift).await? {
+        if !store::mfa_devices::update_mfa_resync(&mut *tx, row.id, start + 1, drift).await? {
             return Err(bad_codes());
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner
+                .event(IamAction::ResyncMFADevice)
+                .with("serialNumber", crate::domain::mfa_serial(&owner.account_id, "/", &row.name)),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, device = %row.name, drift, "MFA device resynchronized");
         Ok(())
     }

@@ -10,6 +10,8 @@ pub mod api_reads;
 pub mod boundaries;
 pub mod credential_owner;
 pub mod credential_report;
+pub mod event_history;
+pub mod events;
 pub mod groups;
 pub mod login_profiles;
 pub mod master_keys;

@@ -3,9 +3,11 @@
 //! rules and the remembered history, and every other session of the principal ends.
 
 use crate::domain::IamAction;
+use crate::domain::SignInStep;
 use crate::domain::{password_expires_at, password_rules, root_password_violations, Password, PasswordRule, Principal};
 use crate::store;
 use crate::usecases::actor::Actor;
+use crate::usecases::events::Event;
 use crate::usecases::password_policy::check_user_password;
 use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
 use crate::{Engine, FieldError, IamError};
@@ -120,9 +122,11 @@ impl Engine {
                     store::accounts::find_root_credentials(&self.pool, email).await?.ok_or(IamError::NotSignedIn)?;
                 self.verify_current(&change, &root_throttle_key(email), &creds.root_password_hash).await?;
                 let hash = self.hasher.hash(&change.new).await?;
-                let epoch = store::accounts::update_root_password(&self.pool, account_id.as_str(), &hash)
+                let mut tx = self.pool.begin().await?;
+                let epoch = store::accounts::update_root_password(&mut *tx, account_id.as_str(), &hash)
                     .await?
                     .ok_or(IamError::NotSignedIn)?;
+                self.commit_change(tx, actor, Event::action(IamAction::ChangePassword)).await?;
                 tracing::info!(account_id = %account_id, "root password changed");
                 Ok(PasswordChanged { session_epoch: epoch, password_expires_at: None })
             }
@@ -133,9 +137,8 @@ impl Engine {
                     password_expires_at(policy.as_ref(), p.password_changed_at)
                         .is_some_and(|t| t <= OffsetDateTime::now_utc())
                 });
-                let allowed = profile.as_ref().is_some_and(|p| p.password_reset_required)
-                    || expired
-                    || policy.as_ref().is_some_and(|p| p.allow_users_to_change_password);
+                let forced = profile.as_ref().is_some_and(|p| p.password_reset_required) || expired;
+                let allowed = forced || policy.as_ref().is_some_and(|p| p.allow_users_to_change_password);
                 // Authorized before anything about the profile is told.
                 if !allowed {
                     self.authorize(actor, IamAction::ChangePassword, &actor.as_resource())?;
@@ -170,7 +173,13 @@ impl Engine {
                 let mut tx = self.pool.begin().await?;
                 store::login_profiles::update_login_profile_password(&mut *tx, user_id.as_str(), &hash, false).await?;
                 let epoch = store::login_profiles::update_user_session_epoch(&mut *tx, user_id.as_str()).await?;
-                tx.commit().await?;
+                // A change that sign-in demanded is a sign-in step; any other is IAM's ChangePassword.
+                let event = if forced {
+                    Event::sign_in(SignInStep::ChangeExpiredPassword).about(user_name.as_str())
+                } else {
+                    Event::action(IamAction::ChangePassword).about(user_name.as_str())
+                };
+                self.commit_change(tx, actor, event).await?;
                 tracing::info!(account_id = %account_id, user = %user_name, "password changed by its user");
                 let expires = password_expires_at(policy.as_ref(), OffsetDateTime::now_utc());
                 Ok(PasswordChanged { session_epoch: epoch, password_expires_at: expires })

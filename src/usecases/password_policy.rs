@@ -5,6 +5,7 @@ use crate::domain::IamAction;
 use crate::domain::{password_violations, root_arn, AccountId, PasswordPolicy, PasswordPolicyInput, PasswordRule};
 use crate::store;
 use crate::usecases::actor::{Actor, Resource};
+use crate::usecases::events::Event;
 use crate::{Engine, FieldError, IamError};
 
 impl Engine {
@@ -30,7 +31,11 @@ impl Engine {
             IamAction::UpdateAccountPasswordPolicy,
             &Resource::untagged(root_arn(actor.account_id())),
         )?;
-        store::password_policies::update_password_policy(&self.pool, actor.account_id().as_str(), &policy).await?;
+        let mut tx = self.pool.begin().await?;
+        store::password_policies::update_password_policy(&mut *tx, actor.account_id().as_str(), &policy).await?;
+        let event = Event::action(IamAction::UpdateAccountPasswordPolicy)
+            .request(serde_json::to_value(&policy).unwrap_or_default());
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy updated");
         Ok(policy)
     }
@@ -42,7 +47,9 @@ impl Engine {
             IamAction::DeleteAccountPasswordPolicy,
             &Resource::untagged(root_arn(actor.account_id())),
         )?;
-        store::password_policies::delete_password_policy(&self.pool, actor.account_id().as_str()).await?;
+        let mut tx = self.pool.begin().await?;
+        store::password_policies::delete_password_policy(&mut *tx, actor.account_id().as_str()).await?;
+        self.commit_change(tx, actor, Event::action(IamAction::DeleteAccountPasswordPolicy)).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy deleted");
         Ok(())
     }

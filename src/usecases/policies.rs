@@ -11,10 +11,12 @@ use crate::store;
 use crate::store::policies::Holder;
 use crate::store::policies::PolicyRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
+use crate::usecases::events::Event;
 use crate::usecases::users::{no_such_user, user_prefix};
 use crate::usecases::Dependents;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
+use serde_json::json;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -348,7 +350,14 @@ impl Engine {
                 if !tags.is_empty() {
                     store::policy_tags::insert_policy_tags(&mut *tx, id.as_str(), &tags).await?;
                 }
-                tx.commit().await?;
+                let event = Event::action(IamAction::CreatePolicy)
+                    .with("policyName", name.as_str())
+                    .with("path", path.as_str())
+                    .with("policyDocument", input.document.trim())
+                    .response(
+                        json!({ "policy": { "policyName": name.as_str(), "policyId": id.as_str(), "arn": arn } }),
+                    );
+                self.commit_change(tx, actor, event).await?;
                 tracing::info!(policy = %arn, "policy created");
                 Ok(to_policy(row, 0))
             }
@@ -439,7 +448,16 @@ impl Engine {
         if set_as_default {
             store::policies::update_policy_default_version(&mut *tx, &policy.policy_id, &version_id).await?;
         }
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::CreatePolicyVersion)
+                .with("policyArn", &policy.arn)
+                .with("policyDocument", document.trim())
+                .with("setAsDefault", set_as_default)
+                .response(json!({ "policyVersion": { "versionId": version_id } })),
+        )
+        .await?;
         Ok(version_id)
     }
 
@@ -451,7 +469,14 @@ impl Engine {
             return Err(IamError::NoSuchEntity(format!("Policy {} version {version_id} does not exist.", policy.arn)));
         }
         store::policies::update_policy_default_version(&mut *tx, &policy.policy_id, version_id).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::SetDefaultPolicyVersion)
+                .with("policyArn", &policy.arn)
+                .with("versionId", version_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -464,7 +489,12 @@ impl Engine {
         if !store::policies::delete_policy_version(&mut *tx, &policy.policy_id, version_id).await? {
             return Err(IamError::NoSuchEntity(format!("Policy {} version {version_id} does not exist.", policy.arn)));
         }
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::DeletePolicyVersion).with("policyArn", &policy.arn).with("versionId", version_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -497,7 +527,7 @@ impl Engine {
             }
         }
         store::policies::delete_policy(&mut *tx, &policy.policy_id).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, Event::action(IamAction::DeletePolicy).with("policyArn", &policy.arn)).await?;
         tracing::info!(policy = %policy.arn, "policy deleted");
         Ok(())
     }
@@ -521,7 +551,7 @@ impl Engine {
             )));
         }
         store::policies::insert_policy_attachment(&mut *tx, actor.account_id().as_str(), arn, holder).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, target_event(target.kind().attach(), &target).with("policyArn", arn)).await?;
         tracing::info!(policy = %arn, target = %target.arn(), "policy attached");
         Ok(())
     }
@@ -535,7 +565,7 @@ impl Engine {
         if !store::policies::delete_policy_attachment(&mut *tx, arn, holder).await? {
             return Err(IamError::NoSuchEntity(format!("Policy {arn} was not found.")));
         }
-        tx.commit().await?;
+        self.commit_change(tx, actor, target_event(target.kind().detach(), &target).with("policyArn", arn)).await?;
         tracing::info!(policy = %arn, target = %target.arn(), "policy detached");
         Ok(())
     }
@@ -607,7 +637,14 @@ impl Engine {
             document.trim(),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            target_event(target.kind().put_inline(), &target)
+                .with("policyName", name.as_str())
+                .with("policyDocument", document.trim()),
+        )
+        .await?;
         tracing::info!(policy = %name, target = %target.arn(), "inline policy put");
         Ok(())
     }
@@ -656,7 +693,12 @@ impl Engine {
                 policy_name.trim()
             )));
         }
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            target_event(target.kind().delete_inline(), &target).with("policyName", policy_name.trim()),
+        )
+        .await?;
         Ok(())
     }
 
@@ -696,6 +738,14 @@ impl Engine {
     }
 }
 
+/// An event about a user's or a group's policies.
+fn target_event(action: IamAction, target: &Target) -> Event {
+    match target.kind() {
+        EntityKind::User => Event::on_user(action, &target.name),
+        EntityKind::Group => Event::action(action).with("groupName", &target.name),
+    }
+}
+
 impl Engine {
     /// TagPolicy: adds or overwrites tags of a customer-managed policy (at most 50, counted under
     /// the policy's row lock); `aws:RequestTag/*` and `aws:TagKeys` are in the request context.
@@ -714,7 +764,14 @@ impl Engine {
             )));
         }
         store::policy_tags::insert_policy_tags(&mut *tx, &policy.policy_id, &tags).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::TagPolicy)
+                .with("policyArn", &policy.arn)
+                .with("tags", crate::usecases::users::tags_json(&tags)),
+        )
+        .await?;
         Ok(())
     }
 
@@ -726,7 +783,12 @@ impl Engine {
             .with(RequestKeys { removed_tag_keys: keys, ..Default::default() });
         let (policy, _) = self.lock_policy_with(&mut tx, actor, arn, access).await?;
         store::policy_tags::delete_policy_tags(&mut *tx, &policy.policy_id, keys).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::UntagPolicy).with("policyArn", &policy.arn).with("tagKeys", keys),
+        )
+        .await?;
         Ok(())
     }
 

@@ -2,9 +2,11 @@
 //! email. Only the token's hash is stored; the answer never tells whether the email exists.
 
 use crate::crypto::secrets::{generate_token, token_hash};
+use crate::domain::SignInStep;
 use crate::domain::{root_password_violations, Password};
 use crate::store;
 use crate::store::throttle::{Charge, ThrottlePolicy};
+use crate::usecases::events::{self, Event, EventIdentity, EventSource};
 use crate::usecases::password_change::{CONFIRM_FIELD, NEW_FIELD};
 use crate::usecases::throttle_keys::{address_key, root_throttle_key};
 use crate::{Engine, FieldError, IamError};
@@ -91,6 +93,9 @@ impl Engine {
             root.account_id
         );
         store::outbox::insert_outbox(&mut *tx, &root.root_email, "Reset your Lanyard root password", &body).await?;
+        let who = EventIdentity::root(&root.account_id);
+        let event = Event::sign_in(SignInStep::PasswordRecoveryRequested);
+        events::insert(&mut tx, &who, EventSource::internal(), &event, None).await?;
         tx.commit().await?;
         tracing::info!(account_id = %root.account_id, "root password reset link issued");
         Ok(())
@@ -126,6 +131,9 @@ impl Engine {
             .map(|a| a.root_email)
             .unwrap_or_default();
         store::throttle::delete_throttle(&mut *tx, &root_throttle_key(&email)).await?;
+        let who = EventIdentity::root(&account_id);
+        let event = Event::sign_in(SignInStep::PasswordRecoveryCompleted);
+        events::insert(&mut tx, &who, EventSource::internal(), &event, None).await?;
         tx.commit().await?;
         tracing::info!(account_id = %account_id, "root password reset with a link");
         Ok(())

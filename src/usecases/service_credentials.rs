@@ -19,6 +19,7 @@ use crate::usecases::credential_owner::{OwnerRef, RowLock};
 use crate::usecases::throttle_keys::clip;
 use crate::{Engine, IamError};
 use serde::Serialize;
+use serde_json::json;
 use std::net::IpAddr;
 use time::OffsetDateTime;
 
@@ -128,7 +129,7 @@ impl Engine {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, owner.event(IamAction::CreateServiceSpecificCredential).with("serviceName", service.as_str()).response(json!({ "serviceSpecificCredential": { "serviceSpecificCredentialId": id.as_str(), "serviceName": service.as_str(), "status": "Active" } }))).await?;
         tracing::info!(owner = %owner.arn, credential_id = %id, service = service.as_str(), "service-specific credential created");
         Ok(ServiceCredentialWithPassword { credential: ServiceCredential::from_row(user_name, row), password })
     }
@@ -161,13 +162,13 @@ impl Engine {
         status: AccessKeyStatus,
     ) -> Result<(), IamError> {
         let id = ServiceCredentialId::parse(credential_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.pool.begin().await?;
         let owner = self
-            .resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateServiceSpecificCredential)
+            .resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::UpdateServiceSpecificCredential)
             .await?;
         let (user_id, _) = owner.iam_user()?;
         if !store::service_credentials::update_service_credential_status(
-            &mut *conn,
+            &mut *tx,
             user_id,
             id.as_str(),
             status.as_str(),
@@ -176,6 +177,15 @@ impl Engine {
         {
             return Err(no_such_credential(id.as_str()));
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner
+                .event(IamAction::UpdateServiceSpecificCredential)
+                .with("serviceSpecificCredentialId", id.as_str())
+                .with("status", status.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, credential_id = %id, status = status.as_str(), "service-specific credential status changed");
         Ok(())
     }
@@ -190,15 +200,19 @@ impl Engine {
         let id = ServiceCredentialId::parse(credential_id.trim())?;
         let password = generate_service_password();
         let hash = self.hasher.hash(&password).await?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self
-            .resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::ResetServiceSpecificCredential)
-            .await?;
+        let mut tx = self.pool.begin().await?;
+        let owner =
+            self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::ResetServiceSpecificCredential).await?;
         let (user_id, user_name) = owner.iam_user()?;
-        let row =
-            store::service_credentials::update_service_credential_password(&mut *conn, user_id, id.as_str(), &hash)
-                .await?
-                .ok_or_else(|| no_such_credential(id.as_str()))?;
+        let row = store::service_credentials::update_service_credential_password(&mut *tx, user_id, id.as_str(), &hash)
+            .await?
+            .ok_or_else(|| no_such_credential(id.as_str()))?;
+        self.commit_change(
+            tx,
+            actor,
+            owner.event(IamAction::ResetServiceSpecificCredential).with("serviceSpecificCredentialId", id.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, credential_id = %id, "service-specific credential reset");
         Ok(ServiceCredentialWithPassword { credential: ServiceCredential::from_row(user_name, row), password })
     }
@@ -210,14 +224,20 @@ impl Engine {
         credential_id: &str,
     ) -> Result<(), IamError> {
         let id = ServiceCredentialId::parse(credential_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.pool.begin().await?;
         let owner = self
-            .resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeleteServiceSpecificCredential)
+            .resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::DeleteServiceSpecificCredential)
             .await?;
         let (user_id, _) = owner.iam_user()?;
-        if !store::service_credentials::delete_service_credential(&mut *conn, user_id, id.as_str()).await? {
+        if !store::service_credentials::delete_service_credential(&mut *tx, user_id, id.as_str()).await? {
             return Err(no_such_credential(id.as_str()));
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner.event(IamAction::DeleteServiceSpecificCredential).with("serviceSpecificCredentialId", id.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, credential_id = %id, "service-specific credential deleted");
         Ok(())
     }

@@ -5,12 +5,24 @@
 //! *before* the password is checked, so parallel guesses cannot exceed the limit.
 
 use crate::domain::password_expires_at;
+use crate::domain::SignInStep;
 use crate::domain::{AccountId, AccountRef, IamPath, Password, Principal, UniqueId, UserName};
 use crate::store;
 use crate::store::throttle::Charge;
+use crate::usecases::actor::{Actor, MfaContext, Origin};
+use crate::usecases::events::{Event, EventError, EventIdentity, EventSource};
 use crate::usecases::throttle_keys::{address_key, clip, root_throttle_key, user_throttle_key};
 use crate::{Engine, IamError};
+use serde_json::{json, Value};
 use std::net::IpAddr;
+
+/// The IAM user's name, for the event's "about" (none for root).
+fn user_name_of(principal: &Principal) -> Option<String> {
+    match principal {
+        Principal::User { user_name, .. } => Some(user_name.to_string()),
+        Principal::Root { .. } => None,
+    }
+}
 use time::OffsetDateTime;
 
 /// Whom a sign-in form names.
@@ -25,6 +37,57 @@ pub struct SignInRequest {
     pub target: SignInTarget,
     pub password: Password,
     pub source: IpAddr,
+    /// The browser's `User-Agent`, for the event history.
+    pub user_agent: Option<String>,
+}
+
+/// Where a sign-in step comes from: the client's address (throttled) and its agent (recorded).
+#[derive(Clone, Debug)]
+pub struct SignInClient {
+    pub source: IpAddr,
+    pub user_agent: Option<String>,
+}
+
+impl From<IpAddr> for SignInClient {
+    fn from(source: IpAddr) -> Self {
+        SignInClient { source, user_agent: None }
+    }
+}
+
+impl SignInClient {
+    fn event_source(&self) -> EventSource<'_> {
+        EventSource {
+            source_ip: Some(self.source),
+            user_agent: self.user_agent.as_deref(),
+            origin: Origin::Console,
+            request_id: None,
+            access_key_id: None,
+        }
+    }
+}
+
+/// Why a sign-in step failed, as only the event history (administrators) tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FailureReason {
+    Locked,
+    UnknownUser,
+    NoConsoleAccess,
+    WrongPassword,
+    PasswordExpired,
+    WrongOrReusedCode,
+}
+
+impl FailureReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            FailureReason::Locked => "Locked: too many failed attempts from this user or address",
+            FailureReason::UnknownUser => "No such user",
+            FailureReason::NoConsoleAccess => "The user has no console password",
+            FailureReason::WrongPassword => "Wrong password",
+            FailureReason::PasswordExpired => "Password expired (hard expiry)",
+            FailureReason::WrongOrReusedCode => "Wrong or already used MFA code",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +117,10 @@ pub enum SignInRefusal {
 /// What a sign-in target resolved to before the password check.
 struct Candidate {
     throttle_key: String,
+    /// The account a name resolved in, even when the user did not (for the event's account).
+    account_id: Option<AccountId>,
+    /// Why there is no principal (for the event history).
+    missing: FailureReason,
     password_hash: Option<String>,
     principal: Option<Principal>,
     password_reset_required: bool,
@@ -65,6 +132,8 @@ impl Candidate {
     fn nobody(throttle_key: String) -> Self {
         Candidate {
             throttle_key,
+            account_id: None,
+            missing: FailureReason::UnknownUser,
             password_hash: None,
             principal: None,
             password_reset_required: false,
@@ -83,6 +152,14 @@ impl Engine {
     /// Like [`Engine::sign_in`] but tells why a sign-in was refused (for tests and the log).
     pub async fn attempt_sign_in(&self, req: SignInRequest) -> Result<Result<SignedIn, SignInRefusal>, IamError> {
         let candidate = self.resolve_candidate(&req.target).await?;
+        let client = SignInClient { source: req.source, user_agent: req.user_agent.clone() };
+        let (who, about) = match &candidate.principal {
+            Some(p) => (Some(EventIdentity::of(p, MfaContext::NotPresent, None)), user_name_of(p)),
+            None => (candidate.account_id.as_ref().map(|a| EventIdentity::hidden(a.as_str())), None),
+        };
+        let login = |outcome: Result<Value, FailureReason>| {
+            self.record_step(SignInStep::ConsoleLogin, who.clone(), about.clone(), &client, outcome)
+        };
         let address_key = address_key(req.source);
         let cfg = &self.config;
 
@@ -98,10 +175,12 @@ impl Engine {
             Charge::Proceed => {}
             Charge::AddressLocked => {
                 tracing::info!(source = %req.source, "sign-in refused: source address locked");
+                login(Err(FailureReason::Locked)).await;
                 return Ok(Err(SignInRefusal::Throttled));
             }
             Charge::SubjectLocked => {
                 tracing::info!(subject = %candidate.throttle_key, "sign-in refused: subject locked");
+                login(Err(FailureReason::Locked)).await;
                 return Ok(Err(SignInRefusal::Throttled));
             }
         }
@@ -141,9 +220,15 @@ impl Engine {
                 let expired = expires_at.is_some_and(|t| t <= OffsetDateTime::now_utc());
                 if expired && policy.as_ref().is_some_and(|p| p.hard_expiry) {
                     tracing::info!(principal = %principal.arn(), "sign-in refused: password expired (hard expiry)");
+                    login(Err(FailureReason::PasswordExpired)).await;
                     return Err(IamError::PasswordExpired);
                 }
                 tracing::info!(principal = %principal.arn(), mfa_required, "password accepted");
+                // With MFA, the sign-in is recorded when the code is (see `complete_mfa_sign_in`).
+                if !mfa_required {
+                    let must_change = candidate.password_reset_required || expired;
+                    login(Ok(json!({ "MFAUsed": "No", "PasswordChangeRequired": must_change }))).await;
+                }
                 Ok(Ok(SignedIn {
                     principal,
                     must_change_password: candidate.password_reset_required || expired,
@@ -152,7 +237,9 @@ impl Engine {
                     mfa_required,
                 }))
             }
-            _ => {
+            (_, principal) => {
+                let reason = if principal.is_none() { candidate.missing } else { FailureReason::WrongPassword };
+                login(Err(reason)).await;
                 tracing::info!(subject = %candidate.throttle_key, source = %req.source, "sign-in refused: bad credentials");
                 Ok(Err(SignInRefusal::BadCredentials))
             }
@@ -166,8 +253,15 @@ impl Engine {
         &self,
         principal: &Principal,
         code: &str,
-        source: IpAddr,
+        client: impl Into<SignInClient>,
     ) -> Result<(), IamError> {
+        let client = client.into();
+        let source = client.source;
+        let who = Some(EventIdentity::of(principal, MfaContext::NotPresent, None));
+        let about = user_name_of(principal);
+        let check = |outcome: Result<Value, FailureReason>| {
+            self.record_step(SignInStep::CheckMfa, who.clone(), about.clone(), &client, outcome)
+        };
         let (throttle_key, user_id) = match principal {
             Principal::User { account_id, user_id, user_name, .. } => {
                 (user_throttle_key(account_id, user_name.as_str()), Some(user_id.as_str()))
@@ -186,6 +280,7 @@ impl Engine {
         .await?;
         if charge != Charge::Proceed {
             tracing::info!(subject = %throttle_key, "MFA sign-in refused: throttled");
+            check(Err(FailureReason::Locked)).await;
             return Err(IamError::SignInFailed);
         }
         let accepted = match crate::domain::MfaCode::parse("mfaCode", code) {
@@ -194,6 +289,7 @@ impl Engine {
         };
         if !accepted {
             tracing::info!(subject = %throttle_key, source = %source, "MFA sign-in refused: wrong or reused code");
+            check(Err(FailureReason::WrongOrReusedCode)).await;
             return Err(IamError::SignInFailed);
         }
         store::throttle::update_attempt_succeeded(
@@ -205,7 +301,48 @@ impl Engine {
         )
         .await?;
         tracing::info!(principal = %principal.arn(), "signed in with MFA");
+        check(Ok(json!({}))).await;
+        let login_who = Some(EventIdentity::of(principal, MfaContext::Present { at: 0 }, None));
+        self.record_step(SignInStep::ConsoleLogin, login_who, about.clone(), &client, Ok(json!({ "MFAUsed": "Yes" })))
+            .await;
         Ok(())
+    }
+
+    /// Records a sign-in step: who (the principal, or a hidden name in a known account; nothing
+    /// when not even the account is known) and how it ended, with the real reason of a failure.
+    async fn record_step(
+        &self,
+        step: SignInStep,
+        who: Option<EventIdentity>,
+        about: Option<String>,
+        client: &SignInClient,
+        outcome: Result<Value, FailureReason>,
+    ) {
+        let Some(who) = who else { return };
+        let mut event = Event::sign_in(step);
+        if let Some(name) = about {
+            event = event.about(name);
+        }
+        let (result, additional, error) = match outcome {
+            Ok(additional) => ("Success", additional, None),
+            Err(reason) => (
+                "Failure",
+                json!({ "FailureReason": reason.as_str() }),
+                Some(EventError { code: "SignInFailed".into(), message: "Failed authentication".into() }),
+            ),
+        };
+        let event = event.response(json!({ step.name(): result })).additional(additional);
+        self.record_sign_in(&who, client.event_source(), event, error).await;
+    }
+
+    /// Records a sign-out from the console.
+    pub async fn record_sign_out(&self, actor: &Actor) {
+        let who = EventIdentity::of(actor.principal(), actor.mfa(), actor.facts().token_issued_at);
+        let mut event = Event::sign_in(SignInStep::ConsoleSignOut);
+        if let Some(name) = user_name_of(actor.principal()) {
+            event = event.about(name);
+        }
+        self.record_sign_in(&who, EventSource::from(actor.facts()), event, None).await;
     }
 
     /// Replaces a hash made with older parameters, now that the password is known to be right.
@@ -241,6 +378,7 @@ impl Engine {
                 let row = store::accounts::find_root_credentials(&self.pool, email.trim()).await?;
                 Ok(match row {
                     Some(r) => Candidate {
+                        account_id: Some(AccountId::parse(&r.account_id)?),
                         principal: Some(Principal::Root {
                             account_id: AccountId::parse(&r.account_id)?,
                             email: r.root_email,
@@ -267,8 +405,14 @@ impl Engine {
                 } else {
                     None
                 };
+                let missing = match &row {
+                    Some(_) => FailureReason::NoConsoleAccess,
+                    None => FailureReason::UnknownUser,
+                };
                 Ok(match row {
                     Some(u) if u.password_hash.is_some() => Candidate {
+                        account_id: Some(account_id.clone()),
+                        missing,
                         principal: Some(Principal::User {
                             account_id,
                             user_id: UniqueId::parse(&u.user_id)?,
@@ -282,7 +426,7 @@ impl Engine {
                         throttle_key,
                     },
                     // No such user, or a user without console access: the same dummy work.
-                    _ => Candidate::nobody(throttle_key),
+                    _ => Candidate { account_id: Some(account_id), missing, ..Candidate::nobody(throttle_key) },
                 })
             }
         }

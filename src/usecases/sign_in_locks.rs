@@ -4,6 +4,7 @@
 use crate::domain::{AccountId, IamAction};
 use crate::store;
 use crate::usecases::actor::Actor;
+use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::user_throttle_key;
 use crate::{Engine, IamError};
 use serde::Serialize;
@@ -45,10 +46,17 @@ impl Engine {
     /// Forgets the user's failed sign-ins, lifting any lock. Allowed to whoever may manage the
     /// user's console password.
     pub async fn clear_sign_in_lock(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
-        let mut conn = self.pool.acquire().await?;
-        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
+        let mut tx = self.pool.begin().await?;
+        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
         let key = user_throttle_key(actor.account_id(), &user.user_name);
-        store::throttle::delete_throttle(&self.pool, &key).await?;
+        store::throttle::delete_throttle(&mut *tx, &key).await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::on_user(IamAction::UpdateLoginProfile, &user.user_name)
+                .additional(serde_json::json!({ "signInLockCleared": true })),
+        )
+        .await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, "sign-in lock cleared");
         Ok(())
     }

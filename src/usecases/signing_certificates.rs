@@ -12,6 +12,7 @@ use crate::usecases::credential_owner::{OwnerRef, RowLock};
 use crate::usecases::ssh_keys::check_body_length;
 use crate::{CredentialFault, Engine, IamError};
 use serde::Serialize;
+use serde_json::json;
 use time::OffsetDateTime;
 
 /// A certificate as IAM shows it.
@@ -85,7 +86,14 @@ impl Engine {
             Some("signing_certificates_duplicate") => duplicate(),
             _ => e.into(),
         })?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            owner
+                .event(IamAction::UploadSigningCertificate)
+                .response(json!({ "certificate": { "certificateId": id.as_str(), "status": "Active" } })),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, certificate_id = %id, "signing certificate uploaded");
         Ok(row.into())
     }
@@ -115,11 +123,11 @@ impl Engine {
         status: AccessKeyStatus,
     ) -> Result<(), IamError> {
         let id = CertificateId::parse(certificate_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.pool.begin().await?;
         let owner =
-            self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateSigningCertificate).await?;
+            self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::UpdateSigningCertificate).await?;
         let done = store::signing_certificates::update_signing_certificate_status(
-            &mut *conn,
+            &mut *tx,
             owner.account_id.as_str(),
             owner.user_id(),
             id.as_str(),
@@ -129,6 +137,15 @@ impl Engine {
         if !done {
             return Err(no_such_certificate(id.as_str()));
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner
+                .event(IamAction::UpdateSigningCertificate)
+                .with("certificateId", id.as_str())
+                .with("status", status.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, certificate_id = %id, status = status.as_str(), "signing certificate status changed");
         Ok(())
     }
@@ -140,11 +157,11 @@ impl Engine {
         certificate_id: &str,
     ) -> Result<(), IamError> {
         let id = CertificateId::parse(certificate_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.pool.begin().await?;
         let owner =
-            self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeleteSigningCertificate).await?;
+            self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::DeleteSigningCertificate).await?;
         let done = store::signing_certificates::delete_signing_certificate(
-            &mut *conn,
+            &mut *tx,
             owner.account_id.as_str(),
             owner.user_id(),
             id.as_str(),
@@ -153,6 +170,12 @@ impl Engine {
         if !done {
             return Err(no_such_certificate(id.as_str()));
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner.event(IamAction::DeleteSigningCertificate).with("certificateId", id.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, certificate_id = %id, "signing certificate deleted");
         Ok(())
     }

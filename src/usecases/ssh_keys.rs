@@ -13,6 +13,7 @@ use crate::usecases::actor::Actor;
 use crate::usecases::credential_owner::{OwnerRef, RowLock};
 use crate::{CredentialFault, Engine, IamError};
 use serde::Serialize;
+use serde_json::json;
 use time::OffsetDateTime;
 
 /// A key as IAM shows it.
@@ -94,7 +95,7 @@ impl Engine {
             Some("ssh_public_keys_duplicate") => duplicate(),
             _ => e.into(),
         })?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, owner.event(IamAction::UploadSSHPublicKey).response(json!({ "sSHPublicKey": { "sSHPublicKeyId": id.as_str(), "fingerprint": key.md5_fingerprint, "status": "Active" } }))).await?;
         tracing::info!(owner = %owner.arn, ssh_public_key_id = %id, fingerprint = %key.sha256_fingerprint, "SSH public key uploaded");
         Ok(SshPublicKey::from_row(user_name, row))
     }
@@ -141,14 +142,23 @@ impl Engine {
         status: AccessKeyStatus,
     ) -> Result<(), IamError> {
         let id = SshPublicKeyId::parse(ssh_public_key_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::UpdateSSHPublicKey).await?;
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::UpdateSSHPublicKey).await?;
         let (user_id, _) = owner.iam_user()?;
-        if !store::ssh_public_keys::update_ssh_public_key_status(&mut *conn, user_id, id.as_str(), status.as_str())
+        if !store::ssh_public_keys::update_ssh_public_key_status(&mut *tx, user_id, id.as_str(), status.as_str())
             .await?
         {
             return Err(no_such_key(id.as_str()));
         }
+        self.commit_change(
+            tx,
+            actor,
+            owner
+                .event(IamAction::UpdateSSHPublicKey)
+                .with("sSHPublicKeyId", id.as_str())
+                .with("status", status.as_str()),
+        )
+        .await?;
         tracing::info!(owner = %owner.arn, ssh_public_key_id = %id, status = status.as_str(), "SSH public key status changed");
         Ok(())
     }
@@ -160,12 +170,14 @@ impl Engine {
         ssh_public_key_id: &str,
     ) -> Result<(), IamError> {
         let id = SshPublicKeyId::parse(ssh_public_key_id.trim())?;
-        let mut conn = self.pool.acquire().await?;
-        let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::DeleteSSHPublicKey).await?;
+        let mut tx = self.pool.begin().await?;
+        let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::DeleteSSHPublicKey).await?;
         let (user_id, _) = owner.iam_user()?;
-        if !store::ssh_public_keys::delete_ssh_public_key(&mut *conn, user_id, id.as_str()).await? {
+        if !store::ssh_public_keys::delete_ssh_public_key(&mut *tx, user_id, id.as_str()).await? {
             return Err(no_such_key(id.as_str()));
         }
+        self.commit_change(tx, actor, owner.event(IamAction::DeleteSSHPublicKey).with("sSHPublicKeyId", id.as_str()))
+            .await?;
         tracing::info!(owner = %owner.arn, ssh_public_key_id = %id, "SSH public key deleted");
         Ok(())
     }

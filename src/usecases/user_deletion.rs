@@ -5,11 +5,24 @@
 use crate::domain::{IamAction, IamPath, UniqueId, UserName};
 use crate::store;
 use crate::usecases::actor::{Actor, Resource};
+use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::user_throttle_key;
 use crate::usecases::users::User;
 use crate::usecases::Dependents;
 use crate::{Engine, IamError};
+use serde_json::json;
 use sqlx::PgConnection;
+
+/// One deleted user's event; the console's delete notes that it took the user's credentials along.
+fn deleted_event(user: &User, dependents: Dependents) -> Event {
+    let event = Event::action(IamAction::DeleteUser)
+        .about(user.user_name.as_str())
+        .request(json!({ "userName": user.user_name }));
+    match dependents {
+        Dependents::Refuse => event,
+        Dependents::Remove => event.additional(json!({ "withCredentials": true })),
+    }
+}
 
 impl Engine {
     /// IAM's DeleteUser: refuses while a login profile, access keys, signing certificates, SSH
@@ -36,7 +49,9 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let mut deleted = Vec::with_capacity(names.len());
         for name in names {
-            deleted.push(self.delete_user_in(&mut tx, actor, name, Dependents::Remove).await?);
+            let user = self.delete_user_in(&mut tx, actor, name, Dependents::Remove).await?;
+            self.record_change(&mut tx, actor, &deleted_event(&user, Dependents::Remove)).await?;
+            deleted.push(user);
         }
         tx.commit().await?;
         for user in &deleted {
@@ -53,7 +68,7 @@ impl Engine {
     ) -> Result<User, IamError> {
         let mut tx = self.pool.begin().await?;
         let user = self.delete_user_in(&mut tx, actor, user_name, dependents).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, deleted_event(&user, dependents)).await?;
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, ?dependents, "user deleted");
         Ok(user)
     }

@@ -5,8 +5,10 @@
 use crate::domain::{IamAction, Tag, MAX_TAGS_PER_USER};
 use crate::store;
 use crate::usecases::actor::{Access, Actor, RequestKeys};
-use crate::usecases::users::user_prefix;
+use crate::usecases::events::Event;
+use crate::usecases::users::{tags_json, user_prefix};
 use crate::{Engine, IamError};
+use serde_json::json;
 use std::collections::HashSet;
 
 fn quota_exceeded() -> IamError {
@@ -28,7 +30,10 @@ impl Engine {
             return Err(quota_exceeded());
         }
         store::user_tags::insert_user_tags(&mut *tx, &user.user_id, &tags).await?;
-        tx.commit().await?;
+        let event = Event::action(IamAction::TagUser)
+            .about(user.user_name.as_str())
+            .request(json!({ "userName": user.user_name, "tags": tags_json(&tags) }));
+        self.commit_change(tx, actor, event).await?;
         Ok(())
     }
 
@@ -40,7 +45,10 @@ impl Engine {
         let request = RequestKeys { removed_tag_keys: keys, ..Default::default() };
         self.authorize_access(actor, &Access::new(IamAction::UntagUser, &resource).with(request))?;
         store::user_tags::delete_user_tags(&mut *tx, &user.user_id, keys).await?;
-        tx.commit().await?;
+        let event = Event::action(IamAction::UntagUser)
+            .about(user.user_name.as_str())
+            .request(json!({ "userName": user.user_name, "tagKeys": keys }));
+        self.commit_change(tx, actor, event).await?;
         Ok(())
     }
 
@@ -69,7 +77,11 @@ impl Engine {
         store::user_tags::delete_all_user_tags(&mut *tx, &user.user_id).await?;
         store::user_tags::insert_user_tags(&mut *tx, &user.user_id, &tags).await?;
         let saved = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;
-        tx.commit().await?;
+        // The console's edit is recorded as the TagUser of the whole new set (and the keys removed).
+        let event = Event::action(IamAction::TagUser)
+            .about(user.user_name.as_str())
+            .request(json!({ "userName": user.user_name, "tags": tags_json(&tags), "removedTagKeys": removed }));
+        self.commit_change(tx, actor, event).await?;
         Ok(saved)
     }
 }

@@ -9,9 +9,11 @@ use crate::domain::{AccountId, IamAction};
 use crate::store;
 use crate::store::users::UserRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
+use crate::usecases::events::{aws_time, Event};
 use crate::usecases::sign_in_locks::SignInLock;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
+use serde_json::{json, Value};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -130,9 +132,27 @@ impl Engine {
             crate::usecases::policies::require_managed_policy(&mut tx, account_id.as_str(), arn).await?;
             store::boundaries::update_user_boundary(&mut *tx, user_id.as_str(), Some(arn)).await?;
         }
-        tx.commit().await?;
-        tracing::info!(account_id = %account_id, user = %name, "user created");
-        Ok((User { user_id, user_name: name, path, arn, created_at: row.created_at }, generated))
+        let user = User { user_id, user_name: name, path, arn, created_at: row.created_at };
+        let mut request = json!({ "userName": user.user_name, "path": user.path });
+        if !tags.is_empty() {
+            request["tags"] = tags_json(&tags);
+        }
+        if let Some(arn) = boundary {
+            request["permissionsBoundary"] = json!(arn);
+        }
+        let mut event = Event::action(IamAction::CreateUser)
+            .about(user.user_name.as_str())
+            .request(request)
+            .response(json!({ "user": user_json(&user) }));
+        if input.password.is_some() {
+            // The console's create with a password is CreateLoginProfile too; the password never.
+            event = event.additional(
+                json!({ "loginProfileCreated": true, "passwordResetRequired": input.password_reset_required }),
+            );
+        }
+        self.commit_change(tx, actor, event).await?;
+        tracing::info!(account_id = %account_id, user = %user.user_name, "user created");
+        Ok((user, generated))
     }
 }
 
@@ -195,8 +215,8 @@ impl Engine {
             }
             return Err(IamError::Validation(errors));
         }
-        let mut conn = self.pool.acquire().await?;
-        let (row, resource) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateUser]).await?;
+        let mut tx = self.pool.begin().await?;
+        let (row, resource) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateUser]).await?;
         let name = match name {
             Some(n) => n,
             None => UserName::parse(&row.user_name)?,
@@ -212,7 +232,7 @@ impl Engine {
         if destination != resource.arn {
             self.authorize(actor, IamAction::UpdateUser, &Resource::tagged(destination, resource.tags.clone()))?;
         }
-        match store::users::update_user_name_path(&mut *conn, account_id, &row.user_id, &name, &path).await {
+        match store::users::update_user_name_path(&mut *tx, account_id, &row.user_id, &name, &path).await {
             Ok(true) => {}
             Ok(false) => return Err(no_such_user(user_name)),
             Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
@@ -220,6 +240,10 @@ impl Engine {
             }
             Err(e) => return Err(e.into()),
         }
+        let event = Event::action(IamAction::UpdateUser)
+            .about(row.user_name.as_str())
+            .request(json!({ "userName": row.user_name, "newUserName": new_name, "newPath": new_path }));
+        self.commit_change(tx, actor, event).await?;
         tracing::info!(account_id = %account_id, from = %row.user_name, to = %name, path = %path, "user updated");
         let arn = user_arn(account_id, &path, &name);
         Ok(User { user_id: UniqueId::parse(&row.user_id)?, user_name: name, path, arn, created_at: row.created_at })
@@ -296,6 +320,22 @@ impl Engine {
             None => actions.first().map_or(Ok(()), |a| self.precheck(actor, *a, prefix, name)),
         }
     }
+}
+
+/// A user as CloudTrail's response elements show it.
+pub(crate) fn user_json(user: &User) -> Value {
+    json!({
+        "path": user.path,
+        "userName": user.user_name,
+        "userId": user.user_id,
+        "arn": user.arn,
+        "createDate": aws_time(user.created_at),
+    })
+}
+
+/// Tags as request parameters: `[{"key": …, "value": …}]`.
+pub(crate) fn tags_json(tags: &[Tag]) -> Value {
+    Value::Array(tags.iter().map(|t| json!({ "key": t.key, "value": t.value })).collect())
 }
 
 /// `arn:aws:iam::<account>:user/`: what every user's ARN starts with.

@@ -11,8 +11,10 @@ use crate::store;
 use crate::store::mfa_devices::LockedMfaDeviceRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::credential_owner::{OwnerRef, RowLock};
+use crate::usecases::events::Event;
 use crate::usecases::mfa::{bad_codes, consecutive_step, open_seed, parse_codes, seal_seed};
 use crate::{Engine, FieldError, IamError};
+use serde_json::json;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -137,7 +139,15 @@ impl Engine {
             _ => e.into(),
         })?;
         store::mfa_devices::insert_mfa_device_tags(&mut *tx, id, &tags).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::CreateVirtualMFADevice)
+                .with("virtualMFADeviceName", name.as_str())
+                .with("path", path.as_str())
+                .response(json!({ "virtualMFADevice": { "serialNumber": serial } })),
+        )
+        .await?;
         tracing::info!(device = %serial, "virtual MFA device created");
         Ok(CreatedVirtualMfa { serial_number: serial, secret_base32: seed.to_base32(), qr_png: qr, tags })
     }
@@ -203,7 +213,8 @@ impl Engine {
         }
         let start = consecutive_step(&seed, &code1, &code2, now - 2, now).ok_or_else(bad_codes)?;
         store::mfa_devices::update_mfa_assigned(&mut *tx, row.id, owner.user_id(), start + 1).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, owner.event(IamAction::EnableMFADevice).with("serialNumber", serial.trim()))
+            .await?;
         tracing::info!(owner = %owner.arn, device = %row.name, "virtual MFA device enabled");
         Ok(())
     }
@@ -221,7 +232,8 @@ impl Engine {
             )));
         }
         store::mfa_devices::update_mfa_unassigned(&mut *tx, row.id).await?;
-        tx.commit().await?;
+        self.commit_change(tx, actor, owner.event(IamAction::DeactivateMFADevice).with("serialNumber", serial.trim()))
+            .await?;
         tracing::info!(owner = %owner.arn, device = %row.name, "MFA device deactivated");
         Ok(())
     }
@@ -237,7 +249,12 @@ impl Engine {
             return Err(IamError::DeleteConflict("MFA VirtualDevice in use. Must deactivate first.".into()));
         }
         store::mfa_devices::delete_mfa_device_by_id(&mut *tx, row.id).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::DeleteVirtualMFADevice).with("serialNumber", &resource.arn),
+        )
+        .await?;
         tracing::info!(device = %resource.arn, "virtual MFA device deleted");
         Ok(())
     }
@@ -293,7 +310,14 @@ impl Engine {
             )));
         }
         store::mfa_devices::insert_mfa_device_tags(&mut *tx, row.id, &tags).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::TagMFADevice)
+                .with("serialNumber", serial.trim())
+                .with("tags", crate::usecases::users::tags_json(&tags)),
+        )
+        .await?;
         Ok(())
     }
 
@@ -309,7 +333,12 @@ impl Engine {
                 .with(RequestKeys { removed_tag_keys: keys, ..Default::default() }),
         )?;
         store::mfa_devices::delete_mfa_device_tags(&mut *tx, row.id, keys).await?;
-        tx.commit().await?;
+        self.commit_change(
+            tx,
+            actor,
+            Event::action(IamAction::UntagMFADevice).with("serialNumber", serial.trim()).with("tagKeys", keys),
+        )
+        .await?;
         Ok(())
     }
 

@@ -50,8 +50,9 @@ pub async fn sign_in(
                 SignInTarget::User { account: account.unwrap_or_default(), user_name: user_name.unwrap_or_default() }
             }
         };
-        let signed_in =
-            state.engine.sign_in(SignInRequest { target, password: Password::new(password), source }).await?;
+        let user_agent = crate::ssr::request_user_agent();
+        let request = SignInRequest { target, password: Password::new(password), source, user_agent };
+        let signed_in = state.engine.sign_in(request).await?;
         let from = from.as_deref().and_then(crate::hosts::safe_local_path).unwrap_or("/signin").to_owned();
         if signed_in.mfa_required {
             begin_mfa_session(&signed_in, &from).await?;
@@ -69,7 +70,7 @@ pub async fn sign_in(
 pub async fn sign_in_mfa(mfa_code: String) -> Result<Navigate, AppError> {
     use crate::ssr::{client_addr, finish, pending_mfa, sign_in_session, ConsoleState};
     use lanyard_iam::domain::AccountId;
-    use lanyard_iam::usecases::sign_in::SignedIn;
+    use lanyard_iam::usecases::sign_in::{SignInClient, SignedIn};
     use lanyard_iam::IamError;
 
     let result = async {
@@ -84,7 +85,8 @@ pub async fn sign_in_mfa(mfa_code: String) -> Result<Navigate, AppError> {
             .find_principal(pending.kind, &account_id, pending.user_id.as_deref(), pending.epoch)
             .await?
             .ok_or(IamError::SignInFailed)?;
-        state.engine.complete_mfa_sign_in(&principal, &mfa_code, source).await?;
+        let client = SignInClient { source, user_agent: crate::ssr::request_user_agent() };
+        state.engine.complete_mfa_sign_in(&principal, &mfa_code, client).await?;
         let signed_in = SignedIn {
             principal,
             must_change_password: pending.must_change_password,
@@ -118,6 +120,10 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
             .await?
             .filter(|p| crate::hosts::safe_local_path(p).is_some())
             .unwrap_or_else(|| "/signin".into());
+        // Recorded while the session still names who signs out (a broken session signs out anyway).
+        if let Ok(Some(session)) = crate::ssr::current_session().await {
+            crate::ssr::ConsoleState::get()?.engine.record_sign_out(&session.principal).await;
+        }
         let session = request_session()?;
         session.flush().await.map_err(|e| crate::ssr::session_store_failed("session flush", e))?;
         Ok(Navigate { to })

@@ -28,6 +28,9 @@ pub async fn finish<T>(
     to: impl FnOnce(&T) -> String,
     values: Vec<(String, String)>,
 ) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        record_failure(e).await;
+    }
     if !is_plain_form_post() {
         // The hydrated app gets the error's own status (server_fn would answer 500 for any error).
         if let (Err(e), Some(res)) = (&result, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
@@ -60,6 +63,14 @@ pub async fn finish<T>(
         }
     }
     result
+}
+
+/// A change the signed-in principal set out to make and that failed goes to the event history.
+async fn record_failure(e: &AppError) {
+    let Ok(Some(session)) = super::current_session().await else { return };
+    let Ok(state) = super::ConsoleState::get() else { return };
+    let error = lanyard_iam::usecases::events::EventError { code: e.code.clone(), message: e.message.clone() };
+    state.engine.record_failed_attempt(&session.principal, error).await;
 }
 
 /// Takes (and removes) the error a plain form post left for its page.

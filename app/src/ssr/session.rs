@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use axum::http::request::Parts;
 use lanyard_iam::domain::{AccountId, Principal, PrincipalKind};
-use lanyard_iam::usecases::actor::RequestFacts;
+use lanyard_iam::usecases::actor::{Origin, RequestFacts};
 use lanyard_iam::usecases::sign_in::SignedIn;
 use lanyard_iam::{Actor, IamError, MfaContext};
 use leptos::prelude::use_context;
@@ -175,20 +175,27 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
     Ok(Some(result))
 }
 
+/// The request's `User-Agent` (at most 1024 characters), for conditions and the event history.
+pub fn request_user_agent() -> Option<String> {
+    let parts = request_parts().ok()?;
+    parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|h| h.to_str().ok())
+        .map(|ua| ua.chars().take(1024).collect())
+}
+
 /// The global condition keys of a console request: the client's address and agent, whether the
 /// console is served over TLS, IAM's region, and the session's sign-in as its credentials' issue time.
 fn request_facts(state: &super::ConsoleState, stored: &SessionPrincipal) -> Result<RequestFacts, AppError> {
     let parts = request_parts()?;
-    let user_agent = parts
-        .headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|h| h.to_str().ok())
-        .map(|ua| ua.chars().take(1024).collect());
+    let user_agent = request_user_agent();
     Ok(RequestFacts {
         source_ip: parts.extensions.get::<super::ClientAddr>().map(|a| a.0),
         user_agent,
         secure_transport: state.hosts.public_origin.starts_with("https://"),
         token_issued_at: Some(stored.signed_in_at),
+        origin: Origin::Console,
         ..RequestFacts::default()
     })
 }

@@ -30,8 +30,9 @@ use axum::Extension;
 use lanyard_app::ssr::ClientAddr;
 use lanyard_iam::domain::{IamAction, Service};
 use lanyard_iam::sigv4::SignedRequest;
-use lanyard_iam::usecases::actor::RequestFacts;
+use lanyard_iam::usecases::actor::{Origin, RequestFacts};
 use lanyard_iam::usecases::api_auth::ApiCaller;
+use lanyard_iam::usecases::events::{Event, EventError};
 use lanyard_iam::{Actor, Engine, IamError, MfaContext};
 use params::Params;
 use rand::Rng;
@@ -148,6 +149,9 @@ pub async fn handle(
         secure_transport: state.secure_transport,
         requested_region: caller.region.clone(),
         token_issued_at: caller.session.map(|s| s.issued_at),
+        origin: Origin::Api,
+        request_id: Some(request_id.clone()),
+        access_key_id: Some(caller.access_key_id.clone()),
     };
     // Long-term keys carry no MFA key at all; temporary credentials say whether MFA was proven.
     let mfa = match caller.session {
@@ -163,7 +167,15 @@ pub async fn handle(
         Ok(result) => {
             xml_response(StatusCode::OK, xml::envelope(spec.action, result.as_ref(), &request_id), &request_id)
         }
-        Err(e) => fail(e),
+        Err(e) => {
+            // A change refused or failed is recorded too (reads are not).
+            let mut event = Event::action(spec.action).request(call.params.recorded());
+            if let Some(user) = call.params.get("UserName") {
+                event = event.about(user.chars().take(128).collect::<String>());
+            }
+            state.engine.record_failure(&call.actor, event, EventError::from(&e)).await;
+            fail(e)
+        }
     }
 }
 

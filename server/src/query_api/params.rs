@@ -23,7 +23,25 @@ fn invalid(param: &str, rule: impl Into<String>) -> IamError {
     IamError::Validation(vec![FieldError::new(&field_name(param), rule)])
 }
 
+/// Parameters that carry secrets: never recorded in an event.
+const SECRET_PARAMS: &[&str] =
+    &["Password", "OldPassword", "NewPassword", "AuthenticationCode1", "AuthenticationCode2", "TokenCode"];
+
 impl Params {
+    /// The request as CloudTrail's `requestParameters` names it (`userName`, `tags.member.1.key`),
+    /// without `Action`, `Version` or any secret; long values are cut.
+    pub fn recorded(&self) -> serde_json::Value {
+        let mut map = serde_json::Map::new();
+        for (k, v) in &self.pairs {
+            let secret = SECRET_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
+            if secret || k == "Action" || k == "Version" || map.len() >= 100 {
+                continue;
+            }
+            map.insert(field_name(k), serde_json::Value::String(v.chars().take(2048).collect()));
+        }
+        serde_json::Value::Object(map)
+    }
+
     pub fn parse(body: &[u8], query: &str) -> Self {
         let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         pairs.extend(url::form_urlencoded::parse(body).into_owned());
