@@ -17,6 +17,7 @@ pub enum ConsoleCapability {
     AccountSettings,
     Simulate,
     CredentialReport,
+    Events,
 }
 
 /// On one user or group (the checks are actions on that entity's ARN, with a user's tags).

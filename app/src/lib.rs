@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/console/policies/simulate") view=pages::policy_simulator::PolicySimulatorPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/account") view=pages::account_settings::AccountSettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/credential-report") view=pages::credential_report::CredentialReportPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/events") view=pages::events::EventsPage ssr=SsrMode::Async/>
+                <Route path=path!("/console/events/:id") view=pages::events::EventPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/change-password") view=pages::own_password::ChangePasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/security-credentials") view=pages::own_password::SecurityCredentialsPage ssr=SsrMode::Async/>
                 <Route path=path!("/console/users/new") view=pages::add_users::AddUsersPage ssr=SsrMode::Async/>

@@ -83,6 +83,16 @@ pub struct Config {
     #[arg(long, env = "LANYARD_API_REGIONS", value_delimiter = ',', global = true)]
     pub api_regions: Vec<String>,
 
+    /// How long the event history keeps events; servers prune older ones hourly (and
+    /// `lanyard events prune` does it on demand). `0` keeps them forever.
+    #[arg(long, env = "LANYARD_EVENT_RETENTION_DAYS", default_value_t = 400, global = true)]
+    pub event_retention_days: i64,
+
+    /// Where `GET /metrics` (Prometheus text format) is served, e.g. `127.0.0.1:9464`. Off when
+    /// unset: metrics tell about traffic, so they get their own, usually private, address.
+    #[arg(long, env = "LANYARD_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<SocketAddr>,
+
     #[command(flatten)]
     pub smtp: SmtpConfig,
 }
@@ -177,6 +187,11 @@ pub enum Command {
         #[command(subcommand)]
         command: SshCommand,
     },
+    /// The event history: export it as CloudTrail JSON lines, prune it by age.
+    Events {
+        #[command(subcommand)]
+        command: EventsCommand,
+    },
     /// Development helpers.
     Dev {
         #[command(subcommand)]
@@ -206,6 +221,28 @@ pub enum SshCommand {
         account: String,
         /// The IAM user (sshd's `%u`).
         user: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsCommand {
+    /// Write the account's events to stdout, oldest first, one CloudTrail record (JSON) per line.
+    Export {
+        /// The account's 12-digit ID or its alias.
+        #[arg(long)]
+        account: String,
+        /// Start: an RFC 3339 time (`2026-12-01T00:00:00Z`), a date (`2026-12-01`, UTC) or an age
+        /// (`24h`, `7d`: that long ago).
+        #[arg(long)]
+        since: String,
+        /// End (exclusive), in the same forms; now when omitted.
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Delete events older than an age (`400d`, `12h`); the retention setting when omitted.
+    Prune {
+        #[arg(long)]
+        older_than: Option<String>,
     },
 }
 

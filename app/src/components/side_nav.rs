@@ -1,17 +1,18 @@
 //! The console's left navigation, in the AWS console's order: Dashboard, User groups, Users,
-//! Policies, Account settings, Credential report; each section only where the principal's policies allow listing it.
+//! Policies, Account settings, Credential report, Event history; each section only where the principal's policies allow listing it.
 
 use crate::dto::{ConsoleCapability as C, PrincipalDto};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-const SECTIONS: [(&str, &str, Option<C>); 6] = [
+const SECTIONS: [(&str, &str, Option<C>); 7] = [
     ("Dashboard", "/console", None),
     ("User groups", "/console/groups", Some(C::ListGroups)),
     ("Users", "/console/users", Some(C::ListUsers)),
     ("Policies", "/console/policies", Some(C::ListPolicies)),
     ("Account settings", "/console/account", Some(C::AccountSettings)),
     ("Credential report", "/console/credential-report", Some(C::CredentialReport)),
+    ("Event history", "/console/events", Some(C::Events)),
 ];
 
 /// Whether `path` is in the section at `href` (the dashboard only at its own address).

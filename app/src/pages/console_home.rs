@@ -2,16 +2,115 @@
 //! account's sign-in page; elsewhere, signed out, a redirect to `/signin`.
 
 use super::signin::AccountSignInForm;
-use crate::components::{no_data, ConsolePage, Place};
+use crate::api::{load_sign_in_activity, SignInActivityDto};
+use crate::components::{ConsolePage, Place};
 use crate::dto::{AccountDto, ConsoleCapability, PageContext, PrincipalDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ConsoleHomePage() -> impl IntoView {
+    let query = use_query_map();
+    let activity = Resource::new_blocking(move || query.read().get("window"), load_sign_in_activity);
+    // Signed out there is no activity to show; the page's own gate decides what is shown instead.
+    let load = move || async move { Ok::<_, crate::error::AppError>(activity.await.ok().flatten()) };
     view! {
-        <ConsolePage title="Console Home" place=Place::Home signed_out=account_sign_in load=no_data
-            render=|signed, ()| view! { <ConsoleHome principal=signed.principal account=signed.account/> }/>
+        <ConsolePage title="Console Home" place=Place::Home signed_out=account_sign_in load
+            render=|signed, activity| view! {
+                <ConsoleHome principal=signed.principal account=signed.account/>
+                {activity.map(|a| view! { <SignInActivity activity=a/> })}
+            }/>
+    }
+}
+
+/// The account's sign-ins over the chosen window as stacked bars (successes below failures),
+/// drawn as SVG on the server so it needs no script; the current locks and most failing names.
+#[component]
+fn SignInActivity(activity: SignInActivityDto) -> impl IntoView {
+    const W: f64 = 720.0;
+    const H: f64 = 160.0;
+    let n = activity.bars.len().max(1) as f64;
+    let max = activity.bars.iter().map(|b| b.succeeded + b.failed).max().unwrap_or(0).max(1) as f64;
+    let slot = W / n;
+    let bars = activity
+        .bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let x = i as f64 * slot + 1.0;
+            let ok_h = b.succeeded as f64 / max * H;
+            let bad_h = b.failed as f64 / max * H;
+            let tip = format!("{}: {} succeeded, {} failed", b.label, b.succeeded, b.failed);
+            view! {
+                <g>
+                    <title>{tip}</title>
+                    <rect class="ok" x=format!("{x:.1}") y=format!("{:.1}", H - ok_h) width=format!("{:.1}", slot - 2.0) height=format!("{ok_h:.1}")/>
+                    <rect class="failed" x=format!("{x:.1}") y=format!("{:.1}", H - ok_h - bad_h) width=format!("{:.1}", slot - 2.0) height=format!("{bad_h:.1}")/>
+                </g>
+            }
+        })
+        .collect_view();
+    let labels = [0, activity.bars.len() / 2, activity.bars.len().saturating_sub(1)]
+        .into_iter()
+        .filter_map(|i| activity.bars.get(i).map(|b| (i, b.label.clone())))
+        .map(|(i, label)| view! { <text x=format!("{:.1}", i as f64 * slot) y=format!("{}", H + 14.0)>{label}</text> })
+        .collect_view();
+    let succeeded: i64 = activity.bars.iter().map(|b| b.succeeded).sum();
+    let failed: i64 = activity.bars.iter().map(|b| b.failed).sum();
+    let window = activity.window.clone();
+    let summary = format!("{succeeded} successful and {failed} failed sign-ins in the last {window}.");
+    let windows = ["24h", "7d", "30d"]
+        .into_iter()
+        .map(|w| {
+            let current = (w == window).then_some("page");
+            view! { <a href=format!("/console?window={w}") aria-current=current>{w}</a>" " }
+        })
+        .collect_view();
+    let locks = (!activity.locks.is_empty()).then(|| {
+        let items = activity
+            .locks
+            .iter()
+            .map(|(user, failures, until)| {
+                let href = format!("/console/users/{user}");
+                view! { <li><a href=href>{user.clone()}</a>{format!(" — {failures} failures, locked until {until}")}</li> }
+            })
+            .collect_view();
+        view! { <h3>"Locked out now"</h3><ul data-testid="current-locks">{items}</ul> }
+    });
+    let top = (!activity.top_failures.is_empty()).then(|| {
+        let items = activity
+            .top_failures
+            .iter()
+            .map(|(user, n)| {
+                let href =
+                    format!("/console/events?event=ConsoleLogin&failed=on&resource={}", crate::api::query_escape(user));
+                view! { <li><a href=href>{user.clone()}</a>{format!(" — {n} failed sign-ins")}</li> }
+            })
+            .collect_view();
+        view! { <h3>"Most failed sign-ins"</h3><ol data-testid="top-failures">{items}</ol> }
+    });
+    let alert = activity.alert.then(|| {
+        let text = format!(
+            "{} failed sign-ins in the last hour: someone may be guessing passwords.",
+            activity.failures_last_hour
+        );
+        view! { <p class="alert" role="alert" data-testid="sign-in-alert">{text}" "<a href="/console/events?event=ConsoleLogin&failed=on">"See them"</a></p> }
+    });
+    view! {
+        <section class="card sign-in-activity">
+            <h2>"Sign-in activity"</h2>
+            {alert}
+            <p class="windows">"Window: "{windows}</p>
+            <svg class="chart" viewBox=format!("0 0 {W} {}", H + 20.0) role="img" aria-label=summary.clone() data-testid="sign-in-chart">
+                {bars}
+                {labels}
+            </svg>
+            <p class="hint" data-testid="sign-in-summary">{summary}" "<span class="legend ok">"succeeded"</span>" "<span class="legend failed">"failed"</span></p>
+            {locks}
+            {top}
+            <p><a href="/console/events">"Open the event history"</a></p>
+        </section>
     }
 }
 

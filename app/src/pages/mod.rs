@@ -5,6 +5,7 @@ pub mod add_users;
 mod add_users_review;
 pub mod console_home;
 pub mod credential_report;
+pub mod events;
 pub mod groups;
 pub mod not_found;
 pub mod own_password;

@@ -92,7 +92,8 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
                     manage_console=q.get("console").as_deref() == Some("manage") generated=data.generated
                     rules=data.rules mfa keys others=data.others notes=credential_notes(&q) groups=data.groups
                     permissions=data.permissions
-                    permissions_note=permissions_note(&q)/>
+                    permissions_note=permissions_note(&q)
+                    events=signed.principal.can.allows(crate::dto::ConsoleCapability::Events)/>
             }
         }/>
     }
@@ -146,6 +147,8 @@ fn UserDetail(
     groups: Option<Vec<GroupDto>>,
     permissions: PermissionsDto,
     permissions_note: Option<String>,
+    /// Whether the viewer may read the event history (the summary then links to it).
+    events: bool,
 ) -> impl IntoView {
     use EntityCapability as E;
     let may = |what| user.can.allows(what);
@@ -158,7 +161,7 @@ fn UserDetail(
     let mfa_flash = flash.clone().filter(|f| f.form.starts_with("mfa-"));
     let keys_flash = flash_for("access-keys");
     view! {
-        <Summary user=user.clone()/>
+        <Summary user=user.clone() events/>
         {may(E::ConsoleAccess).then(|| view! {
             <ConsoleAccess user_name=user.user_name.clone() enabled=user.console_access open=manage_console
                 generated rules flash=flash_for("console-access")/>
@@ -196,7 +199,15 @@ fn UserDetail(
 }
 
 #[component]
-fn Summary(user: UserDetailDto) -> impl IntoView {
+fn Summary(user: UserDetailDto, events: bool) -> impl IntoView {
+    let activity = events.then(|| {
+        let name = crate::api::query_escape(&user.user_name);
+        let (about, by) = (format!("/console/events?resource={name}"), format!("/console/events?user={name}"));
+        view! {
+            <dt>"Activity"</dt>
+            <dd><a href=about data-testid="events-about-user">"Events about this user"</a>" · "<a href=by>"Events by this user"</a></dd>
+        }
+    });
     view! {
         <section class="card">
             <h2>"Summary"</h2>
@@ -207,6 +218,7 @@ fn Summary(user: UserDetailDto) -> impl IntoView {
                 <dt>"Created"</dt><dd>{user.created}</dd>
                 <dt>"Console access"</dt><dd>{if user.console_access { "Enabled" } else { "Disabled" }}</dd>
                 <dt>"Console password last used"</dt><dd>{user.password_last_used}</dd>
+                {activity}
             </dl>
         </section>
     }

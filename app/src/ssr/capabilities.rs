@@ -11,7 +11,7 @@ use lanyard_iam::Actor;
 pub fn console_capabilities(actor: &Actor) -> Can<C> {
     let acct = actor.account_id();
     let any = |kind: &str| Resource::untagged(format!("arn:aws:iam::{acct}:{kind}/*"));
-    let checks: [(C, IamAction, Resource); 10] = [
+    let checks: [(C, IamAction, Resource); 11] = [
         (C::ListUsers, IamAction::ListUsers, any("user")),
         (C::CreateUser, IamAction::CreateUser, any("user")),
         (C::DeleteUser, IamAction::DeleteUser, any("user")),
@@ -26,6 +26,7 @@ pub fn console_capabilities(actor: &Actor) -> Can<C> {
         ),
         (C::Simulate, IamAction::SimulatePrincipalPolicy, any("user")),
         (C::CredentialReport, IamAction::GetCredentialReport, Resource::untagged(format!("arn:aws:iam::{acct}:*"))),
+        (C::Events, IamAction::ListEvents, Resource::untagged(format!("arn:aws:iam::{acct}:*"))),
     ];
     checks.iter().filter(|(_, action, resource)| actor.may(*action, resource)).map(|(c, _, _)| *c).collect()
 }

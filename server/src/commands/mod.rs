@@ -2,12 +2,14 @@
 
 mod account;
 mod demo;
+mod events;
 mod master_key;
 mod serve;
 mod user;
 
 use crate::config::{
-    AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, MasterKeyCommand, SshCommand, UserCommand,
+    AccessKeyCommand, AccountCommand, Cli, Command, DevCommand, EventsCommand, MasterKeyCommand, SshCommand,
+    UserCommand,
 };
 use lanyard_iam::Engine;
 
@@ -72,6 +74,12 @@ pub async fn run(cli: Cli) -> CommandResult {
                 println!("{key}");
             }
             Ok(())
+        }
+        Command::Events { command: EventsCommand::Export { account, since, until } } => {
+            events::export(&config, &account, &since, until.as_deref()).await
+        }
+        Command::Events { command: EventsCommand::Prune { older_than } } => {
+            events::prune(&config, older_than.as_deref()).await
         }
         Command::Dev { command: DevCommand::Demo } => demo::ensure_demo(&config).await,
         Command::Dev { command: DevCommand::SeedUsers { account, count, paths } } => {

@@ -11,6 +11,7 @@ pub async fn serve(config: &Config) -> CommandResult {
         None => tracing::info!("no SMTP host set: mail stays in the outbox (`lanyard outbox` prints it)"),
     }
     spawn_counter_compaction(engine.clone());
+    spawn_event_pruning(engine.clone(), config.event_retention_days);
     let store = sessions::store(engine.pool());
     sessions::spawn_expired_cleanup(store.clone());
     let app = router::build(config, engine, store);
@@ -56,6 +57,25 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
+}
+
+/// Deletes events past the retention every hour (every replica may: deletes of the same rows
+/// simply find them gone).
+fn spawn_event_pruning(engine: lanyard_iam::Engine, retention_days: i64) {
+    if retention_days <= 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match engine.prune_events(time::Duration::days(retention_days)).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::info!(pruned, retention_days, "old events pruned"),
+                Err(e) => tracing::warn!(error = %e, "event pruning failed"),
+            }
+        }
+    });
 }
 
 /// Folds the per-path user counters' shards every minute, so reads of the path tree stay at one
