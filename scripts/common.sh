@@ -71,6 +71,8 @@ AWSCLI_VERSION=1.46.3
 # The API tests' SDK, in the same venv (boto3 pins botocore's minor version).
 BOTO3_VERSION=1.43.62
 BOTOCORE_VERSION=1.43.127
+# Parses the Prometheus text exposition in the metrics test (the format's reference parser).
+PROMETHEUS_CLIENT_VERSION=0.21.1
 ensure_awscli() {
   local venv="$HOME/.cache/lanyard/awscli-$AWSCLI_VERSION"
   if [ ! -x "$venv/bin/aws" ]; then
@@ -81,6 +83,10 @@ ensure_awscli() {
   if ! "$venv/bin/python3" -c "import boto3; assert boto3.__version__ == '$BOTO3_VERSION'" 2>/dev/null; then
     step "installing boto3 $BOTO3_VERSION (botocore $BOTOCORE_VERSION) from PyPI into $venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "boto3==$BOTO3_VERSION" "botocore==$BOTOCORE_VERSION"
+  fi
+  if ! "$venv/bin/python3" -c "import prometheus_client as p, importlib.metadata as m; assert m.version('prometheus-client') == '$PROMETHEUS_CLIENT_VERSION'" 2>/dev/null; then
+    step "installing prometheus-client $PROMETHEUS_CLIENT_VERSION from PyPI into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "prometheus-client==$PROMETHEUS_CLIENT_VERSION"
   fi
   export LANYARD_AWS_CLI="$venv/bin/aws" LANYARD_PYTHON="$venv/bin/python3"
 }

@@ -10,6 +10,7 @@ pub mod health;
 pub mod listener;
 pub mod mailer;
 pub mod master_key;
+pub mod metrics;
 pub mod middleware;
 pub mod query_api;
 pub mod router;

@@ -86,5 +86,6 @@ pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSe
             Duration::from_millis(config.request_timeout_ms.max(1)),
         ))
         .layer(from_fn_with_state(HeaderConfig { https: config.public_is_https() }, security_headers))
+        .layer(from_fn(crate::metrics::track_latency))
         .with_state(state)
 }

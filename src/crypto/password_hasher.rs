@@ -27,6 +27,7 @@ pub struct PasswordHasher {
 struct Inner {
     params: Params,
     permits: Semaphore,
+    concurrency: usize,
     /// Block buffers for the hashes in progress; never more than there are permits.
     memory: Mutex<Vec<Vec<Block>>>,
     /// A hash of a random password, verified against when a sign-in names nobody, so that unknown
@@ -34,6 +35,8 @@ struct Inner {
     dummy_hash: String,
     /// How many verifications ran (real or dummy): lets tests prove unknown users cost the same.
     verifications: AtomicU64,
+    /// Hashes waiting for a permit right now (the metrics' argon2 queue depth).
+    waiting: AtomicU64,
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -127,9 +130,11 @@ impl PasswordHasher {
             inner: Arc::new(Inner {
                 params,
                 permits: Semaphore::new(concurrency.max(1)),
+                concurrency: concurrency.max(1),
                 memory: Mutex::new(vec![memory]),
                 dummy_hash,
                 verifications: AtomicU64::new(0),
+                waiting: AtomicU64::new(0),
             }),
         })
     }
@@ -200,12 +205,20 @@ impl PasswordHasher {
         done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
     }
 
+    /// Hashes waiting for a free core, and hashes running: what the metrics report.
+    pub fn load(&self) -> (u64, usize) {
+        let running = self.inner.concurrency.saturating_sub(self.inner.permits.available_permits());
+        (self.inner.waiting.load(Ordering::Relaxed), running)
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, IamError> {
-        let _permit =
-            self.inner.permits.acquire().await.map_err(|_| IamError::Internal("password hasher closed".into()))?;
+        self.inner.waiting.fetch_add(1, Ordering::Relaxed);
+        let permit = self.inner.permits.acquire().await;
+        self.inner.waiting.fetch_sub(1, Ordering::Relaxed);
+        let _permit = permit.map_err(|_| IamError::Internal("password hasher closed".into()))?;
         let mut memory = self.inner.memory.lock().unwrap_or_else(|p| p.into_inner()).pop().unwrap_or_default();
         let (result, memory) = tokio::task::spawn_blocking(move || {
             let result = work(&mut memory);

@@ -318,6 +318,8 @@ impl Engine {
         client: &SignInClient,
         outcome: Result<Value, FailureReason>,
     ) {
+        let result_label = if outcome.is_ok() { "success" } else { "failure" };
+        metrics::counter!("lanyard_sign_ins_total", "step" => step.name(), "result" => result_label).increment(1);
         let Some(who) = who else { return };
         let mut event = Event::sign_in(step);
         if let Some(name) = about {

@@ -10,6 +10,9 @@ pub async fn serve(config: &Config) -> CommandResult {
         Some(mailer) => crate::mailer::spawn_delivery(engine.clone(), mailer),
         None => tracing::info!("no SMTP host set: mail stays in the outbox (`lanyard outbox` prints it)"),
     }
+    if let Some(addr) = config.metrics_listen {
+        crate::metrics::serve(addr, engine.clone()).await?;
+    }
     spawn_counter_compaction(engine.clone());
     spawn_event_pruning(engine.clone(), config.event_retention_days);
     let store = sessions::store(engine.pool());

@@ -121,7 +121,10 @@ pub async fn handle(
     };
     let caller = match state.engine.authenticate_request(&req, OffsetDateTime::now_utc()).await {
         Ok(caller) => caller,
-        Err(error) => return ApiError { error, service: Service::Iam, request_id }.into_response(),
+        Err(error) => {
+            crate::metrics::count_api_request("(unauthenticated)", error.code());
+            return ApiError { error, service: Service::Iam, request_id }.into_response();
+        }
     };
     let service = scope_service(&caller);
     let fail = |error: IamError| ApiError { error, service, request_id: request_id.clone() }.into_response();
@@ -129,6 +132,7 @@ pub async fn handle(
     let name = params.get("Action").unwrap_or("(none)").to_owned();
     let version = params.get("Version").unwrap_or("(none)").to_owned();
     let Some(spec) = ACTIONS.iter().find(|s| s.action.name() == name) else {
+        crate::metrics::count_api_request("(unknown)", "InvalidAction");
         return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
     };
     if spec.action.service() != service {
@@ -165,9 +169,11 @@ pub async fn handle(
     let call = Call { engine: &state.engine, actor, caller: &caller, params };
     match (spec.handler)(&call).await {
         Ok(result) => {
+            crate::metrics::count_api_request(spec.action.name(), "OK");
             xml_response(StatusCode::OK, xml::envelope(spec.action, result.as_ref(), &request_id), &request_id)
         }
         Err(e) => {
+            crate::metrics::count_api_request(spec.action.name(), e.code());
             // A change refused or failed is recorded too (reads are not).
             let mut event = Event::action(spec.action).request(call.params.recorded());
             if let Some(user) = call.params.get("UserName") {
