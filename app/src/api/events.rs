@@ -100,12 +100,26 @@ fn day_start(field: &str, value: Option<&str>, plus_days: i64) -> Result<Option<
     Ok(Some(date.midnight().assume_utc().unix_timestamp() + plus_days * 86_400))
 }
 
+/// One page of events; the filters are separate arguments (a struct argument with every field
+/// empty would not survive the form encoding server functions use).
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "load_events")]
-pub async fn load_events(query: EventQuery) -> Result<EventsPageDto, AppError> {
+pub async fn load_events(
+    event: Option<String>,
+    user: Option<String>,
+    resource: Option<String>,
+    key: Option<String>,
+    ip: Option<String>,
+    failed: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    marker: Option<String>,
+) -> Result<EventsPageDto, AppError> {
     use crate::api::user_detail::format_time;
     use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::usecases::event_history::EventFilter;
 
+    let query = EventQuery { event, user, resource, key, ip, failed, from, to, marker };
     let principal = signed_in().await?;
     let filter = EventFilter {
         event_name: query.event.clone(),

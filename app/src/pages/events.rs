@@ -51,7 +51,9 @@ pub fn EventsPage() -> impl IntoView {
             marker: q.get("marker"),
         }
     };
-    let data = Resource::new_blocking(filter, load_events);
+    let data = Resource::new_blocking(filter, |f| {
+        load_events(f.event, f.user, f.resource, f.key, f.ip, f.failed, f.from, f.to, f.marker)
+    });
     // A filter the engine refuses is shown above the form, which stays to be corrected.
     let load = move || async move {
         match data.await {
