@@ -52,7 +52,7 @@ test('sign-in pages have no WCAG 2.1 AA violations', async ({ page }) => {
 });
 
 test('every console page has no WCAG 2.1 AA violations, for root and for a read-only user', async ({ page, browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const email = uniqueEmail('a11y');
   const alias = createAccount('a11y', email, ROOT_PASSWORD);
   lanyard(['user', 'create', '--account', alias, '--name', 'reader', '--password-stdin',
@@ -87,6 +87,8 @@ test('every console page has no WCAG 2.1 AA violations, for root and for a read-
     [`/console/policies/simulate?user=dana&actions=iam%3AListUsers&resource=*`, 'policy-simulator'],
     ['/console/account', 'account-settings'],
     ['/console/credential-report', 'credential-report'],
+    ['/console/events', 'events'],
+    ['/console/events?event=DeleteUser&failed=on'],
     ['/console/security-credentials', 'security-credentials'],
     ['/console/security-credentials?mfa=assign'],
   ];
