@@ -392,6 +392,9 @@ pub struct BenchArgs {
     /// Concurrent clients of the mixed IAM workload (run for --api-seconds too).
     #[arg(long, default_value_t = 32)]
     pub mixed_clients: usize,
+    /// Events seeded for the event-history figures (0 skips them).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub events: u64,
     /// Instead of the figures above: hold a fixed mixed rate (pages, sign-ins, API calls) this
     /// many seconds and print p50/p99 and memory per minute.
     #[arg(long, default_value_t = 0)]

@@ -12,7 +12,9 @@
 //! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`);
 //! 7. the credential report of those users: generation time, and peak memory while it is made
 //!    and while the console streams it (`report.rs`);
-//! 8. with `--soak SECONDS`, instead of all of the above: a fixed mixed rate held that long, with
+//! 8. with `--events N` (default 10,000,000) seeded over 400 days: the event history's first page
+//!    for each filter, the whole page, and the export's rate (`events.rs`);
+//! 9. with `--soak SECONDS`, instead of all of the above: a fixed mixed rate held that long, with
 //!    p50/p99 and memory per minute (`soak.rs`).
 //!
 //! The load generator shares the machine with the server, as it would on a small host.
@@ -23,6 +25,7 @@ use crate::setup::{engine, Workload};
 use crate::{router, sessions};
 use stats::percentile;
 mod api;
+mod events;
 mod policy;
 mod report;
 mod soak;
@@ -349,6 +352,9 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
     }
     if args.users > 0 {
         directory_figures(&engine, &root, &client, &base, &cookie, &args).await?;
+    }
+    if args.events > 0 {
+        events::event_figures(&engine, &root, &client, &base, &cookie, args.events, args.requests.min(100)).await?;
     }
     Ok(())
 }
