@@ -6,10 +6,11 @@
 mod common;
 
 use common::*;
-use lanyard_iam::domain::{AccessKeyStatus, AccountRef, CredentialService, Password, SshKeyEncoding};
+use lanyard_iam::domain::{AccessKeyStatus, AccountRef, CredentialService, Password, SshKeyEncoding, UserColumn};
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::service_credentials::ServiceRefusal;
+use lanyard_iam::usecases::user_directory::ListUsersInput;
 use lanyard_iam::{Actor, Engine, IamError};
 use sqlx::PgPool;
 use std::net::{IpAddr, Ipv4Addr};
@@ -249,7 +250,8 @@ async fn signing_certificates_two_per_owner_unique_in_the_account(pool: PgPool) 
     assert_eq!((dup.code(), dup.status()), ("DuplicateCertificate", 409));
     engine.upload_signing_certificate(&root, &alice(), &c2).await.unwrap();
     // The users list counts them (its "Signing certificates" column), SSH keys and the boundary too.
-    let listed = engine.list_users(&root, Default::default()).await.unwrap().users;
+    let input = ListUsersInput { columns: UserColumn::ALL.to_vec(), ..Default::default() };
+    let listed = engine.list_users(&root, input).await.unwrap().users;
     let row = listed.iter().find(|u| u.user_name.as_str() == "alice").unwrap();
     assert_eq!((row.signing_certificates, row.ssh_public_keys, row.permissions_boundary.as_deref()), (2, 0, None));
     let third = engine.upload_signing_certificate(&root, &alice(), &c3).await.unwrap_err();

@@ -268,3 +268,64 @@ async fn compaction_folds_counter_shards_without_changing_a_count(pool: PgPool) 
     let page = e.list_users(&root, ListUsersInput::default()).await.unwrap();
     assert_eq!(page.total, Total::Exact(150));
 }
+
+#[sqlx::test]
+async fn hygiene_filters_find_old_and_unused_keys_and_missing_mfa_and_columns_show_them(pool: PgPool) {
+    use lanyard_iam::domain::{UserColumn, UserHygiene};
+    use lanyard_iam::usecases::credential_owner::OwnerRef;
+    let e = engine(pool.clone());
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    let root = root_of(&a);
+    for name in ["old-key", "stale-key", "keys-only"] {
+        make(&e, &root, name, "/").await;
+        e.create_access_key(&root, &OwnerRef::User(name.into())).await.unwrap();
+    }
+    user(&e, &a.account_id, "owner@example.com", "console").await;
+    e.create_group(&root, "ops", None).await.unwrap();
+    e.add_user_to_group(&root, "ops", "old-key").await.unwrap();
+    let backdate = |name: &'static str, created: i32, used: Option<i32>| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(
+                "UPDATE access_keys SET created_at = now() - make_interval(days => $2),
+                        last_used_at = now() - make_interval(days => $3)
+                  WHERE user_id = (SELECT user_id FROM users WHERE user_name = $1)",
+            )
+            .bind(name)
+            .bind(created)
+            .bind(used)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    backdate("old-key", 120, Some(1)).await;
+    backdate("stale-key", 40, None).await;
+    let filtered = |hygiene| ListUsersInput { hygiene: Some(hygiene), ..Default::default() };
+    let page = e.list_users(&root, filtered(UserHygiene::KeysOlderThan(90))).await.unwrap();
+    assert_eq!((names(&page), page.total), (vec!["old-key"], Total::Exact(1)));
+    let page = e.list_users(&root, filtered(UserHygiene::KeysUnusedFor(30))).await.unwrap();
+    assert_eq!(names(&page), ["stale-key"], "old-key was used yesterday");
+    let page = e.list_users(&root, filtered(UserHygiene::KeysUnusedFor(50))).await.unwrap();
+    assert!(names(&page).is_empty());
+    let page = e.list_users(&root, filtered(UserHygiene::NoMfa)).await.unwrap();
+    assert_eq!(names(&page), ["console", "keys-only", "old-key", "stale-key"]);
+    let page = e.list_users(&root, filtered(UserHygiene::ConsoleWithoutMfa)).await.unwrap();
+    assert_eq!(names(&page), ["console"]);
+
+    // The columns: figures only when asked for (the API asks for none).
+    let all = e.list_users(&root, ListUsersInput { columns: UserColumn::ALL.to_vec(), ..Default::default() }).await;
+    let all = all.unwrap();
+    let old = all.users.iter().find(|u| u.user_name == "old-key").unwrap();
+    assert_eq!(old.groups.as_deref(), Some("ops"));
+    let key_age = time::OffsetDateTime::now_utc() - old.oldest_active_key_at.unwrap();
+    assert_eq!(key_age.whole_days(), 120);
+    assert_eq!(old.last_activity(), old.key_last_used_at);
+    assert!(old.key_last_used_at.is_some());
+    let console = all.users.iter().find(|u| u.user_name == "console").unwrap();
+    assert!(console.password_changed_at.is_some());
+    assert_eq!(console.oldest_active_key_at, None);
+    let bare = e.list_users(&root, ListUsersInput::default()).await.unwrap();
+    let old = bare.users.iter().find(|u| u.user_name == "old-key").unwrap();
+    assert_eq!((old.groups.as_deref(), old.key_last_used_at), (None, None));
+}

@@ -85,6 +85,17 @@ pub struct UserRowDto {
     pub certificates: i64,
     /// The boundary policy's name, or `None`.
     pub boundary: String,
+    /// The user's groups by name, or `None`.
+    pub groups: String,
+    /// The later of the last console sign-in and the last access-key use, or `Never`.
+    pub last_activity: String,
+    /// Days since the console password was set (`None` without console access).
+    pub password_age: String,
+    /// Days since the oldest active access key was created (`None` without one).
+    pub key_age: String,
+    /// Whether that key is older than 90 days (the column warns).
+    pub key_age_warn: bool,
+    pub key_last_used: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,5 +48,5 @@ pub use policy_name::{
 pub use principal::{AccountRef, Principal, PrincipalKind};
 pub use tag::{Tag, MAX_TAGS_PER_USER};
 pub use unique_id::{UniqueId, UniqueIdKind};
-pub use user_column::UserColumn;
+pub use user_column::{UserColumn, UserHygiene};
 pub use user_name::{UserName, MAX_USERS_PER_BATCH};

@@ -9,6 +9,11 @@ pub enum UserColumn {
     Created,
     PasswordLastUsed,
     Mfa,
+    Groups,
+    LastActivity,
+    PasswordAge,
+    AccessKeyAge,
+    AccessKeyLastUsed,
     SshKeys,
     Certificates,
     Boundary,
@@ -16,11 +21,16 @@ pub enum UserColumn {
 
 impl UserColumn {
     /// Every column, in the list's order.
-    pub const ALL: [UserColumn; 7] = [
+    pub const ALL: [UserColumn; 12] = [
         UserColumn::Path,
         UserColumn::Created,
         UserColumn::PasswordLastUsed,
         UserColumn::Mfa,
+        UserColumn::Groups,
+        UserColumn::LastActivity,
+        UserColumn::PasswordAge,
+        UserColumn::AccessKeyAge,
+        UserColumn::AccessKeyLastUsed,
         UserColumn::SshKeys,
         UserColumn::Certificates,
         UserColumn::Boundary,
@@ -37,6 +47,11 @@ impl UserColumn {
             UserColumn::Created => "created",
             UserColumn::PasswordLastUsed => "password-last-used",
             UserColumn::Mfa => "mfa",
+            UserColumn::Groups => "groups",
+            UserColumn::LastActivity => "last-activity",
+            UserColumn::PasswordAge => "password-age",
+            UserColumn::AccessKeyAge => "access-key-age",
+            UserColumn::AccessKeyLastUsed => "access-key-last-used",
             UserColumn::SshKeys => "ssh-keys",
             UserColumn::Certificates => "certificates",
             UserColumn::Boundary => "boundary",
@@ -47,8 +62,13 @@ impl UserColumn {
         match self {
             UserColumn::Path => "Path",
             UserColumn::Created => "Created",
-            UserColumn::PasswordLastUsed => "Password last used",
+            UserColumn::PasswordLastUsed => "Console last sign-in",
             UserColumn::Mfa => "MFA",
+            UserColumn::Groups => "Groups",
+            UserColumn::LastActivity => "Last activity",
+            UserColumn::PasswordAge => "Password age",
+            UserColumn::AccessKeyAge => "Active key age",
+            UserColumn::AccessKeyLastUsed => "Access key last used",
             UserColumn::SshKeys => "SSH keys",
             UserColumn::Certificates => "Signing certificates",
             UserColumn::Boundary => "Permissions boundary",
@@ -71,9 +91,60 @@ impl UserColumn {
     }
 }
 
+/// The users list's rotation and MFA filters (`?hygiene=…&days=N`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserHygiene {
+    /// An active access key created more than this many days ago.
+    KeysOlderThan(u32),
+    /// An active access key not used (or, never used, not created) for this many days.
+    KeysUnusedFor(u32),
+    NoMfa,
+    /// A console password and no MFA device.
+    ConsoleWithoutMfa,
+}
+
+impl UserHygiene {
+    /// The filter's choices: (key, label, whether it takes a number of days).
+    pub const CHOICES: [(&'static str, &'static str, bool); 4] = [
+        ("keys-older", "Active access keys older than N days", true),
+        ("keys-unused", "Active access keys unused for N days", true),
+        ("no-mfa", "No MFA", false),
+        ("console-no-mfa", "Console access without MFA", false),
+    ];
+    pub const DEFAULT_DAYS: u32 = 90;
+
+    /// `None` for no filter (an empty or unknown choice); days default to 90 and must be 1–3650.
+    pub fn parse(kind: Option<&str>, days: Option<&str>) -> Result<Option<Self>, &'static str> {
+        let days = match days.map(str::trim).filter(|d| !d.is_empty()) {
+            None => Self::DEFAULT_DAYS,
+            Some(d) => match d.parse::<u32>() {
+                Ok(n) if (1..=3650).contains(&n) => n,
+                _ => return Err("must be a number of days from 1 to 3650"),
+            },
+        };
+        Ok(match kind.map(str::trim) {
+            Some("keys-older") => Some(UserHygiene::KeysOlderThan(days)),
+            Some("keys-unused") => Some(UserHygiene::KeysUnusedFor(days)),
+            Some("no-mfa") => Some(UserHygiene::NoMfa),
+            Some("console-no-mfa") => Some(UserHygiene::ConsoleWithoutMfa),
+            _ => None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::UserColumn;
+    use super::{UserColumn, UserHygiene};
+
+    #[test]
+    fn hygiene_filters_parse_with_their_days() {
+        assert_eq!(UserHygiene::parse(Some("keys-older"), None), Ok(Some(UserHygiene::KeysOlderThan(90))));
+        assert_eq!(UserHygiene::parse(Some("keys-unused"), Some("30")), Ok(Some(UserHygiene::KeysUnusedFor(30))));
+        assert_eq!(UserHygiene::parse(Some("no-mfa"), Some("")), Ok(Some(UserHygiene::NoMfa)));
+        assert_eq!(UserHygiene::parse(Some(""), None), Ok(None));
+        assert!(UserHygiene::parse(Some("keys-older"), Some("0")).is_err());
+        assert!(UserHygiene::parse(Some("keys-older"), Some("lots")).is_err());
+    }
 
     #[test]
     fn a_choice_keeps_known_columns_in_order_once() {

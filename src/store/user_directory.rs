@@ -21,6 +21,7 @@
 //! | path tree level `/` (10,000 paths) | Seq Scan `user_paths` + group | 20 ms |
 //! | path tree level `/dept-07/` (200 paths) | Index Scan `user_paths_pkey` + group | 0.5 ms |
 
+use crate::domain::UserHygiene;
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
@@ -36,6 +37,12 @@ pub struct UserListRow {
     pub ssh_public_keys: i64,
     pub signing_certificates: i64,
     pub permissions_boundary: Option<String>,
+    /// The user's groups by name, comma-separated (when asked for).
+    pub groups: Option<String>,
+    pub password_changed_at: Option<OffsetDateTime>,
+    /// When the oldest active access key was created.
+    pub oldest_active_key_at: Option<OffsetDateTime>,
+    pub key_last_used_at: Option<OffsetDateTime>,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
@@ -51,6 +58,10 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for UserListRow {
             ssh_public_keys: row.try_get("ssh_public_keys")?,
             signing_certificates: row.try_get("signing_certificates")?,
             permissions_boundary: row.try_get("permissions_boundary")?,
+            groups: row.try_get("groups")?,
+            password_changed_at: row.try_get("password_changed_at")?,
+            oldest_active_key_at: row.try_get("oldest_active_key_at")?,
+            key_last_used_at: row.try_get("key_last_used_at")?,
         })
     }
 }
@@ -81,6 +92,22 @@ pub struct UserListQuery<'a> {
     pub descending: bool,
     pub after: Option<UserKey>,
     pub limit: i64,
+    /// Only users with this rotation or MFA problem.
+    pub hygiene: Option<UserHygiene>,
+    /// Which per-user figures to compute for the page (each one subquery per row shown).
+    pub extras: UserExtras,
+}
+
+/// The per-row figures a page shows; the others are not computed (the API's ListUsers asks for none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UserExtras {
+    pub mfa: bool,
+    pub ssh_keys: bool,
+    pub certificates: bool,
+    pub groups: bool,
+    pub password_age: bool,
+    pub key_age: bool,
+    pub key_last_used: bool,
 }
 
 /// `LIKE` pattern text matching `s` literally (`%`, `_` and `\` escaped).
@@ -103,23 +130,101 @@ fn push_filters<'a>(qb: &mut QueryBuilder<'a, Postgres>, q: &UserListQuery<'a>) 
     if let Some(sub) = q.name_contains {
         qb.push(" AND lower(user_name) LIKE ").push_bind(format!("%{}%", like_escape(sub))).push(" ESCAPE '\\'");
     }
+    const NO_MFA: &str = " AND NOT EXISTS (SELECT 1 FROM mfa_devices m WHERE m.user_id = users.user_id
+                                            AND m.enabled_at IS NOT NULL)";
+    match q.hygiene {
+        None => {}
+        Some(UserHygiene::KeysOlderThan(days)) => {
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM access_keys k WHERE k.user_id = users.user_id AND k.status = 'Active'
+                                 AND k.created_at < now() - make_interval(days => ",
+            )
+            .push_bind(days as i32)
+            .push("))");
+        }
+        Some(UserHygiene::KeysUnusedFor(days)) => {
+            qb.push(
+                " AND EXISTS (SELECT 1 FROM access_keys k WHERE k.user_id = users.user_id AND k.status = 'Active'
+                                 AND coalesce(k.last_used_at, k.created_at) < now() - make_interval(days => ",
+            )
+            .push_bind(days as i32)
+            .push("))");
+        }
+        Some(UserHygiene::NoMfa) => {
+            qb.push(NO_MFA);
+        }
+        Some(UserHygiene::ConsoleWithoutMfa) => {
+            qb.push(" AND EXISTS (SELECT 1 FROM login_profiles lp WHERE lp.user_id = users.user_id)").push(NO_MFA);
+        }
+    }
+}
+
+/// `SELECT` text of one optional figure: its subquery when asked for, else NULL (or 0).
+fn extra(asked: bool, sql: &str, column: &str, absent: &str) -> String {
+    if asked {
+        format!("({sql}) AS {column}")
+    } else {
+        format!("{absent} AS {column}")
+    }
 }
 
 /// One page of users (up to `limit` rows).
 pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Result<Vec<UserListRow>, sqlx::Error> {
     // The page is chosen first (inner query, index order and LIMIT); devices are counted only
     // for the rows on it.
-    let mut qb = QueryBuilder::<Postgres>::new(
-        "SELECT p.user_id, p.user_name, p.path, p.created_at, p.password_last_used_at,
-                (SELECT count(*) FROM mfa_devices m
-                  WHERE m.account_id = p.account_id AND coalesce(m.user_id, '') = p.user_id
-                    AND m.enabled_at IS NOT NULL) AS mfa_devices,
-                (SELECT count(*) FROM ssh_public_keys s WHERE s.user_id = p.user_id) AS ssh_public_keys,
-                (SELECT count(*) FROM signing_certificates c WHERE c.user_id = p.user_id) AS signing_certificates,
-                p.permissions_boundary
+    let e = q.extras;
+    let figures = [
+        extra(
+            e.mfa,
+            "SELECT count(*) FROM mfa_devices m WHERE m.account_id = p.account_id
+                AND coalesce(m.user_id, '') = p.user_id AND m.enabled_at IS NOT NULL",
+            "mfa_devices",
+            "0::bigint",
+        ),
+        extra(
+            e.ssh_keys,
+            "SELECT count(*) FROM ssh_public_keys s WHERE s.user_id = p.user_id",
+            "ssh_public_keys",
+            "0::bigint",
+        ),
+        extra(
+            e.certificates,
+            "SELECT count(*) FROM signing_certificates c WHERE c.user_id = p.user_id",
+            "signing_certificates",
+            "0::bigint",
+        ),
+        extra(
+            e.groups,
+            "SELECT string_agg(g.group_name, ', ' ORDER BY lower(g.group_name))
+               FROM group_members gm JOIN groups g ON g.group_id = gm.group_id WHERE gm.user_id = p.user_id",
+            "groups",
+            "NULL::text",
+        ),
+        extra(
+            e.password_age,
+            "SELECT lp.password_changed_at FROM login_profiles lp WHERE lp.user_id = p.user_id",
+            "password_changed_at",
+            "NULL::timestamptz",
+        ),
+        extra(
+            e.key_age,
+            "SELECT min(k.created_at) FROM access_keys k WHERE k.user_id = p.user_id AND k.status = 'Active'",
+            "oldest_active_key_at",
+            "NULL::timestamptz",
+        ),
+        extra(
+            e.key_last_used,
+            "SELECT max(k.last_used_at) FROM access_keys k WHERE k.user_id = p.user_id",
+            "key_last_used_at",
+            "NULL::timestamptz",
+        ),
+    ]
+    .join(", ");
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT p.user_id, p.user_name, p.path, p.created_at, p.password_last_used_at, p.permissions_boundary, {figures}
            FROM (SELECT user_id, account_id, user_name, path, created_at, password_last_used_at, permissions_boundary
-                   FROM users",
-    );
+                   FROM users"
+    ));
     push_filters(&mut qb, q);
     let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
     match (&q.order, &q.after) {
@@ -150,7 +255,7 @@ pub async fn list_users(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>) -> Resul
 /// How many users match the filters, counting at most `cap` (a name search over a million users
 /// must not count them all; the page shows "more than cap").
 pub async fn find_user_count(ex: impl PgExecutor<'_>, q: &UserListQuery<'_>, cap: i64) -> Result<i64, sqlx::Error> {
-    if q.name_contains.is_none() {
+    if q.name_contains.is_none() && q.hygiene.is_none() {
         // Exact, from the per-path counters.
         let prefix = q.path_prefix.map(|p| format!("{}%", like_escape(p))).unwrap_or_else(|| "%".into());
         return sqlx::query_scalar!(

@@ -2,8 +2,8 @@
 //! console's name search, sort orders, totals and the path tree; and bulk seeding for load tests.
 
 use crate::domain::IamAction;
-use crate::domain::{user_arn, AccountId, IamPath, UniqueId, UniqueIdKind, UserName};
-use crate::store::user_directory::{self as dir, UserKey, UserListQuery, UserOrder};
+use crate::domain::{user_arn, AccountId, IamPath, UniqueId, UniqueIdKind, UserColumn, UserHygiene, UserName};
+use crate::store::user_directory::{self as dir, UserExtras, UserKey, UserListQuery, UserOrder};
 use crate::usecases::actor::{Actor, Resource};
 use crate::{Engine, FieldError, IamError};
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,10 @@ pub struct ListUsersInput {
     /// Whether the page also counts every matching user (the console shows it; IAM's
     /// ListUsers never answers it, so the API skips the work).
     pub counting: Counting,
+    /// Only users with this rotation or MFA problem (the console's filter).
+    pub hygiene: Option<UserHygiene>,
+    /// The console columns shown: only their per-user figures are computed (none for the API).
+    pub columns: Vec<UserColumn>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,6 +67,21 @@ pub struct UserSummary {
     pub signing_certificates: i64,
     /// The boundary policy's ARN, if the user has one.
     pub permissions_boundary: Option<String>,
+    /// The user's groups, comma-separated (the Groups column).
+    pub groups: Option<String>,
+    /// When the console password was last set (Password age).
+    pub password_changed_at: Option<OffsetDateTime>,
+    /// When the oldest active access key was created (Active key age).
+    pub oldest_active_key_at: Option<OffsetDateTime>,
+    pub key_last_used_at: Option<OffsetDateTime>,
+}
+
+impl UserSummary {
+    /// The AWS console's "Last activity": the later of the last console sign-in and the last
+    /// use of an access key.
+    pub fn last_activity(&self) -> Option<OffsetDateTime> {
+        self.password_last_used_at.max(self.key_last_used_at)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +151,20 @@ fn parse_path_prefix(raw: &str) -> Result<String, FieldError> {
     Ok(raw.to_owned())
 }
 
+/// The per-user figures the shown columns need.
+fn extras_for(columns: &[UserColumn]) -> UserExtras {
+    let has = |c| columns.contains(&c);
+    UserExtras {
+        mfa: has(UserColumn::Mfa),
+        ssh_keys: has(UserColumn::SshKeys),
+        certificates: has(UserColumn::Certificates),
+        groups: has(UserColumn::Groups),
+        password_age: has(UserColumn::PasswordAge),
+        key_age: has(UserColumn::AccessKeyAge),
+        key_last_used: has(UserColumn::AccessKeyLastUsed) || has(UserColumn::LastActivity),
+    }
+}
+
 impl Engine {
     /// One page of the account's users. Totals come from per-path counters (exact) or, for a name
     /// search, a count capped at [`SEARCH_COUNT_CAP`].
@@ -184,6 +217,8 @@ impl Engine {
             descending: input.descending,
             after,
             limit: i64::from(page_size) + 1,
+            hygiene: input.hygiene,
+            extras: extras_for(&input.columns),
         };
         let mut rows = dir::list_users(&self.pool, &query).await?;
         let more = rows.len() > page_size as usize;
@@ -198,7 +233,7 @@ impl Engine {
             Counting::Skip => Total::NotCounted,
             Counting::Count => {
                 let counted = dir::find_user_count(&self.pool, &query, SEARCH_COUNT_CAP).await?.max(0);
-                if query.name_contains.is_some() && counted > SEARCH_COUNT_CAP {
+                if (query.name_contains.is_some() || query.hygiene.is_some()) && counted > SEARCH_COUNT_CAP {
                     Total::AtLeast(SEARCH_COUNT_CAP as u64)
                 } else {
                     Total::Exact(counted as u64)
@@ -223,6 +258,10 @@ impl Engine {
                     ssh_public_keys: r.ssh_public_keys,
                     signing_certificates: r.signing_certificates,
                     permissions_boundary: r.permissions_boundary,
+                    groups: r.groups,
+                    password_changed_at: r.password_changed_at,
+                    oldest_active_key_at: r.oldest_active_key_at,
+                    key_last_used_at: r.key_last_used_at,
                 }
             })
             .collect();

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// `path` is IAM's path prefix; `q` a name substring; `sort` `name` or `created`; `order` `asc` or
-/// `desc`; `marker` the previous page's; `size` 1–1000.
+/// `desc`; `marker` the previous page's; `size` 1–1000; `hygiene` one of [`UserHygiene::CHOICES`]
+/// with `days`.
 #[server(endpoint = "list_users_page")]
 pub async fn list_users_page(
     path: Option<String>,
@@ -14,16 +15,21 @@ pub async fn list_users_page(
     order: Option<String>,
     marker: Option<String>,
     size: Option<u32>,
+    hygiene: Option<String>,
+    days: Option<String>,
 ) -> Result<UsersPageDto, AppError> {
     use crate::dto::{PathNodeDto, UserRowDto};
     use crate::ssr::signed_in;
     use crate::ssr::ConsoleState;
-    use lanyard_iam::domain::IamPath;
+    use lanyard_iam::domain::{IamPath, UserHygiene};
     use lanyard_iam::usecases::user_directory::{Counting, ListUsersInput, Total, UserSort};
+    use lanyard_iam::IamError;
 
     let state = ConsoleState::get()?;
     let principal = signed_in().await?;
     let fmt = super::user_detail::format_time;
+    let hygiene = UserHygiene::parse(hygiene.as_deref(), days.as_deref()).map_err(|m| IamError::field("days", m))?;
+    let columns = state.engine.user_columns(&principal).await?;
     let input = ListUsersInput {
         path_prefix: path.clone(),
         search: q,
@@ -32,6 +38,8 @@ pub async fn list_users_page(
         marker,
         page_size: size,
         counting: Counting::Count,
+        hygiene,
+        columns: columns.clone(),
     };
     let page = state.engine.list_users(&principal, input).await?;
     let (total, total_is_lower_bound) = match page.total {
@@ -42,13 +50,27 @@ pub async fn list_users_page(
     // The tree shows the filter's own level when it is a whole path, else the top.
     let tree_path = path.as_deref().filter(|p| IamPath::parse(p).is_ok()).unwrap_or("/").to_owned();
     let level = state.engine.list_path_level(&principal, &tree_path).await?;
-    let columns = state.engine.user_columns(&principal).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let age = |t: Option<time::OffsetDateTime>| match t {
+        Some(t) => match (now - t).whole_days() {
+            0 => "Today".to_owned(),
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        },
+        None => "None".to_owned(),
+    };
     Ok(UsersPageDto {
         columns,
         users: page
             .users
             .into_iter()
             .map(|u| UserRowDto {
+                last_activity: u.last_activity().map(fmt).unwrap_or_else(|| "Never".into()),
+                groups: u.groups.clone().unwrap_or_else(|| "None".into()),
+                password_age: age(u.password_changed_at),
+                key_age: age(u.oldest_active_key_at),
+                key_age_warn: u.oldest_active_key_at.is_some_and(|t| (now - t).whole_days() > 90),
+                key_last_used: u.key_last_used_at.map(fmt).unwrap_or_else(|| "Never".into()),
                 created: fmt(u.created_at),
                 password_last_used: u.password_last_used_at.map(fmt).unwrap_or_else(|| "Never".into()),
                 mfa: match u.mfa_devices {

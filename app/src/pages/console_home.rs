@@ -72,7 +72,7 @@ fn SignInActivity(activity: SignInActivityDto) -> impl IntoView {
             .locks
             .iter()
             .map(|(user, failures, until)| {
-                let href = format!("/console/users/{user}");
+                let href = format!("/console/users/{}", crate::api::encode(user));
                 view! { <li><a href=href>{user.clone()}</a>{format!(" — {failures} failures, locked until {until}")}</li> }
             })
             .collect_view();
@@ -84,7 +84,7 @@ fn SignInActivity(activity: SignInActivityDto) -> impl IntoView {
             .iter()
             .map(|(user, n)| {
                 let href =
-                    format!("/console/events?event=ConsoleLogin&failed=on&resource={}", crate::api::query_escape(user));
+                    format!("/console/events?event=ConsoleLogin&failed=on&resource={}", crate::api::encode(user));
                 view! { <li><a href=href>{user.clone()}</a>{format!(" — {n} failed sign-ins")}</li> }
             })
             .collect_view();

@@ -201,7 +201,7 @@ fn UserDetail(
 #[component]
 fn Summary(user: UserDetailDto, events: bool) -> impl IntoView {
     let activity = events.then(|| {
-        let name = crate::api::query_escape(&user.user_name);
+        let name = crate::api::encode(&user.user_name);
         let (about, by) = (format!("/console/events?resource={name}"), format!("/console/events?user={name}"));
         view! {
             <dt>"Activity"</dt>

@@ -5,7 +5,7 @@
 use crate::api::{list_users_page, DeleteUsers, SaveUserColumns};
 use crate::components::{follow_navigation, form_error, ConsolePage, DangerDelete, TitleAction};
 use crate::dto::{ConsoleCapability, Flash, UsersPageDto};
-use lanyard_iam::domain::UserColumn;
+use lanyard_iam::domain::{UserColumn, UserHygiene};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -18,6 +18,8 @@ struct ListParams {
     sort: Option<String>,
     order: Option<String>,
     size: Option<String>,
+    hygiene: Option<String>,
+    days: Option<String>,
 }
 
 /// `20000` → `20,000`.
@@ -43,6 +45,8 @@ impl ListParams {
             ("sort", self.sort.as_deref()),
             ("order", self.order.as_deref()),
             ("size", self.size.as_deref()),
+            ("hygiene", self.hygiene.as_deref()),
+            ("days", self.days.as_deref()),
             ("marker", marker),
         ];
         let query: Vec<String> = pairs
@@ -68,11 +72,16 @@ pub fn UsersPage() -> impl IntoView {
             sort: q.get("sort"),
             order: q.get("order"),
             size: q.get("size"),
+            hygiene: q.get("hygiene"),
+            days: q.get("days"),
         }
     };
     let data = Resource::new_blocking(
         move || (params(), query.read().get("marker")),
-        |(p, marker)| list_users_page(p.path, p.q, p.sort, p.order, marker, p.size.and_then(|s| s.parse().ok())),
+        |(p, marker)| {
+            let size = p.size.and_then(|s| s.parse().ok());
+            list_users_page(p.path, p.q, p.sort, p.order, marker, size, p.hygiene, p.days)
+        },
     );
     let create = TitleAction { label: "Create user", href: "/console/users/new", needs: ConsoleCapability::CreateUser };
     view! {
@@ -145,7 +154,7 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
         format!("{} users", thousands(data.total))
     };
     let scope =
-        params.path.as_deref().filter(|p| *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
+        params.path.as_deref().filter(|p| !p.is_empty() && *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
     let may_delete = selection.may_delete;
     let columns = data.columns.clone();
     let rows = data
@@ -172,6 +181,11 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                         UserColumn::SshKeys => view! { <td>{u.ssh_keys}</td> }.into_any(),
                         UserColumn::Certificates => view! { <td>{u.certificates}</td> }.into_any(),
                         UserColumn::Boundary => view! { <td>{u.boundary.clone()}</td> }.into_any(),
+                        UserColumn::Groups => view! { <td>{u.groups.clone()}</td> }.into_any(),
+                        UserColumn::LastActivity => view! { <td>{u.last_activity.clone()}</td> }.into_any(),
+                        UserColumn::PasswordAge => view! { <td>{u.password_age.clone()}</td> }.into_any(),
+                        UserColumn::AccessKeyAge => view! { <td class=if u.key_age_warn { "warn" } else { "" }>{u.key_age.clone()}</td> }.into_any(),
+                        UserColumn::AccessKeyLastUsed => view! { <td>{u.key_last_used.clone()}</td> }.into_any(),
                     }).collect_view()}
                 </tr>
             }
@@ -184,6 +198,8 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
         ("sort", &params.sort),
         ("order", &params.order),
         ("size", &params.size),
+        ("hygiene", &params.hygiene),
+        ("days", &params.days),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.clone().map(|v| view! { <input type="hidden" name=k value=v/> }))
@@ -210,6 +226,12 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
                     {select("sort", "Sort by", &[("name", "User name"), ("created", "Creation time")], params.sort.as_deref())}
                     {select("order", "Order", &[("asc", "Ascending"), ("desc", "Descending")], params.order.as_deref())}
                     {select("size", "Page size", &SIZES, Some(size.as_str()))}
+                    {select("hygiene", "Show", &HYGIENE, params.hygiene.as_deref())}
+                    <div class="field">
+                        <label for="days">"N (days)"</label>
+                        <input id="days" name="days" type="number" min="1" max="3650" inputmode="numeric"
+                            value=params.days.clone().unwrap_or_else(|| UserHygiene::DEFAULT_DAYS.to_string())/>
+                    </div>
                     <button type="submit" class="secondary">"Apply"</button>
                 </form>
                 <p class="total" data-testid="users-total">{format!("{total}{scope}")}</p>
@@ -243,6 +265,15 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
         </div>
     }
 }
+
+/// The rotation and MFA filter: every user, or those with one problem (N is the days field).
+const HYGIENE: [(&str, &str); 5] = [
+    ("", "All users"),
+    (UserHygiene::CHOICES[0].0, UserHygiene::CHOICES[0].1),
+    (UserHygiene::CHOICES[1].0, UserHygiene::CHOICES[1].1),
+    (UserHygiene::CHOICES[2].0, UserHygiene::CHOICES[2].1),
+    (UserHygiene::CHOICES[3].0, UserHygiene::CHOICES[3].1),
+];
 
 const SIZES: [(&str, &str); 6] =
     [("10", "10"), ("25", "25"), ("50", "50"), ("100", "100"), ("500", "500"), ("1000", "1000")];

@@ -110,8 +110,14 @@ pub async fn event_figures(
             ms(second)
         );
     }
-    let page = sequential_latencies(client, &format!("{base}/console/events?event=DeleteUser"), cookie, requests, "DeleteUser")
-        .await?;
+    let page = sequential_latencies(
+        client,
+        &format!("{base}/console/events?event=DeleteUser"),
+        cookie,
+        requests,
+        "DeleteUser",
+    )
+    .await?;
     println!(
         "  GET /console/events?event=DeleteUser (whole page)   p50 {}  p99 {}  (n={})",
         ms(super::stats::percentile(&page, 0.5)),
