@@ -148,6 +148,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         ("id", "APKAAAAAAAAAAAAAAAAA".into()),
         ("service", "codecommit.amazonaws.com".into()),
         ("credential_id", String::new()),
+        ("event_id", "00000000-0000-4000-8000-000000000000".into()),
     ];
     let body: String = fields.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&");
 

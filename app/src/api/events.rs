@@ -150,20 +150,17 @@ pub async fn load_event(event_id: String) -> Result<String, AppError> {
     Ok(ConsoleState::get()?.engine.event_record(&principal, &event_id).await?)
 }
 
-/// The console home's sign-in chart, locks and most failing names; `None` for a principal who
-/// may not read the event history.
+/// The console home's sign-in chart, locks and most failing names (AccessDenied for a principal
+/// who may not read the event history: the home then shows no chart).
 #[server(endpoint = "load_sign_in_activity")]
-pub async fn load_sign_in_activity(window: Option<String>) -> Result<Option<SignInActivityDto>, AppError> {
+pub async fn load_sign_in_activity(window: Option<String>) -> Result<SignInActivityDto, AppError> {
     use crate::api::user_detail::format_time;
     use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::usecases::event_history::ActivityWindow;
 
     let principal = signed_in().await?;
     let window = ActivityWindow::parse(window.as_deref().unwrap_or("24h"));
-    let activity = match ConsoleState::get()?.engine.sign_in_activity(&principal, window).await {
-        Ok(a) => a,
-        Err(e) => return AppError::from(e).unless_denied(),
-    };
+    let activity = ConsoleState::get()?.engine.sign_in_activity(&principal, window).await?;
     let label = |start: i64| {
         let Ok(t) = time::OffsetDateTime::from_unix_timestamp(start) else { return String::new() };
         match window {
@@ -172,7 +169,7 @@ pub async fn load_sign_in_activity(window: Option<String>) -> Result<Option<Sign
             ActivityWindow::Month => t.date().to_string(),
         }
     };
-    Ok(Some(SignInActivityDto {
+    Ok(SignInActivityDto {
         window: window.as_str().to_owned(),
         bars: activity
             .buckets
@@ -191,5 +188,5 @@ pub async fn load_sign_in_activity(window: Option<String>) -> Result<Option<Sign
         top_failures: activity.top_failures,
         failures_last_hour: activity.failures_last_hour,
         alert: activity.alert,
-    }))
+    })
 }

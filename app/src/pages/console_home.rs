@@ -13,8 +13,9 @@ use leptos_router::hooks::use_query_map;
 pub fn ConsoleHomePage() -> impl IntoView {
     let query = use_query_map();
     let activity = Resource::new_blocking(move || query.read().get("window"), load_sign_in_activity);
-    // Signed out there is no activity to show; the page's own gate decides what is shown instead.
-    let load = move || async move { Ok::<_, crate::error::AppError>(activity.await.ok().flatten()) };
+    // No chart for a visitor or a principal who may not read the event history; the page's own
+    // gate decides what a visitor sees instead.
+    let load = move || async move { Ok::<_, crate::error::AppError>(activity.await.ok()) };
     view! {
         <ConsolePage title="Console Home" place=Place::Home signed_out=account_sign_in load
             render=|signed, activity| view! {

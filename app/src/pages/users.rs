@@ -153,8 +153,12 @@ fn UsersView(data: UsersPageDto, params: ListParams, selection: Selection) -> im
     } else {
         format!("{} users", thousands(data.total))
     };
-    let scope =
-        params.path.as_deref().filter(|p| !p.is_empty() && *p != "/").map(|p| format!(" with paths starting {p}")).unwrap_or_default();
+    let scope = params
+        .path
+        .as_deref()
+        .filter(|p| !p.is_empty() && *p != "/")
+        .map(|p| format!(" with paths starting {p}"))
+        .unwrap_or_default();
     let may_delete = selection.may_delete;
     let columns = data.columns.clone();
     let rows = data
