@@ -56,17 +56,19 @@ pub struct EventFilterRow {
     pub until: Option<OffsetDateTime>,
 }
 
+/// One row of a page: the indexed columns only (the page never reads the records themselves).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
     pub seq: i64,
+    pub event_id: String,
     pub event_time: OffsetDateTime,
     pub event_name: String,
+    pub event_source: String,
     pub user_name: Option<String>,
     pub resource_name: Option<String>,
     pub access_key_id: Option<String>,
     pub source_ip: Option<String>,
     pub error_code: Option<String>,
-    pub record: serde_json::Value,
 }
 
 /// One page, newest first, after the `(event_time, seq)` of the previous page's last row.
@@ -80,7 +82,8 @@ pub async fn list_events(
     // Built per filter rather than `($n IS NULL OR col = $n)`, so the planner sees which index
     // serves the page (a generic plan over optional filters scans the whole account).
     let mut q: QueryBuilder<'_, Postgres> = QueryBuilder::new(
-        "SELECT seq, event_time, event_name, user_name, resource_name, access_key_id, source_ip, error_code, record
+        "SELECT seq, event_id::text AS event_id, event_time, event_name, event_source, user_name, resource_name,
+                access_key_id, source_ip, error_code
            FROM events WHERE account_id = ",
     );
     q.push_bind(account_id.to_owned());

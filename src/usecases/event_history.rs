@@ -216,8 +216,8 @@ impl Engine {
         let events = rows
             .into_iter()
             .map(|r| EventSummary {
-                event_id: r.record.get("eventID").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
-                event_source: r.record.get("eventSource").and_then(|v| v.as_str()).unwrap_or_default().to_owned(),
+                event_id: r.event_id,
+                event_source: r.event_source,
                 event_time: r.event_time.unix_timestamp(),
                 event_name: r.event_name,
                 user_name: r.user_name,

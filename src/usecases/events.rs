@@ -138,6 +138,11 @@ impl EventIdentity {
         }
     }
 
+    /// The actor of a request, as its session or key authenticated it.
+    pub fn of_actor(actor: &Actor) -> Self {
+        Self::of(actor.principal(), actor.mfa(), actor.facts().token_issued_at)
+    }
+
     /// A sign-in with a user name that does not exist (or has no console access) in the account.
     pub fn hidden(account_id: &str) -> Self {
         EventIdentity {
@@ -200,7 +205,8 @@ pub fn aws_time(t: OffsetDateTime) -> String {
     t.replace_nanosecond(0).ok().and_then(|t| t.format(&Rfc3339).ok()).unwrap_or_default()
 }
 
-fn random_uuid() -> String {
+/// A random (version 4) UUID: event IDs, and the API's request IDs.
+pub fn random_uuid() -> String {
     use rand::Rng;
     let mut b: [u8; 16] = rand::thread_rng().gen();
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -309,7 +315,7 @@ impl Engine {
         actor: &Actor,
         event: &Event,
     ) -> Result<(), IamError> {
-        let who = EventIdentity::of(actor.principal(), actor.mfa(), actor.facts().token_issued_at);
+        let who = EventIdentity::of_actor(actor);
         insert(conn, &who, EventSource::from(actor.facts()), event, None).await
     }
 
@@ -332,7 +338,7 @@ impl Engine {
         if event.name.read_only() || error.code == "ServiceUnavailable" {
             return;
         }
-        let who = EventIdentity::of(actor.principal(), actor.mfa(), actor.facts().token_issued_at);
+        let who = EventIdentity::of_actor(actor);
         let result = async {
             let mut conn = self.pool.acquire().await?;
             insert(&mut conn, &who, EventSource::from(actor.facts()), &event, Some(&error)).await

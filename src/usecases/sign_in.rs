@@ -339,7 +339,7 @@ impl Engine {
 
     /// Records a sign-out from the console.
     pub async fn record_sign_out(&self, actor: &Actor) {
-        let who = EventIdentity::of(actor.principal(), actor.mfa(), actor.facts().token_issued_at);
+        let who = EventIdentity::of_actor(actor);
         let mut event = Event::sign_in(SignInStep::ConsoleSignOut);
         if let Some(name) = user_name_of(actor.principal()) {
             event = event.about(name);

@@ -109,19 +109,18 @@ pub async fn load_events(
     use crate::ssr::{signed_in, ConsoleState};
     use lanyard_iam::usecases::event_history::EventFilter;
 
-    let query = EventQuery { event, user, resource, key, ip, failed, from, to, marker };
     let principal = signed_in().await?;
     let filter = EventFilter {
-        event_name: query.event.clone(),
-        user_name: query.user.clone(),
-        resource_name: query.resource.clone(),
-        access_key_id: query.key.clone(),
-        source_ip: query.ip.clone(),
-        failed_only: query.failed.as_deref() == Some("on"),
-        since: day_start("from", query.from.as_deref(), 0)?,
-        until: day_start("to", query.to.as_deref(), 1)?,
+        since: day_start("from", from.as_deref(), 0)?,
+        until: day_start("to", to.as_deref(), 1)?,
+        event_name: event,
+        user_name: user,
+        resource_name: resource,
+        access_key_id: key,
+        source_ip: ip,
+        failed_only: failed.as_deref() == Some("on"),
     };
-    let page = ConsoleState::get()?.engine.list_events(&principal, &filter, query.marker.as_deref(), 50).await?;
+    let page = ConsoleState::get()?.engine.list_events(&principal, &filter, marker.as_deref(), 50).await?;
     let time = |t: i64| time::OffsetDateTime::from_unix_timestamp(t).map(format_time).unwrap_or_default();
     Ok(EventsPageDto {
         events: page

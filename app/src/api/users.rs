@@ -7,6 +7,7 @@ use leptos::prelude::*;
 /// `path` is IAM's path prefix; `q` a name substring; `sort` `name` or `created`; `order` `asc` or
 /// `desc`; `marker` the previous page's; `size` 1–1000; `hygiene` one of [`UserHygiene::CHOICES`]
 /// with `days`.
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "list_users_page")]
 pub async fn list_users_page(
     path: Option<String>,

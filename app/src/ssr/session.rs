@@ -177,7 +177,10 @@ async fn load_principal() -> Result<Option<SessionState>, AppError> {
 
 /// The request's `User-Agent` (at most 1024 characters), for conditions and the event history.
 pub fn request_user_agent() -> Option<String> {
-    let parts = request_parts().ok()?;
+    user_agent_of(&request_parts().ok()?)
+}
+
+fn user_agent_of(parts: &Parts) -> Option<String> {
     parts
         .headers
         .get(axum::http::header::USER_AGENT)
@@ -189,7 +192,7 @@ pub fn request_user_agent() -> Option<String> {
 /// console is served over TLS, IAM's region, and the session's sign-in as its credentials' issue time.
 fn request_facts(state: &super::ConsoleState, stored: &SessionPrincipal) -> Result<RequestFacts, AppError> {
     let parts = request_parts()?;
-    let user_agent = request_user_agent();
+    let user_agent = user_agent_of(&parts);
     Ok(RequestFacts {
         source_ip: parts.extensions.get::<super::ClientAddr>().map(|a| a.0),
         user_agent,

@@ -32,10 +32,9 @@ use lanyard_iam::domain::{IamAction, Service};
 use lanyard_iam::sigv4::SignedRequest;
 use lanyard_iam::usecases::actor::{Origin, RequestFacts};
 use lanyard_iam::usecases::api_auth::ApiCaller;
-use lanyard_iam::usecases::events::{Event, EventError};
+use lanyard_iam::usecases::events::{random_uuid, Event, EventError};
 use lanyard_iam::{Actor, Engine, IamError, MfaContext};
 use params::Params;
-use rand::Rng;
 use time::OffsetDateTime;
 use xml::Xml;
 
@@ -49,12 +48,6 @@ pub struct Call<'a> {
 
 /// A handler's answer: the `<…Result>` body, or none for actions whose response has no result.
 pub type Reply = Option<Xml>;
-
-fn request_id() -> String {
-    let b: [u8; 16] = rand::thread_rng().gen();
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
-}
 
 /// The API's error: an engine error and the service whose namespace the answer uses. Mapped to
 /// AWS's XML here, once, so no handler formats an error.
@@ -107,7 +100,7 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request_id = request_id();
+    let request_id = random_uuid();
     let header_pairs: Vec<(String, String)> = headers
         .iter()
         .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
@@ -174,12 +167,14 @@ pub async fn handle(
         }
         Err(e) => {
             crate::metrics::count_api_request(spec.action.name(), e.code());
-            // A change refused or failed is recorded too (reads are not).
-            let mut event = Event::action(spec.action).request(call.params.recorded());
-            if let Some(user) = call.params.get("UserName") {
-                event = event.about(user.chars().take(128).collect::<String>());
+            // A change refused or failed is recorded too (reads are not: nothing to build for them).
+            if !spec.action.is_read_only() {
+                let mut event = Event::action(spec.action).request(call.params.recorded());
+                if let Some(user) = call.params.get("UserName") {
+                    event = event.about(user.chars().take(128).collect::<String>());
+                }
+                state.engine.record_failure(&call.actor, event, EventError::from(&e)).await;
             }
-            state.engine.record_failure(&call.actor, event, EventError::from(&e)).await;
             fail(e)
         }
     }
