@@ -20,6 +20,18 @@ pub struct EngineConfig {
     pub master_key: Keyring,
     /// Regions a SigV4 credential scope may name (`--api-regions`); IAM answers in `us-east-1`.
     pub api_regions: Vec<String>,
+    /// Whether read-only calls go to the event history too (changes always do).
+    pub read_events: ReadEvents,
+}
+
+/// Whether read-only calls (Get*, List*, GetCallerIdentity…) are recorded in the event history.
+/// Off by default, as CloudTrail's event history leaves them out: they are most of the traffic
+/// and change nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReadEvents {
+    #[default]
+    Skip,
+    Record,
 }
 
 /// AWS's public commercial regions: the default list of regions the API accepts in a scope.
@@ -78,6 +90,7 @@ impl Default for EngineConfig {
             hash_concurrency: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             master_key: Keyring::from(MasterKey::generate()),
             api_regions: AWS_PUBLIC_REGIONS.iter().map(|r| (*r).to_owned()).collect(),
+            read_events: ReadEvents::Skip,
         }
     }
 }

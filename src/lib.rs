@@ -22,6 +22,6 @@ pub mod store;
 #[cfg(feature = "server")]
 pub mod usecases;
 #[cfg(feature = "server")]
-pub use engine::{Engine, EngineConfig, AWS_PUBLIC_REGIONS};
+pub use engine::{Engine, EngineConfig, ReadEvents, AWS_PUBLIC_REGIONS};
 #[cfg(feature = "server")]
 pub use usecases::actor::{Actor, MfaContext};

@@ -12,13 +12,13 @@ use lanyard_iam::domain::{AccessKeyStatus, CredentialService, Password};
 use lanyard_iam::usecases::actor::{Origin, RequestFacts};
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::event_history::{ActivityWindow, EventFilter};
-use lanyard_iam::usecases::events::{EventError, HIDDEN_USER};
+use lanyard_iam::usecases::events::{Event, EventError, Outcome, HIDDEN_USER};
 use lanyard_iam::usecases::password_change::PasswordChange;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::sign_in::{SignInRequest, SignInTarget};
 use lanyard_iam::usecases::users::NewUser;
 use lanyard_iam::usecases::virtual_mfa::NewVirtualMfa;
-use lanyard_iam::{Actor, Engine};
+use lanyard_iam::{Actor, Engine, EngineConfig, ReadEvents};
 use serde_json::Value;
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
@@ -167,7 +167,7 @@ async fn a_refused_change_is_recorded_as_the_action_it_attempted(pool: PgPool) {
     let err = e.delete_user(&mallory, "bob").await.unwrap_err();
     assert_eq!(err.code(), "AccessDenied");
     assert_eq!(count(&pool).await, before, "the engine writes nothing for a refusal by itself");
-    e.record_failed_attempt(&mallory, EventError::from(&err)).await;
+    e.record_failed_attempt(&mallory, None, &[], EventError::from(&err)).await;
     let (name, user_name, resource, error, record) = last(&pool).await;
     assert_eq!(
         (name.as_str(), user_name.as_deref(), resource.as_deref()),
@@ -181,8 +181,36 @@ async fn a_refused_change_is_recorded_as_the_action_it_attempted(pool: PgPool) {
     let read = e.list_groups(&mallory, None).await;
     assert!(read.is_err());
     let after = count(&pool).await;
-    e.record_failed_attempt(&mallory.clone(), EventError::from(&read.unwrap_err())).await;
+    e.record_failed_attempt(&mallory.clone(), None, &[], EventError::from(&read.unwrap_err())).await;
     assert_eq!(count(&pool).await, after + 1, "mallory's actor still names the delete it attempted first");
+}
+
+#[sqlx::test]
+async fn reads_are_recorded_only_when_the_setting_asks(pool: PgPool) {
+    use lanyard_iam::domain::IamAction::{DeleteUser, ListUsers};
+    let skip = engine(pool.clone());
+    let acct = account(&skip, EMAIL, Some("acme")).await;
+    let root = from_console(root_of(&acct));
+    assert!(!skip.records_request(ListUsers, Outcome::Succeeded));
+    assert!(!skip.records_request(ListUsers, Outcome::Failed));
+    assert!(!skip.records_request(DeleteUser, Outcome::Succeeded), "a change recorded itself");
+    assert!(skip.records_request(DeleteUser, Outcome::Failed));
+    let before = count(&pool).await;
+    skip.record_request(&root, Event::action(ListUsers), None).await;
+    assert_eq!(count(&pool).await, before);
+
+    let config = EngineConfig { hash_concurrency: 2, read_events: ReadEvents::Record, ..EngineConfig::default() };
+    let record = Engine::new(pool.clone(), config).unwrap();
+    assert!(record.records_request(ListUsers, Outcome::Succeeded));
+    assert!(!record.records_request(DeleteUser, Outcome::Succeeded));
+    record.record_request(&root, Event::action(ListUsers).with("pathPrefix", "/ops/"), None).await;
+    let (name, _, _, error, row) = last(&pool).await;
+    assert_eq!((name.as_str(), error), ("ListUsers", None));
+    assert_eq!(row["readOnly"], true);
+    assert_eq!(row["requestParameters"]["pathPrefix"], "/ops/");
+    // Nothing is recorded twice: a successful change passed here is left to its transaction.
+    record.record_request(&root, Event::action(DeleteUser), None).await;
+    assert_eq!(count(&pool).await, before + 1);
 }
 
 #[sqlx::test]
@@ -298,7 +326,7 @@ async fn no_secret_a_run_produced_is_anywhere_in_the_events_table(pool: PgPool) 
         .update_access_key(&alice, &OwnerRef::User("carol".into()), "AKIA0000000000000000", AccessKeyStatus::Active)
         .await
         .unwrap_err();
-    e.record_failed_attempt(&alice, EventError::from(&err)).await;
+    e.record_failed_attempt(&alice, None, &[], EventError::from(&err)).await;
 
     let dump: String =
         sqlx::query_scalar("SELECT string_agg(t::text, '') FROM events t").fetch_one(&pool).await.unwrap();

@@ -387,6 +387,26 @@ impl CredentialKind {
         })
     }
 
+    /// The action that activates or deactivates one.
+    pub fn update_action(self) -> lanyard_iam::domain::IamAction {
+        use lanyard_iam::domain::IamAction;
+        match self {
+            CredentialKind::SshKey => IamAction::UpdateSSHPublicKey,
+            CredentialKind::Certificate => IamAction::UpdateSigningCertificate,
+            CredentialKind::ServiceCredential => IamAction::UpdateServiceSpecificCredential,
+        }
+    }
+
+    /// The action that deletes one.
+    pub fn delete_action(self) -> lanyard_iam::domain::IamAction {
+        use lanyard_iam::domain::IamAction;
+        match self {
+            CredentialKind::SshKey => IamAction::DeleteSSHPublicKey,
+            CredentialKind::Certificate => IamAction::DeleteSigningCertificate,
+            CredentialKind::ServiceCredential => IamAction::DeleteServiceSpecificCredential,
+        }
+    }
+
     /// The card's anchor and the flash's form name.
     pub fn card(self) -> &'static str {
         match self {

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import harness
 
-SERVER, METRICS = 3150, 3151
+SERVER, METRICS, READS = 3150, 3151, 3152
 
 
 class Events(unittest.TestCase):
@@ -67,6 +67,37 @@ class Events(unittest.TestCase):
         times = [r["eventTime"] for r in records]
         self.assertEqual(times, sorted(times))
         self.assertNotIn(self.account["key"]["secret_access_key"], raw)
+
+    def test_reads_are_recorded_when_the_setting_asks(self):
+        """A second server on the same database with `LANYARD_RECORD_READS=true`: its reads,
+        successful or refused, IAM's and STS's, are in the history; the first server's are not."""
+        key = self.account["key"]
+        env = {k: v for k, v in self.env.items() if k != "LANYARD_METRICS_LISTEN"}  # the first server has it
+        reads = harness.Server(dict(env, LANYARD_RECORD_READS="true"), READS).start()
+        try:
+            session = boto3.session.Session(aws_access_key_id=key["access_key_id"],
+                                            aws_secret_access_key=key["secret_access_key"], region_name="us-east-1")
+            config = Config(retries={"total_max_attempts": 1})
+            iam = session.client("iam", endpoint_url=f"http://localhost:{READS}", config=config)
+            sts = session.client("sts", endpoint_url=f"http://localhost:{READS}", config=config)
+            iam.list_users(PathPrefix="/evt-reads/")
+            sts.get_caller_identity()
+            self.assertEqual(harness.error_code(lambda: iam.get_user(UserName="evt-reads-missing")), "NoSuchEntity")
+            self.iam.list_groups()  # through the server that does not record reads
+        finally:
+            reads.stop()
+        records, raw = self.export()
+        listed = [r for r in records if r["eventName"] == "ListUsers"]
+        self.assertEqual(len(listed), 1, "only the recording server's ListUsers")
+        self.assertTrue(listed[0]["readOnly"])
+        self.assertEqual(listed[0]["requestParameters"]["pathPrefix"], "/evt-reads/")
+        self.assertEqual(listed[0]["userIdentity"]["accessKeyId"], key["access_key_id"])
+        who = next(r for r in records if r["eventName"] == "GetCallerIdentity")
+        self.assertEqual(who["eventSource"], "sts.amazonaws.com")
+        missing = next(r for r in records if r["eventName"] == "GetUser")
+        self.assertEqual(missing["errorCode"], "NoSuchEntity")
+        self.assertNotIn("ListGroups", [r["eventName"] for r in records])
+        self.assertNotIn(key["secret_access_key"], raw)
 
     def test_prune_keeps_what_is_younger_than_asked(self):
         self.iam.create_user(UserName="evt-prune")

@@ -88,6 +88,12 @@ pub struct Config {
     #[arg(long, env = "LANYARD_EVENT_RETENTION_DAYS", default_value_t = 400, global = true)]
     pub event_retention_days: i64,
 
+    /// Record read-only API calls (Get*, List*, GetCallerIdentity…) in the event history too,
+    /// successful or not. Off by default, as in CloudTrail's event history: reads are most of the
+    /// traffic and change nothing; changes and sign-ins are always recorded.
+    #[arg(long, env = "LANYARD_RECORD_READS", global = true)]
+    pub record_reads: bool,
+
     /// Where `GET /metrics` (Prometheus text format) is served, e.g. `127.0.0.1:9464`. Off when
     /// unset: metrics tell about traffic, so they get their own, usually private, address.
     #[arg(long, env = "LANYARD_METRICS_LISTEN", global = true)]

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::error::CommandError;
 use crate::master_key;
 use lanyard_iam::crypto::sealing::Keyring;
-use lanyard_iam::{Engine, EngineConfig};
+use lanyard_iam::{Engine, EngineConfig, ReadEvents};
 use sqlx::PgPool;
 
 /// What a pool is for: the server bounds every statement; batch subcommands (seeding, deleting
@@ -50,7 +50,8 @@ pub async fn engine_with_keys(
 ) -> Result<Engine, CommandError> {
     let pool = connect(config, workload).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
-    let mut engine_config = EngineConfig { master_key, ..EngineConfig::default() };
+    let read_events = if config.record_reads { ReadEvents::Record } else { ReadEvents::Skip };
+    let mut engine_config = EngineConfig { master_key, read_events, ..EngineConfig::default() };
     let regions: Vec<String> =
         config.api_regions.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
     if !regions.is_empty() {

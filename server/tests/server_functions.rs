@@ -62,6 +62,20 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
+/// Signs `user_name` of account `demo` in through the console's server function: its session cookie.
+async fn sign_in(app: &axum::Router, user_name: &str) -> String {
+    let form = format!("kind=user&account=demo&user_name={user_name}&password={PASSWORD}&from=%2Fsignin%2Fdemo");
+    let res = app.clone().oneshot(post("/api/sign_in", &form, None)).await.unwrap();
+    assert!(res.status().is_success(), "sign-in: {}", res.status());
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("lanyard_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .expect("session cookie")
+}
+
 /// Privilege escalation through hand-written requests: each server function that acts on the
 /// account refuses an IAM user without policies with AccessDenied, and nothing changes.
 #[sqlx::test(migrations = "../migrations")]
@@ -89,17 +103,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
     let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
     let app = router::build(&config, engine.clone(), sessions::store(&pool));
 
-    let sign_in = format!("kind=user&account=demo&user_name=nobody&password={PASSWORD}&from=%2Fsignin%2Fdemo");
-    let res = app.clone().oneshot(post("/api/sign_in", &sign_in, None)).await.unwrap();
-    assert!(res.status().is_success(), "sign-in: {}", res.status());
-    let cookie = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lanyard_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .expect("session cookie");
+    let cookie = sign_in(&app, "nobody").await;
 
     let fields: Vec<(&str, String)> = vec![
         ("user_name", "victim".into()),
@@ -192,4 +196,42 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
     let a =
         engine.find_account(&lanyard_iam::domain::AccountRef::Id(account.account_id.clone())).await.unwrap().unwrap();
     assert_eq!(a.alias.map(|x| x.to_string()).as_deref(), Some("demo"));
+}
+
+/// A console change that fails on bad input, before the engine names any resource, is still in
+/// the event history: as the action its form stands for, with the non-secret fields typed.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_change_refused_for_bad_input_is_recorded_as_the_form_s_action(pool: PgPool) {
+    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
+    let account = engine
+        .create_account(NewAccount {
+            email: "owner@example.com".into(),
+            alias: Some("demo".into()),
+            password: Password::new("Root-Password-1"),
+        })
+        .await
+        .unwrap();
+    let root = Actor::root(account.account_id.clone(), "owner@example.com");
+    let admin = NewUser { user_name: "admin".into(), password: Some(Password::new(PASSWORD)), ..Default::default() };
+    engine.create_user(&root, admin).await.unwrap();
+    let me = lanyard_iam::usecases::policies::PolicyTarget::User("admin".into());
+    engine.attach_policy(&root, &me, "arn:aws:iam::aws:policy/AdministratorAccess").await.unwrap();
+    let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
+    let app = router::build(&config, engine.clone(), sessions::store(&pool));
+    let cookie = sign_in(&app, "admin").await;
+
+    let res = app.clone().oneshot(post("/api/create_group", "group_name=no%20spaces!&path=%2F", Some(&cookie))).await;
+    let res = res.unwrap();
+    assert_eq!(res.status(), 400);
+    let row: (String, Option<String>, serde_json::Value) = sqlx::query_as(
+        "SELECT event_name, error_code, record FROM events WHERE event_name = 'CreateGroup' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the failed CreateGroup is recorded");
+    assert_eq!(row.1.as_deref(), Some("ValidationError"));
+    assert_eq!(row.2["requestParameters"]["groupName"], "no spaces!");
+    assert_eq!(row.2["userIdentity"]["userName"], "admin");
+    assert_eq!(row.2["lanyardOrigin"], "console");
+    assert!(row.2["errorMessage"].as_str().unwrap_or_default().contains("groupName"), "{}", row.2);
 }

@@ -1,11 +1,12 @@
 //! Recording the event history: a change's event is written by the use case in the change's own
 //! transaction ([`Engine::commit_change`]), so no change exists without its record and no record
 //! without its change; a refused or failed request is recorded on its own afterwards
-//! ([`Engine::record_failure`]). Each record is CloudTrail's shape, built here once. Request
+//! ([`Engine::record_request`]). Each record is CloudTrail's shape, built here once. Request
 //! parameters are what each use case chooses to name, never a password, secret key, seed, code
 //! or token.
 
 use crate::domain::{EventName, IamAction, Principal, SignInStep};
+use crate::engine::ReadEvents;
 use crate::store;
 use crate::usecases::actor::{Actor, MfaContext, Origin, RequestFacts};
 use crate::{Engine, IamError};
@@ -20,6 +21,13 @@ pub const EVENT_VERSION: &str = "1.09";
 /// What AWS writes as the user name of a sign-in with a name that does not exist: people type
 /// passwords into the name field, so an unknown name is never stored.
 pub const HIDDEN_USER: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+/// How a request ended, for deciding whether a front end records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+}
 
 /// One event to record: its name, the IAM user it is about, and the request and response
 /// elements the use case names.
@@ -331,34 +339,68 @@ impl Engine {
         Ok(())
     }
 
-    /// Records a change that was refused or failed (outside any transaction of its own). Reads
-    /// are not recorded; a failure to record is logged and does not change the caller's answer.
-    pub async fn record_failure(&self, actor: &Actor, event: Event, error: EventError) {
+    /// Whether a front end records a request for `action` that ended so: a change that failed
+    /// (one that succeeded recorded itself, in its transaction) and, when the setting asks for
+    /// reads ([`ReadEvents::Record`]), every read.
+    pub fn records_request(&self, action: IamAction, outcome: Outcome) -> bool {
+        if action.is_read_only() {
+            self.config.read_events == ReadEvents::Record
+        } else {
+            outcome == Outcome::Failed
+        }
+    }
+
+    /// Records a request's outcome outside any transaction of its own: a change that was refused
+    /// or failed (`error`), or a read when reads are recorded. A failure to record is logged and
+    /// does not change the caller's answer.
+    pub async fn record_request(&self, actor: &Actor, event: Event, error: Option<EventError>) {
+        let outcome = if error.is_some() { Outcome::Failed } else { Outcome::Succeeded };
+        let recorded = match event.name {
+            EventName::Action(action) => self.records_request(action, outcome),
+            EventName::SignIn(_) => false,
+        };
         // With the database gone there is nowhere to write, and nothing to wait for.
-        if event.name.read_only() || error.code == "ServiceUnavailable" {
+        if !recorded || error.as_ref().is_some_and(|e| e.code == "ServiceUnavailable") {
             return;
         }
         let who = EventIdentity::of_actor(actor);
         let result = async {
             let mut conn = self.pool.acquire().await?;
-            insert(&mut conn, &who, EventSource::from(actor.facts()), &event, Some(&error)).await
+            insert(&mut conn, &who, EventSource::from(actor.facts()), &event, error.as_ref()).await
         }
         .await;
         if let Err(e) = result {
-            tracing::warn!(event = %event.name, error = %e, "could not record a failed request");
+            tracing::warn!(event = %event.name, error = %e, "could not record a request");
         }
     }
 
-    /// Records a failed request as the change it set out to make ([`Actor::attempted`]): the
-    /// console's way, where one form may be one of several actions. A request that failed
-    /// before naming any change (bad input) is not recorded.
-    pub async fn record_failed_attempt(&self, actor: &Actor, error: EventError) {
-        let Some(attempt) = actor.attempted() else { return };
-        let mut event = Event::action(attempt.action).request(json!({ "resource": attempt.resource }));
-        if let Some((_, user)) = attempt.resource.split_once(":user/") {
-            event = event.about(user.rsplit('/').next().unwrap_or(user));
-        }
-        self.record_failure(actor, event, error).await;
+    /// Records a failed console request as the change it set out to make: the one the engine
+    /// authorized or refused ([`Actor::attempted`]), else `intended` — the change the form
+    /// stands for, when the request failed before naming a resource (bad input). `values` are
+    /// the non-secret fields the form sent.
+    pub async fn record_failed_attempt(
+        &self,
+        actor: &Actor,
+        intended: Option<IamAction>,
+        values: &[(String, String)],
+        error: EventError,
+    ) {
+        let event = match (actor.attempted(), intended) {
+            (Some(attempt), _) => {
+                let mut event = Event::action(attempt.action).request(json!({ "resource": attempt.resource }));
+                if let Some((_, user)) = attempt.resource.split_once(":user/") {
+                    event = event.about(user.rsplit('/').next().unwrap_or(user));
+                }
+                event
+            }
+            (None, Some(action)) => {
+                let typed: Map<String, Value> =
+                    values.iter().map(|(k, v)| (camel_case(k), Value::String(v.clone()))).collect();
+                Event::action(action).request(Value::Object(typed))
+            }
+            (None, None) => return,
+        };
+        self.record_request(actor, event, Some(error)).await;
     }
 
     /// Records a sign-in step (its own statement: sign-in steps change nothing else that must
@@ -381,8 +423,32 @@ impl Engine {
     }
 }
 
+/// A form's `group_name` as CloudTrail names request parameters: `groupName`.
+fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        match (c, upper) {
+            ('_', _) => upper = true,
+            (c, true) => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn form_fields_are_named_as_request_parameters() {
+        assert_eq!(camel_case("group_name"), "groupName");
+        assert_eq!(camel_case("path"), "path");
+        assert_eq!(camel_case("new_user_name"), "newUserName");
+    }
+
     use super::*;
 
     #[test]

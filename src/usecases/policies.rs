@@ -120,7 +120,7 @@ impl Target {
 }
 
 impl PolicyTarget {
-    fn kind(&self) -> EntityKind {
+    pub fn kind(&self) -> EntityKind {
         match self {
             PolicyTarget::User(_) => EntityKind::User,
             PolicyTarget::Group(_) => EntityKind::Group,

@@ -5,6 +5,8 @@
 use crate::api::mfa_page;
 use crate::dto::{AccessKeyDto, Navigate, NewAccessKeyDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -63,7 +65,7 @@ pub async fn create_access_key(user_name: Option<String>) -> Result<Navigate, Ap
         Ok(Navigate { to })
     }
     .await;
-    finish("access-keys", result, |n| n.to.clone(), Vec::new()).await
+    finish("access-keys", Some(IamAction::CreateAccessKey), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// The key just created for this owner, once: it leaves the session as it is read.
@@ -106,7 +108,7 @@ pub async fn set_access_key_status(
         Ok(Navigate { to })
     }
     .await;
-    finish("access-keys", result, |n| n.to.clone(), Vec::new()).await
+    finish("access-keys", Some(IamAction::UpdateAccessKey), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "delete_access_key")]
@@ -121,5 +123,5 @@ pub async fn delete_access_key(user_name: Option<String>, access_key_id: String)
         Ok(Navigate { to })
     }
     .await;
-    finish("access-keys", result, |n| n.to.clone(), Vec::new()).await
+    finish("access-keys", Some(IamAction::DeleteAccessKey), result, |n| n.to.clone(), Vec::new()).await
 }

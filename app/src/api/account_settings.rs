@@ -2,6 +2,8 @@
 
 use crate::dto::Navigate;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use lanyard_iam::domain::PasswordPolicyInput;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -42,7 +44,7 @@ pub async fn save_alias(account_alias: String) -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/console/account?saved=alias".into() })
     }
     .await;
-    finish("account-alias", result, |n| n.to.clone(), typed).await
+    finish("account-alias", Some(IamAction::CreateAccountAlias), result, |n| n.to.clone(), typed).await
 }
 
 /// Checkboxes arrive only when checked, numbers as typed.
@@ -83,7 +85,7 @@ pub async fn save_password_policy(
         Ok(Navigate { to: "/console/account?saved=policy".into() })
     }
     .await;
-    finish("password-policy", result, |n| n.to.clone(), Vec::new()).await
+    finish("password-policy", Some(IamAction::UpdateAccountPasswordPolicy), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "reset_password_policy")]
@@ -97,5 +99,5 @@ pub async fn reset_password_policy() -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/console/account?saved=default".into() })
     }
     .await;
-    finish("password-policy", result, |n| n.to.clone(), Vec::new()).await
+    finish("password-policy", Some(IamAction::DeleteAccountPasswordPolicy), result, |n| n.to.clone(), Vec::new()).await
 }

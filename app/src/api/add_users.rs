@@ -212,7 +212,7 @@ pub async fn add_users_step(
         Ok(Navigate { to: add_users_step_page(next) })
     }
     .await;
-    finish("add-users", result, |n| n.to.clone(), Vec::new()).await
+    finish("add-users", Some(IamAction::CreateUser), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Create users`: one engine call; on success the draft is gone and the secrets wait, once, for
@@ -313,7 +313,7 @@ pub async fn cancel_add_users() -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/console/users".to_owned() })
     }
     .await;
-    finish("add-users", result, |n| n.to.clone(), Vec::new()).await
+    finish("add-users", None, result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Email sign-in instructions` on the final page: the sign-in URL and user name (never the
@@ -336,5 +336,5 @@ pub async fn email_sign_in_instructions(user_name: String, email: String) -> Res
         Ok(Navigate { to: format!("{}&mailed={}", add_users_step_page("done"), super::encode(user_name.trim())) })
     }
     .await;
-    finish("email-instructions", result, |n| n.to.clone(), typed).await
+    finish("email-instructions", None, result, |n| n.to.clone(), typed).await
 }

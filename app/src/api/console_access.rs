@@ -6,6 +6,8 @@
 use crate::api::user_page;
 use crate::dto::Navigate;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -50,7 +52,7 @@ pub async fn set_console_access(
         Ok(Navigate { to: format!("{}?console=applied", user_page(&user_name)) })
     }
     .await;
-    finish("console-access", result, |n| n.to.clone(), Vec::new()).await
+    finish("console-access", Some(IamAction::UpdateLoginProfile), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "disable_console_access")]
@@ -64,7 +66,7 @@ pub async fn disable_console_access(user_name: String) -> Result<Navigate, AppEr
         Ok(Navigate { to: user_page(&user_name) })
     }
     .await;
-    finish("console-access", result, |n| n.to.clone(), Vec::new()).await
+    finish("console-access", Some(IamAction::DeleteLoginProfile), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// The password just generated for `user_name`, once: it is removed from the session as it is read.

@@ -3,6 +3,8 @@
 
 use crate::dto::{GroupDetailDto, GroupDto, Navigate};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// The address of a group's page.
@@ -53,7 +55,7 @@ pub async fn create_group(
         Ok(Navigate { to: group_page(&group.group_name) })
     }
     .await;
-    finish("create-group", result, |n| n.to.clone(), typed).await
+    finish("create-group", Some(IamAction::CreateGroup), result, |n| n.to.clone(), typed).await
 }
 
 #[server(endpoint = "load_group")]
@@ -78,7 +80,7 @@ pub async fn add_group_member(group_name: String, user_name: String) -> Result<N
         Ok(Navigate { to: format!("{}?added={}", group_page(&group_name), crate::api::encode(user_name.trim())) })
     }
     .await;
-    finish("group-members", result, |n| n.to.clone(), typed).await
+    finish("group-members", Some(IamAction::AddUserToGroup), result, |n| n.to.clone(), typed).await
 }
 
 #[server(endpoint = "remove_group_member")]
@@ -91,7 +93,7 @@ pub async fn remove_group_member(group_name: String, user_name: String) -> Resul
         Ok(Navigate { to: format!("{}?removed={}", group_page(&group_name), crate::api::encode(&user_name)) })
     }
     .await;
-    finish("group-members", result, |n| n.to.clone(), Vec::new()).await
+    finish("group-members", Some(IamAction::RemoveUserFromGroup), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// Deletes the group with its memberships, once its name is typed again into `confirm_name`.
@@ -112,7 +114,7 @@ pub async fn delete_group(group_name: String, confirm_name: String) -> Result<Na
         Ok(Navigate { to: "/console/groups?deleted".into() })
     }
     .await;
-    finish("delete-group", result, |n| n.to.clone(), Vec::new()).await
+    finish("delete-group", Some(IamAction::DeleteGroup), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// The groups a user belongs to, for the user's page.

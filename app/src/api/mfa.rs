@@ -3,6 +3,8 @@
 
 use crate::dto::{MfaDeviceDto, MfaEnrolmentDto, Navigate};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// The page that shows these devices.
@@ -70,7 +72,7 @@ pub async fn enable_mfa_device(
         Ok(Navigate { to: format!("{page}?mfa=added#mfa") })
     }
     .await;
-    finish("mfa-assign", result, |n| n.to.clone(), typed).await
+    finish("mfa-assign", Some(IamAction::EnableMFADevice), result, |n| n.to.clone(), typed).await
 }
 
 /// `Remove`: `proof` (current password or a current code) is needed for one's own device.
@@ -93,7 +95,7 @@ pub async fn remove_mfa_device(
         Ok(Navigate { to: format!("{page}?mfa=removed#mfa") })
     }
     .await;
-    finish("mfa-remove", result, |n| n.to.clone(), Vec::new()).await
+    finish("mfa-remove", Some(IamAction::DeactivateMFADevice), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "resync_mfa_device")]
@@ -112,5 +114,5 @@ pub async fn resync_mfa_device(
         Ok(Navigate { to: format!("{page}?mfa=resynced#mfa") })
     }
     .await;
-    finish("mfa-resync", result, |n| n.to.clone(), Vec::new()).await
+    finish("mfa-resync", Some(IamAction::ResyncMFADevice), result, |n| n.to.clone(), Vec::new()).await
 }

@@ -8,6 +8,8 @@ use crate::api::mfa_page;
 use crate::dto::CredentialKind;
 use crate::dto::{Navigate, OtherCredentialsDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -108,7 +110,8 @@ pub async fn upload_ssh_public_key(user_name: Option<String>, public_key: String
         Ok(Navigate { to })
     }
     .await;
-    finish(CredentialKind::SshKey.card(), result, |n| n.to.clone(), Vec::new()).await
+    finish(CredentialKind::SshKey.card(), Some(IamAction::UploadSSHPublicKey), result, |n| n.to.clone(), Vec::new())
+        .await
 }
 
 #[server(endpoint = "upload_signing_certificate")]
@@ -123,7 +126,14 @@ pub async fn upload_signing_certificate(user_name: Option<String>, certificate: 
         Ok(Navigate { to })
     }
     .await;
-    finish(CredentialKind::Certificate.card(), result, |n| n.to.clone(), Vec::new()).await
+    finish(
+        CredentialKind::Certificate.card(),
+        Some(IamAction::UploadSigningCertificate),
+        result,
+        |n| n.to.clone(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `Generate credentials` (`credential_id` empty, for `service`) or `Reset password` (of
@@ -158,7 +168,7 @@ pub async fn issue_service_password(
         Ok(Navigate { to })
     }
     .await;
-    finish(kind.card(), result, |n| n.to.clone(), Vec::new()).await
+    finish(kind.card(), Some(IamAction::CreateServiceSpecificCredential), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Activate` / `Deactivate` any of the three (`status` is `Active` or `Inactive`).
@@ -191,7 +201,7 @@ pub async fn set_credential_status(
         Ok(Navigate { to: card_page(&user_name, kind, &status.as_str().to_lowercase()) })
     }
     .await;
-    finish(kind.card(), result, |n| n.to.clone(), Vec::new()).await
+    finish(kind.card(), Some(kind.update_action()), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "delete_credential")]
@@ -221,5 +231,5 @@ pub async fn delete_credential(
         Ok(Navigate { to })
     }
     .await;
-    finish(kind.card(), result, |n| n.to.clone(), Vec::new()).await
+    finish(kind.card(), Some(kind.delete_action()), result, |n| n.to.clone(), Vec::new()).await
 }

@@ -3,6 +3,8 @@
 
 use crate::dto::{Navigate, OwnPasswordDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// The rules of the signed-in principal's next password and whether they may change it — also
@@ -50,7 +52,7 @@ pub async fn change_password(
         Ok(Navigate { to: "/console/security-credentials?changed".into() })
     }
     .await;
-    finish("change-password", result, |n| n.to.clone(), Vec::new()).await
+    finish("change-password", Some(IamAction::ChangePassword), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// "Forgot password?": mails a reset link if a root user has this email. The answer is the same either way.
@@ -66,7 +68,8 @@ pub async fn forgot_password(email: String) -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/signin/forgot?sent".into() })
     }
     .await;
-    finish("forgot-password", result, |n| n.to.clone(), vec![("email".into(), email.chars().take(256).collect())]).await
+    finish("forgot-password", None, result, |n| n.to.clone(), vec![("email".into(), email.chars().take(256).collect())])
+        .await
 }
 
 /// Whether a reset link still works (the reset page shows its form only then).
@@ -93,5 +96,5 @@ pub async fn reset_password(
         Ok(Navigate { to: "/signin?reset".into() })
     }
     .await;
-    finish("reset-password", result, |n| n.to.clone(), Vec::new()).await
+    finish("reset-password", None, result, |n| n.to.clone(), Vec::new()).await
 }

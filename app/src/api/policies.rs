@@ -4,6 +4,8 @@
 
 use crate::dto::{Navigate, PermissionsDto, PolicyDetailDto, PolicyDto, SimulationDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// The address of a managed policy's page.
@@ -89,7 +91,7 @@ pub async fn create_policy(
         Ok(Navigate { to: policy_page(&policy.arn) })
     }
     .await;
-    finish("create-policy", result, |n| n.to.clone(), values).await
+    finish("create-policy", Some(IamAction::CreatePolicy), result, |n| n.to.clone(), values).await
 }
 
 #[server(endpoint = "load_policy")]
@@ -148,7 +150,7 @@ pub async fn edit_policy(arn: String, policy_document: String) -> Result<Navigat
         Ok(Navigate { to: format!("{}&saved={v}", policy_page(&arn)) })
     }
     .await;
-    finish("edit-policy", result, |n| n.to.clone(), values).await
+    finish("edit-policy", Some(IamAction::CreatePolicyVersion), result, |n| n.to.clone(), values).await
 }
 
 #[server(endpoint = "set_default_policy_version")]
@@ -161,7 +163,7 @@ pub async fn set_default_policy_version(arn: String, version_id: String) -> Resu
         Ok(Navigate { to: format!("{}&default={version_id}", policy_page(&arn)) })
     }
     .await;
-    finish("policy-versions", result, |n| n.to.clone(), Vec::new()).await
+    finish("policy-versions", Some(IamAction::SetDefaultPolicyVersion), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "delete_policy_version")]
@@ -174,7 +176,7 @@ pub async fn delete_policy_version(arn: String, version_id: String) -> Result<Na
         Ok(Navigate { to: format!("{}&removed={version_id}", policy_page(&arn)) })
     }
     .await;
-    finish("policy-versions", result, |n| n.to.clone(), Vec::new()).await
+    finish("policy-versions", Some(IamAction::DeletePolicyVersion), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// Deletes the policy (detaching it everywhere first) once its name is typed into `confirm_name`.
@@ -192,7 +194,7 @@ pub async fn delete_policy(arn: String, confirm_name: String) -> Result<Navigate
         Ok(Navigate { to: "/console/policies?deleted".into() })
     }
     .await;
-    finish("delete-policy", result, |n| n.to.clone(), Vec::new()).await
+    finish("delete-policy", Some(IamAction::DeletePolicy), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// The permissions card of a user or group (`kind`: `user` or `group`). Parts the viewer may not
@@ -263,7 +265,7 @@ pub async fn attach_policy(kind: String, name: String, policy_arn: String) -> Re
         })
     }
     .await;
-    finish("permissions", result, |n| n.to.clone(), Vec::new()).await
+    finish("permissions", Some(target(&kind, &name).kind().attach()), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "detach_policy")]
@@ -279,7 +281,7 @@ pub async fn detach_policy(kind: String, name: String, policy_arn: String) -> Re
         })
     }
     .await;
-    finish("permissions", result, |n| n.to.clone(), Vec::new()).await
+    finish("permissions", Some(target(&kind, &name).kind().detach()), result, |n| n.to.clone(), Vec::new()).await
 }
 
 #[server(endpoint = "put_inline_policy")]
@@ -300,7 +302,7 @@ pub async fn put_inline_policy(
         Ok(Navigate { to })
     }
     .await;
-    finish("inline-policy", result, |n| n.to.clone(), values).await
+    finish("inline-policy", Some(target(&kind, &name).kind().put_inline()), result, |n| n.to.clone(), values).await
 }
 
 #[server(endpoint = "delete_inline_policy")]
@@ -315,7 +317,7 @@ pub async fn delete_inline_policy(kind: String, name: String, policy_name: Strin
         Ok(Navigate { to })
     }
     .await;
-    finish("permissions", result, |n| n.to.clone(), Vec::new()).await
+    finish("permissions", Some(target(&kind, &name).kind().delete_inline()), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// The simulator's answer for the address's query (nothing until a user is named).

@@ -62,7 +62,7 @@ pub async fn sign_in(
         Ok(Navigate { to: "/console".into() })
     }
     .await;
-    finish("signin", result, |n| n.to.clone(), typed).await
+    finish("signin", None, result, |n| n.to.clone(), typed).await
 }
 
 /// The MFA step: a current code from one of the principal's devices completes the sign-in.
@@ -100,7 +100,7 @@ pub async fn sign_in_mfa(mfa_code: String) -> Result<Navigate, AppError> {
         Ok(Navigate { to: "/console".into() })
     }
     .await;
-    finish("signin-mfa", result, |n| n.to.clone(), Vec::new()).await
+    finish("signin-mfa", None, result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// Whether a sign-in is waiting for its MFA code (the MFA step page shows its form only then).
@@ -129,5 +129,5 @@ pub async fn sign_out() -> Result<Navigate, AppError> {
         Ok(Navigate { to })
     }
     .await;
-    finish("signout", result, |n| n.to.clone(), Vec::new()).await
+    finish("signout", None, result, |n| n.to.clone(), Vec::new()).await
 }

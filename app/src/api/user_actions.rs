@@ -4,6 +4,8 @@
 use crate::components::TagRow;
 use crate::dto::Navigate;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// Where a user's page is, with the name percent-encoded for a URL path. A user literally named
@@ -61,7 +63,7 @@ pub async fn update_user_tags(user_name: String, tags: Option<Vec<TagRow>>) -> R
         Ok(Navigate { to: user_page(&user_name) })
     }
     .await;
-    finish("user-tags", result, |n| n.to.clone(), typed).await
+    finish("user-tags", Some(IamAction::TagUser), result, |n| n.to.clone(), typed).await
 }
 
 #[server(endpoint = "clear_sign_in_lock")]
@@ -75,7 +77,7 @@ pub async fn clear_sign_in_lock(user_name: String) -> Result<Navigate, AppError>
         Ok(Navigate { to: user_page(&user_name) })
     }
     .await;
-    finish("sign-in-lock", result, |n| n.to.clone(), Vec::new()).await
+    finish("sign-in-lock", Some(IamAction::UpdateLoginProfile), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// Deletes the user with everything they own, once the name has been typed again exactly.
@@ -98,7 +100,7 @@ pub async fn delete_user(user_name: String, confirm_name: String) -> Result<Navi
         Ok(Navigate { to: format!("/console/users?path={}", encode(user.path.as_str())) })
     }
     .await;
-    finish("delete-user", result, |n| n.to.clone(), Vec::new()).await
+    finish("delete-user", Some(IamAction::DeleteUser), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Set boundary` on a user's page: PutUserPermissionsBoundary with the chosen managed policy.
@@ -113,7 +115,8 @@ pub async fn set_permissions_boundary(user_name: String, boundary: String) -> Re
         Ok(Navigate { to: format!("{}?boundary=set#boundary", user_page(&user_name)) })
     }
     .await;
-    finish("permissions-boundary", result, |n| n.to.clone(), Vec::new()).await
+    finish("permissions-boundary", Some(IamAction::PutUserPermissionsBoundary), result, |n| n.to.clone(), Vec::new())
+        .await
 }
 
 /// `Remove boundary`: DeleteUserPermissionsBoundary.
@@ -127,5 +130,6 @@ pub async fn remove_permissions_boundary(user_name: String) -> Result<Navigate, 
         Ok(Navigate { to: format!("{}?boundary=removed#boundary", user_page(&user_name)) })
     }
     .await;
-    finish("permissions-boundary", result, |n| n.to.clone(), Vec::new()).await
+    finish("permissions-boundary", Some(IamAction::DeleteUserPermissionsBoundary), result, |n| n.to.clone(), Vec::new())
+        .await
 }

@@ -2,6 +2,8 @@
 
 use crate::dto::{Navigate, UserDetailDto};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// `2026-11-22 14:03 UTC`
@@ -65,5 +67,5 @@ pub async fn update_user(user_name: String, new_user_name: String, new_path: Str
         Ok(Navigate { to: super::user_page(user.user_name.as_str()) })
     }
     .await;
-    finish("update-user", result, |n| n.to.clone(), typed).await
+    finish("update-user", Some(IamAction::UpdateUser), result, |n| n.to.clone(), typed).await
 }

@@ -2,6 +2,8 @@
 
 use crate::dto::UsersPageDto;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use lanyard_iam::domain::IamAction;
 use leptos::prelude::*;
 
 /// `path` is IAM's path prefix; `q` a name substring; `sort` `name` or `created`; `order` `asc` or
@@ -133,7 +135,7 @@ pub async fn delete_users(
         Ok(Navigate { to: format!("{listing}{joiner}deleted={}", deleted.len()) })
     }
     .await;
-    finish("delete-users", result, |n| n.to.clone(), Vec::new()).await
+    finish("delete-users", Some(IamAction::DeleteUser), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Save columns`: the users list's columns this principal sees from now on.
@@ -155,5 +157,5 @@ pub async fn save_user_columns(
         Ok(Navigate { to: listing })
     }
     .await;
-    finish("user-columns", result, |n| n.to.clone(), Vec::new()).await
+    finish("user-columns", None, result, |n| n.to.clone(), Vec::new()).await
 }

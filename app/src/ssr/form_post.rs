@@ -6,6 +6,7 @@
 use super::session::{request_parts, request_session};
 use crate::dto::Flash;
 use crate::error::AppError;
+use lanyard_iam::domain::IamAction;
 
 const FLASH_KEY: &str = "flash";
 
@@ -19,17 +20,19 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// Ends a server function named `form`: for plain posts, redirects to `to` on success or keeps
-/// the error — and the non-secret `values` typed into the form — for the form page; in every case
-/// returns the result for the hydrated app.
+/// Ends a server function named `form`, which stands for the change `intended` (if it makes
+/// one): for plain posts, redirects to `to` on success or keeps the error — and the non-secret
+/// `values` typed into the form — for the form page; in every case returns the result for the
+/// hydrated app. A failure goes to the event history.
 pub async fn finish<T>(
     form: &str,
+    intended: Option<IamAction>,
     result: Result<T, AppError>,
     to: impl FnOnce(&T) -> String,
     values: Vec<(String, String)>,
 ) -> Result<T, AppError> {
     if let Err(e) = &result {
-        record_failure(e).await;
+        record_failure(intended, &values, e).await;
     }
     if !is_plain_form_post() {
         // The hydrated app gets the error's own status (server_fn would answer 500 for any error).
@@ -65,12 +68,13 @@ pub async fn finish<T>(
     result
 }
 
-/// A change the signed-in principal set out to make and that failed goes to the event history.
-async fn record_failure(e: &AppError) {
+/// A change the signed-in principal set out to make and that failed goes to the event history,
+/// even when it failed on bad input before the engine named a resource.
+async fn record_failure(intended: Option<IamAction>, values: &[(String, String)], e: &AppError) {
     let Ok(Some(session)) = super::current_session().await else { return };
     let Ok(state) = super::ConsoleState::get() else { return };
     let error = lanyard_iam::usecases::events::EventError { code: e.code.clone(), message: e.message.clone() };
-    state.engine.record_failed_attempt(&session.principal, error).await;
+    state.engine.record_failed_attempt(&session.principal, intended, values, error).await;
 }
 
 /// Takes (and removes) the error a plain form post left for its page.

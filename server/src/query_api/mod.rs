@@ -32,7 +32,7 @@ use lanyard_iam::domain::{IamAction, Service};
 use lanyard_iam::sigv4::SignedRequest;
 use lanyard_iam::usecases::actor::{Origin, RequestFacts};
 use lanyard_iam::usecases::api_auth::ApiCaller;
-use lanyard_iam::usecases::events::{random_uuid, Event, EventError};
+use lanyard_iam::usecases::events::{random_uuid, Event, EventError, Outcome};
 use lanyard_iam::{Actor, Engine, IamError, MfaContext};
 use params::Params;
 use time::OffsetDateTime;
@@ -129,12 +129,14 @@ pub async fn handle(
         return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
     };
     if spec.action.service() != service {
+        crate::metrics::count_api_request(spec.action.name(), "SignatureDoesNotMatch");
         return fail(IamError::RequestAuth {
             code: "SignatureDoesNotMatch",
             message: format!("Credential should be scoped to correct service: '{}'.", spec.action.service().prefix()),
         });
     }
     if version != version_of(service) {
+        crate::metrics::count_api_request(spec.action.name(), "InvalidAction");
         return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
     }
     let facts = RequestFacts {
@@ -160,23 +162,23 @@ pub async fn handle(
         Err(e) => return fail(e),
     };
     let call = Call { engine: &state.engine, actor, caller: &caller, params };
-    match (spec.handler)(&call).await {
+    let result = (spec.handler)(&call).await;
+    let outcome = if result.is_ok() { Outcome::Succeeded } else { Outcome::Failed };
+    crate::metrics::count_api_request(spec.action.name(), result.as_ref().map_or_else(|e| e.code(), |_| "OK"));
+    // A change that failed is recorded here (one that succeeded recorded itself); reads only
+    // when the setting asks for them, so nothing is built for them otherwise.
+    if state.engine.records_request(spec.action, outcome) {
+        let mut event = Event::action(spec.action).request(call.params.recorded());
+        if let Some(user) = call.params.get("UserName") {
+            event = event.about(user.chars().take(128).collect::<String>());
+        }
+        state.engine.record_request(&call.actor, event, result.as_ref().err().map(EventError::from)).await;
+    }
+    match result {
         Ok(result) => {
-            crate::metrics::count_api_request(spec.action.name(), "OK");
             xml_response(StatusCode::OK, xml::envelope(spec.action, result.as_ref(), &request_id), &request_id)
         }
-        Err(e) => {
-            crate::metrics::count_api_request(spec.action.name(), e.code());
-            // A change refused or failed is recorded too (reads are not: nothing to build for them).
-            if !spec.action.is_read_only() {
-                let mut event = Event::action(spec.action).request(call.params.recorded());
-                if let Some(user) = call.params.get("UserName") {
-                    event = event.about(user.chars().take(128).collect::<String>());
-                }
-                state.engine.record_failure(&call.actor, event, EventError::from(&e)).await;
-            }
-            fail(e)
-        }
+        Err(e) => fail(e),
     }
 }
 
