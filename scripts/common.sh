@@ -95,10 +95,9 @@ ensure_awscli() {
 # Release builds also write .br and .gz beside each /pkg file, which the server sends as they are.
 build_console() {
   step "building the console with cargo-leptos ${1:-}"
-  # --split: each page's code is a wasm chunk of its own (lazy routes); a build leaves chunks of
-  # earlier builds behind, so /pkg starts empty.
+  # Hashed names change with every build and cargo-leptos leaves the old files: /pkg starts empty.
   rm -rf target/site/pkg
-  if [ "${1:-}" = "--release" ]; then cargo leptos build --release --precompress --split; else cargo leptos build --split; fi
+  if [ "${1:-}" = "--release" ]; then cargo leptos build --release --precompress; else cargo leptos build; fi
 }
 
 lanyard_bin() {

@@ -55,11 +55,6 @@ mod tests {
     fn only_content_hashed_names_are_cached_for_good() {
         assert!(is_hashed_name("/pkg/lanyard.k2Xq8vG0bW1nZp3rT5yU7a.wasm"));
         assert!(is_hashed_name("/pkg/lanyard.k2Xq8vG0bW1nZp3r-_yU7a.js"));
-        // `--split`: each page's chunk, the shared chunks, the loader and its manifest.
-        assert!(is_hashed_name("/pkg/split___users_page_route_view_41068.LDs0fqPFccyz2kDTi1tnyw.wasm"));
-        assert!(is_hashed_name("/pkg/chunk_100.BCNFIfy7b94Ys2qwOGkpjg.wasm"));
-        assert!(is_hashed_name("/pkg/__wasm_split.QjQq40EpSr4RST4QNFBUww.js"));
-        assert!(is_hashed_name("/pkg/__wasm_split_manifest.OFz4pUUR8I9qvCX3K5_NvA.json"));
         assert!(!is_hashed_name("/pkg/lanyard.wasm"));
         assert!(!is_hashed_name("/pkg/lanyard_bg.wasm.d.ts"));
         assert!(!is_hashed_name("/pkg/lanyard.short.css"));
