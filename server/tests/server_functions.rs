@@ -67,19 +67,11 @@ async fn sign_in(app: &axum::Router, user_name: &str) -> String {
     let form = format!("kind=user&account=demo&user_name={user_name}&password={PASSWORD}&from=%2Fsignin%2Fdemo");
     let res = app.clone().oneshot(post("/api/sign_in", &form, None)).await.unwrap();
     assert!(res.status().is_success(), "sign-in: {}", res.status());
-    res.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("lanyard_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .expect("session cookie")
+    common::session_cookie(&res).expect("session cookie")
 }
 
-/// Privilege escalation through hand-written requests: each server function that acts on the
-/// account refuses an IAM user without policies with AccessDenied, and nothing changes.
-#[sqlx::test(migrations = "../migrations")]
-async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) {
+/// Account `demo` (owner@example.com) on a fresh engine, and its root.
+async fn demo_account(pool: &PgPool) -> (Engine, lanyard_iam::usecases::accounts::Account, Actor) {
     let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
     let account = engine
         .create_account(NewAccount {
@@ -90,6 +82,14 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
         .await
         .unwrap();
     let root = Actor::root(account.account_id.clone(), "owner@example.com");
+    (engine, account, root)
+}
+
+/// Privilege escalation through hand-written requests: each server function that acts on the
+/// account refuses an IAM user without policies with AccessDenied, and nothing changes.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) {
+    let (engine, account, root) = demo_account(&pool).await;
     for name in ["nobody", "victim"] {
         let user = NewUser { user_name: name.into(), password: Some(Password::new(PASSWORD)), ..Default::default() };
         engine.create_user(&root, user).await.unwrap();
@@ -202,16 +202,7 @@ async fn every_server_function_refuses_a_user_without_permissions(pool: PgPool) 
 /// the event history: as the action its form stands for, with the non-secret fields typed.
 #[sqlx::test(migrations = "../migrations")]
 async fn a_change_refused_for_bad_input_is_recorded_as_the_form_s_action(pool: PgPool) {
-    let engine = Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap();
-    let account = engine
-        .create_account(NewAccount {
-            email: "owner@example.com".into(),
-            alias: Some("demo".into()),
-            password: Password::new("Root-Password-1"),
-        })
-        .await
-        .unwrap();
-    let root = Actor::root(account.account_id.clone(), "owner@example.com");
+    let (engine, _, root) = demo_account(&pool).await;
     let admin = NewUser { user_name: "admin".into(), password: Some(Password::new(PASSWORD)), ..Default::default() };
     engine.create_user(&root, admin).await.unwrap();
     let me = lanyard_iam::usecases::policies::PolicyTarget::User("admin".into());
