@@ -442,14 +442,14 @@ fn camel_case(field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn form_fields_are_named_as_request_parameters() {
         assert_eq!(camel_case("group_name"), "groupName");
         assert_eq!(camel_case("path"), "path");
         assert_eq!(camel_case("new_user_name"), "newUserName");
     }
-
-    use super::*;
 
     #[test]
     fn uuids_are_version_4() {

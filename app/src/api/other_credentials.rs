@@ -150,15 +150,20 @@ pub async fn issue_service_password(
 
     let kind = CredentialKind::ServiceCredential;
     let to = card_page(&user_name, kind, "password");
+    let intended = match credential_id.trim().is_empty() {
+        true => IamAction::CreateServiceSpecificCredential,
+        false => IamAction::ResetServiceSpecificCredential,
+    };
     let result = async {
         let principal = signed_in().await?;
         let engine = &ConsoleState::get()?.engine;
         let for_owner = user_name.clone().unwrap_or_default().to_lowercase();
-        let made = if credential_id.trim().is_empty() {
-            let service = CredentialService::parse(&service)?;
-            engine.create_service_specific_credential(&principal, &owner(user_name), service).await?
-        } else {
-            engine.reset_service_specific_credential(&principal, &owner(user_name), &credential_id).await?
+        let made = match intended {
+            IamAction::CreateServiceSpecificCredential => {
+                let service = CredentialService::parse(&service)?;
+                engine.create_service_specific_credential(&principal, &owner(user_name), service).await?
+            }
+            _ => engine.reset_service_specific_credential(&principal, &owner(user_name), &credential_id).await?,
         };
         let kept = (for_owner, made.credential.service_user_name.clone(), made.password.expose().to_owned());
         request_session()?
@@ -168,7 +173,7 @@ pub async fn issue_service_password(
         Ok(Navigate { to })
     }
     .await;
-    finish(kind.card(), Some(IamAction::CreateServiceSpecificCredential), result, |n| n.to.clone(), Vec::new()).await
+    finish(kind.card(), Some(intended), result, |n| n.to.clone(), Vec::new()).await
 }
 
 /// `Activate` / `Deactivate` any of the three (`status` is `Active` or `Inactive`).

@@ -105,7 +105,6 @@ pub async fn load_policy(arn: String) -> Result<PolicyDetailDto, AppError> {
         crate::dto::Can::default()
     } else {
         use crate::dto::PolicyCapability;
-        use lanyard_iam::domain::IamAction;
         let resource = lanyard_iam::usecases::actor::Resource::untagged(d.policy.arn.clone());
         [(PolicyCapability::Edit, IamAction::CreatePolicyVersion), (PolicyCapability::Delete, IamAction::DeletePolicy)]
             .into_iter()
