@@ -27,6 +27,13 @@ def as_owner(cmd):
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+class PgCtlError(subprocess.CalledProcessError):
+    """pg_ctl failed; the message carries its output and the end of the server's log."""
+
+    def __str__(self):
+        return f"{super().__str__()}\n{self.stderr}"
+
+
 class Cluster:
     """A throw-away PostgreSQL 15 cluster on a loopback port, started and stopped with pg_ctl."""
 
@@ -50,8 +57,12 @@ class Cluster:
 
     def pg_ctl(self, *args):
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
-        subprocess.run(as_owner([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, *args]),
-                       check=True, capture_output=True)
+        out = subprocess.run(as_owner([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", self.log, "-w", "-o", opts, *args]),
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            # The cluster's directory goes with the test: say here why PostgreSQL would not start or stop.
+            log = open(self.log, errors="replace").read()[-2000:] if os.path.exists(self.log) else "(no log)"
+            raise PgCtlError(out.returncode, out.args, out.stdout, f"{out.stderr}\n--- {self.log} ---\n{log}")
 
     def start(self):
         self.pg_ctl("start")
