@@ -115,6 +115,15 @@ wait_ready() {
   return 1
 }
 
+# After a failed test layer: the server's errors and warnings (they may be far above the end),
+# then the end of its log.
+server_log_tail() {
+  local log="$1"
+  echo "--- server log: errors and warnings (last 20) ---"
+  grep -aE "ERROR|WARN" "$log" | tail -20 || true
+  echo "--- server log (last 40 lines) ---"; tail -40 "$log"
+}
+
 # The master key that seals MFA seeds: one file in the data directory, shared by the server and
 # every `lanyard` command the scripts (and the browser tests) run. Created once, mode 0600.
 ensure_master_key() {

@@ -115,3 +115,29 @@ async fn reading_the_report_needs_permission(pool: PgPool) {
     assert_eq!(engine.generate_credential_report(&nobody).await.unwrap_err().code(), "AccessDenied");
     assert_eq!(engine.get_credential_report(&nobody).await.unwrap_err().code(), "AccessDenied");
 }
+
+/// Regression (deadlock between GenerateCredentialReport and its own background writer): a caller
+/// polling Generate while a large report is written used to queue on the report's row; the
+/// writer's closing UPDATE then queued behind that caller's tuple lock, Postgres broke the cycle
+/// by killing one side, and a killed writer left the report "in progress" for ten minutes.
+#[sqlx::test]
+async fn polling_generate_while_a_report_is_written_never_deadlocks(pool: PgPool) {
+    let engine = engine(pool);
+    let acct = account(&engine, EMAIL, None).await;
+    let root = root_of(&acct);
+    engine.seed_users(&acct.account_id, 5_000, 10).await.unwrap();
+    assert_eq!(engine.generate_credential_report(&root).await.unwrap(), ReportState::Started);
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        match engine.generate_credential_report(&root).await {
+            Ok(ReportState::Complete) => break,
+            Ok(state) => assert_eq!(state, ReportState::InProgress),
+            Err(e) => panic!("Generate failed while the report was written (poll {polls}): {e}"),
+        }
+        assert!(polls < 2_000, "the report never completed");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let csv = report(&engine, &root).await;
+    assert_eq!(csv.lines().count(), 2 + 5_000);
+}

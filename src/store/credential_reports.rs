@@ -13,13 +13,16 @@ pub struct CredentialReportRow {
     pub generated_at: Option<OffsetDateTime>,
 }
 
+/// The report's state, locked against other Generate calls. FOR NO KEY UPDATE, not FOR UPDATE: the
+/// writer's chunks hold KEY SHARE on this row for as long as it writes, and a Generate call must
+/// answer "in progress" rather than queue behind it.
 pub async fn find_credential_report_for_update(
     ex: impl PgExecutor<'_>,
     account_id: &str,
 ) -> Result<Option<CredentialReportRow>, sqlx::Error> {
     sqlx::query_as!(
         CredentialReportRow,
-        "SELECT state, started_at, generated_at FROM credential_reports WHERE account_id = $1 FOR UPDATE",
+        "SELECT state, started_at, generated_at FROM credential_reports WHERE account_id = $1 FOR NO KEY UPDATE",
         account_id
     )
     .fetch_optional(ex)

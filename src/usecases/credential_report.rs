@@ -221,9 +221,13 @@ impl Engine {
         let root_certs = store::signing_certificates::list_signing_certificates(&self.pool, id, None).await?;
         let root_mfa = store::mfa_devices::find_any_mfa_device(&self.pool, id, None).await?;
 
+        // The report's row exists from Generate on; a direct call (the benchmark) makes it here —
+        // before the transaction, which must not hold the row while it writes: Generate's
+        // callers lock it (FOR NO KEY UPDATE) to read the state, and a caller queued on it would
+        // deadlock with this transaction's closing UPDATE. The chunks' foreign key takes only a
+        // KEY SHARE lock, which those callers do not wait for.
+        store::credential_reports::upsert_report_started(&self.pool, id).await?;
         let mut tx = self.pool.begin().await?;
-        // The report's row exists from Generate on; a direct call (the benchmark) makes it here.
-        store::credential_reports::upsert_report_started(&mut *tx, id).await?;
         store::credential_reports::delete_report_chunks(&mut *tx, id).await?;
         let mut out = ChunkWriter {
             tx: &mut tx,
