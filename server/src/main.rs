@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// mimalloc instead of glibc's allocator: requests allocate many small short-lived buffers
+/// (headers, XML, rows), which glibc served with locks and chunk consolidation.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = lanyard_server::config::Cli::parse();

@@ -155,7 +155,7 @@ impl Engine {
                 errors.extend(e.field_errors().iter().map(|f| FieldError::new("inlinePolicies", &f.message)));
             }
             if let Err(e) = parse_policy(document) {
-                errors.push(FieldError::new("inlinePolicies", &format!("{}: {e}", name.trim())));
+                errors.push(FieldError::new("inlinePolicies", format!("{}: {e}", name.trim())));
             }
         }
         let (Some(path), Some(tags), true) = (path, tags, errors.is_empty()) else {

@@ -71,7 +71,11 @@ impl Engine {
         mut input: NewUser,
     ) -> Result<(User, Option<Password>), IamError> {
         let account_id = actor.account_id().clone();
-        let policy = self.find_policy(&account_id).await?;
+        // The password policy matters only to a console password (a round trip saved otherwise).
+        let policy = match input.password.is_some() || input.autogenerate_password {
+            true => self.find_policy(&account_id).await?,
+            false => None,
+        };
         let mut generated = None;
         if input.autogenerate_password && input.password.is_none() {
             let password = generate_password(policy.as_ref());

@@ -167,10 +167,11 @@ fn DetailsStep(draft: AddUsersDraftDto, error: Signal<Option<AppError>>) -> impl
         })
         .collect_view();
     let custom = draft.custom_password;
-    let password_hint = draft
-        .custom_password_typed
-        .then_some("A password was typed before; leave the field empty to keep it.")
-        .unwrap_or("At least as strict as the account's password policy.");
+    let password_hint = if draft.custom_password_typed {
+        "A password was typed before; leave the field empty to keep it."
+    } else {
+        "At least as strict as the account's password policy."
+    };
     view! {
         <fieldset class="plain">
             <legend>"Users"</legend>
