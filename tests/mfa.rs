@@ -264,3 +264,21 @@ async fn resync_learns_a_drifting_clock(pool: PgPool) {
         .unwrap();
     engine.complete_mfa_sign_in(&alice, &seed.code_at(ahead + 2), source()).await.unwrap();
 }
+
+#[sqlx::test]
+async fn a_rejected_enrolment_continues_with_the_same_secret_only_for_its_owner(pool: PgPool) {
+    let (engine, root, alice) = setup(pool.clone()).await;
+    let first = engine.start_mfa_enrolment(&alice, &OwnerRef::Me).await.unwrap();
+    // The page after a rejected `Add MFA` shows the secret the app already holds.
+    let again = engine.continue_mfa_enrolment(&alice, &OwnerRef::Me, &first.ticket).await.unwrap();
+    assert_eq!(again.secret_base32, first.secret_base32);
+    assert_eq!(again.ticket, first.ticket);
+    // A ticket sealed for someone else (here: alice's, continued for root) never reveals its seed.
+    let other = engine.continue_mfa_enrolment(&root, &OwnerRef::Me, &first.ticket).await.unwrap();
+    assert_ne!(other.secret_base32, first.secret_base32);
+    assert_ne!(other.ticket, first.ticket);
+    // Garbage starts afresh.
+    let fresh = engine.continue_mfa_enrolment(&alice, &OwnerRef::Me, "not-a-ticket").await.unwrap();
+    assert_ne!(fresh.secret_base32, first.secret_base32);
+    assert_eq!(device_count(&pool).await, 0);
+}

@@ -29,7 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <HashedStylesheet options=options.clone()/>
                 <link rel="icon" href="/favicon.ico"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -73,13 +73,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The wasm entry point: hydrates the server-rendered page, then marks `<body data-hydrated>`
-/// so tests (and people debugging) can tell when interactive behaviour is live.
+/// The wasm entry point (islands mode): starts the reactive runtime, then marks `<body
+/// data-hydrated>`. Leptos's loader hydrates each `<leptos-island>` right after this returns, in
+/// the same task, so by the time anything can see the mark every island is live.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
     if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let _ = body.set_attribute("data-hydrated", "true");
     }

@@ -121,6 +121,26 @@ impl Engine {
 
     /// A fresh seed for `Assign MFA device`. Nothing is stored until two codes prove the device.
     pub async fn start_mfa_enrolment(&self, actor: &Actor, owner: &OwnerRef) -> Result<MfaEnrolment, IamError> {
+        self.mfa_enrolment(actor, owner, None).await
+    }
+
+    /// The enrolment `previous` started, shown again after a rejected `Add MFA` (the app already
+    /// holds that secret); a fresh one when the ticket has expired or is not the owner's.
+    pub async fn continue_mfa_enrolment(
+        &self,
+        actor: &Actor,
+        owner: &OwnerRef,
+        previous: &str,
+    ) -> Result<MfaEnrolment, IamError> {
+        self.mfa_enrolment(actor, owner, Some(previous)).await
+    }
+
+    async fn mfa_enrolment(
+        &self,
+        actor: &Actor,
+        owner: &OwnerRef,
+        previous: Option<&str>,
+    ) -> Result<MfaEnrolment, IamError> {
         let mut conn = self.pool.acquire().await?;
         // The device's name (its ARN) is chosen at `Add MFA`, where CreateVirtualMFADevice is checked.
         let owner = self.resolve_owner(&mut conn, actor, owner, RowLock::Skip, IamAction::EnableMFADevice).await?;
@@ -130,11 +150,19 @@ impl Engine {
             OwnerKind::User { user_name, .. } => format!("{user_name}@{issuer}"),
             OwnerKind::Root { .. } => format!("root@{issuer}"),
         };
-        let seed = TotpSeed::generate();
-        let expires = (OffsetDateTime::now_utc() + ENROLMENT_LIFETIME).unix_timestamp();
-        let mut plain = expires.to_be_bytes().to_vec();
-        plain.extend_from_slice(seed.as_bytes());
-        let ticket = URL_SAFE_NO_PAD.encode(self.config.master_key.seal(&plain, owner.binding().as_bytes()));
+        let resumed =
+            previous.and_then(|t| self.open_enrolment_ticket(&owner, t).ok().map(|seed| (seed, t.to_owned())));
+        let (seed, ticket) = match resumed {
+            Some(resumed) => resumed,
+            None => {
+                let seed = TotpSeed::generate();
+                let expires = (OffsetDateTime::now_utc() + ENROLMENT_LIFETIME).unix_timestamp();
+                let mut plain = expires.to_be_bytes().to_vec();
+                plain.extend_from_slice(seed.as_bytes());
+                let ticket = URL_SAFE_NO_PAD.encode(self.config.master_key.seal(&plain, owner.binding().as_bytes()));
+                (seed, ticket)
+            }
+        };
         let otpauth_uri = seed.otpauth_uri(&issuer, &label);
         let qr = qr_data_uri(&otpauth_uri).ok_or_else(|| IamError::Internal("QR code rendering failed".into()))?;
         Ok(MfaEnrolment { secret_base32: seed.to_base32(), otpauth_uri, qr_data_uri: qr, ticket })
@@ -161,20 +189,7 @@ impl Engine {
             IamAction::CreateVirtualMFADevice,
             &Resource::untagged(mfa_arn(&owner.account_id, &name)),
         )?;
-        let expired = || {
-            IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
-        };
-        let sealed = URL_SAFE_NO_PAD.decode(input.ticket.trim()).map_err(|_| expired())?;
-        let plain = self.config.master_key.open(&sealed, owner.binding().as_bytes()).map_err(|_| expired())?;
-        if plain.len() < 8 {
-            return Err(expired());
-        }
-        let (expiry, seed) = plain.split_at(8);
-        let expiry = i64::from_be_bytes(expiry.try_into().map_err(|_| expired())?);
-        if expiry < OffsetDateTime::now_utc().unix_timestamp() {
-            return Err(expired());
-        }
-        let seed = TotpSeed::from_bytes(seed.to_vec());
+        let seed = self.open_enrolment_ticket(&owner, &input.ticket)?;
         if code1 == code2 {
             return Err(IamError::InvalidAuthenticationCode(
                 "MFA code 1 and MFA code 2 must be two consecutive codes: wait for the code to change before typing the second."
@@ -376,6 +391,24 @@ impl Engine {
         .await?;
         tracing::info!(owner = %owner.arn, device = %row.name, drift, "MFA device resynchronized");
         Ok(())
+    }
+
+    /// The seed an enrolment ticket sealed for `owner`, while it has not expired.
+    fn open_enrolment_ticket(&self, owner: &Owner, ticket: &str) -> Result<TotpSeed, IamError> {
+        let expired = || {
+            IamError::InvalidInput("This MFA enrolment has expired. Choose Assign MFA device to start again.".into())
+        };
+        let sealed = URL_SAFE_NO_PAD.decode(ticket.trim()).map_err(|_| expired())?;
+        let plain = self.config.master_key.open(&sealed, owner.binding().as_bytes()).map_err(|_| expired())?;
+        if plain.len() < 8 {
+            return Err(expired());
+        }
+        let (expiry, seed) = plain.split_at(8);
+        let expiry = i64::from_be_bytes(expiry.try_into().map_err(|_| expired())?);
+        if expiry < OffsetDateTime::now_utc().unix_timestamp() {
+            return Err(expired());
+        }
+        Ok(TotpSeed::from_bytes(seed.to_vec()))
     }
 }
 

@@ -39,16 +39,21 @@ pub async fn load_mfa_devices(user_name: Option<String>) -> Result<Vec<MfaDevice
         .collect())
 }
 
-/// A fresh secret for `Assign MFA device`, or nothing when the page is not enrolling.
+/// A fresh secret for `Assign MFA device` (or, after a rejected `Add MFA`, the same one again), or
+/// nothing when the page is not enrolling.
 #[server(endpoint = "start_mfa_enrolment")]
 pub async fn start_mfa_enrolment(user_name: Option<String>, assign: bool) -> Result<Option<MfaEnrolmentDto>, AppError> {
-    use crate::ssr::{signed_in, ConsoleState};
+    use crate::ssr::{signed_in, take_enrolment_ticket, ConsoleState};
 
     if !assign {
         return Ok(None);
     }
     let principal = signed_in().await?;
-    let e = ConsoleState::get()?.engine.start_mfa_enrolment(&principal, &owner(user_name)).await?;
+    let engine = &ConsoleState::get()?.engine;
+    let e = match take_enrolment_ticket().await {
+        Some(previous) => engine.continue_mfa_enrolment(&principal, &owner(user_name), &previous).await?,
+        None => engine.start_mfa_enrolment(&principal, &owner(user_name)).await?,
+    };
     Ok(Some(MfaEnrolmentDto { qr_data_uri: e.qr_data_uri, secret: e.secret_base32, ticket: e.ticket }))
 }
 
@@ -60,11 +65,12 @@ pub async fn enable_mfa_device(
     code1: String,
     code2: String,
 ) -> Result<Navigate, AppError> {
-    use crate::ssr::{finish, signed_in, ConsoleState};
+    use crate::ssr::{finish, is_plain_form_post, keep_enrolment_ticket, signed_in, ConsoleState};
     use lanyard_iam::usecases::mfa::EnableMfa;
 
     let typed = vec![("device_name".to_owned(), device_name.chars().take(200).collect())];
     let page = mfa_page(&user_name);
+    let kept = ticket.clone();
     let result = async {
         let principal = signed_in().await?;
         let input = EnableMfa { ticket, device_name, code1, code2 };
@@ -72,6 +78,9 @@ pub async fn enable_mfa_device(
         Ok(Navigate { to: format!("{page}?mfa=added#mfa") })
     }
     .await;
+    if result.is_err() && is_plain_form_post() {
+        keep_enrolment_ticket(&kept).await;
+    }
     finish("mfa-assign", Some(IamAction::EnableMFADevice), result, |n| n.to.clone(), typed).await
 }
 

@@ -1,8 +1,9 @@
-//! A `Copy` button for values shown once (needs the hydrated app; the value stays selectable).
+//! A `Copy` button for values shown once: an island (the one piece of that page that runs in the
+//! browser; before it is live the value stays selectable).
 
 use leptos::prelude::*;
 
-#[component]
+#[island]
 pub fn CopyButton(value: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {

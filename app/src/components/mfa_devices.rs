@@ -1,7 +1,7 @@
 //! The MFA devices card on a user's page and on My security credentials: the devices with
 //! `Resync` and `Remove`, and `Assign MFA device` (QR code, `Show secret key`, two codes, `Add MFA`).
 //! Each step has its own address (`?mfa=assign`, `?mfa=remove&device=…`), so it works without
-//! JavaScript, except revealing the secret key.
+//! JavaScript, except revealing the secret key (an island).
 
 use crate::api::{mfa_page, EnableMfaDevice, RemoveMfaDevice, ResyncMfaDevice};
 use crate::components::{follow_navigation, form_error, FormAlert, PasswordInput, TextField};
@@ -135,7 +135,6 @@ fn AssignForm(user_name: Option<String>, enrolment: MfaEnrolmentDto, flash: Opti
     follow_navigation(action.value());
     let typed_name = flash.as_ref().and_then(|f| f.value("device_name"));
     let error = form_error(action.value(), action.version(), flash, "mfa-assign");
-    let shown = RwSignal::new(false);
     let secret = enrolment.secret.clone();
     let page = mfa_page(&user_name);
     view! {
@@ -147,13 +146,7 @@ fn AssignForm(user_name: Option<String>, enrolment: MfaEnrolmentDto, flash: Opti
                 <li>"Type two consecutive codes: the one shown now, then the next one after it changes."</li>
             </ol>
             <img class="qr" src=enrolment.qr_data_uri alt="QR code" width="200" height="200"/>
-            <p>
-                <button type="button" class="secondary" on:click=move |_| shown.update(|s| *s = !*s)>
-                    {move || if shown.get() { "Hide secret key" } else { "Show secret key" }}
-                </button>
-                " "
-                {move || shown.get().then(|| view! { <code data-testid="mfa-secret">{secret.clone()}</code> })}
-            </p>
+            <SecretKey secret/>
             <FormAlert error=error/>
             <ActionForm action=action>
                 {owner_input(&user_name)}
@@ -215,5 +208,20 @@ fn ResyncForm(user_name: Option<String>, device: String, flash: Option<Flash>) -
             </ActionForm>
             <p><a href=format!("{page}#mfa")>"Cancel"</a></p>
         </div>
+    }
+}
+
+/// `Show secret key`: the one part of enrolment that runs in the browser.
+#[island]
+fn SecretKey(secret: String) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    view! {
+        <p>
+            <button type="button" class="secondary" on:click=move |_| shown.update(|s| *s = !*s)>
+                {move || if shown.get() { "Hide secret key" } else { "Show secret key" }}
+            </button>
+            " "
+            {move || shown.get().then(|| view! { <code data-testid="mfa-secret">{secret.clone()}</code> })}
+        </p>
     }
 }

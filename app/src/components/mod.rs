@@ -31,7 +31,7 @@ pub use mfa_devices::{MfaDevices, MfaStep};
 pub use navigation::{follow_in_app, follow_navigation, full_page_load};
 pub use other_credentials::{credential_notes, CredentialControls, OtherCredentialCards};
 pub use password_checklist::PasswordChecklist;
-pub use password_input::PasswordInput;
+pub use password_input::{Checklist, PasswordInput};
 pub use permissions::{permissions_note, Permissions};
 pub use side_nav::SideNav;
 pub use signed_out_page::SignedOutPage;

@@ -1,8 +1,19 @@
-//! A labelled password field with a "Show password" toggle (the toggle needs the hydrated app;
-//! before hydration the field works as a plain password input).
+//! A labelled password field with a "Show password" toggle and, where a new password is chosen,
+//! the live rules checklist. The page renders on the server; the field is an island, so the toggle
+//! and the checklist run in the browser (before that, it works as a plain password input).
 
+use crate::components::PasswordChecklist;
 use crate::error::AppError;
+use lanyard_iam::domain::PasswordRule;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The rules a new password is checked against as it is typed, and the names it must not equal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub rules: Vec<PasswordRule>,
+    pub identities: Vec<String>,
+}
 
 #[component]
 pub fn PasswordInput(
@@ -10,25 +21,38 @@ pub fn PasswordInput(
     #[prop(into)] name: String,
     #[prop(into)] label: String,
     #[prop(into, default = "current-password".to_string())] autocomplete: String,
-    /// Receives what is typed (for a live rules checklist); the field stays uncontrolled.
+    /// Shows the rules under the field, ticked as the password is typed.
     #[prop(optional)]
-    typed: Option<RwSignal<String>>,
+    checklist: Option<Checklist>,
     /// The engine's field name whose errors belong here, with the form's error.
     #[prop(optional, into)]
     field: Option<String>,
     #[prop(optional)] error: Option<Signal<Option<AppError>>>,
 ) -> impl IntoView {
-    let message = Signal::derive(move || match (&field, error) {
-        (Some(f), Some(e)) => e.get().and_then(|e| e.field_message(f)),
+    // Rendered once, on the server: the error is the one a rejected post left for this page.
+    let message = match (&field, error) {
+        (Some(f), Some(e)) => e.get_untracked().and_then(|e| e.field_message(f)),
         _ => None,
-    });
-    let msg_id = format!("{id}-error");
-    let described = {
-        let msg_id = msg_id.clone();
-        move || message.get().map(|_| msg_id.clone())
     };
+    view! { <PasswordField id name label autocomplete message checklist/> }
+}
+
+#[island]
+fn PasswordField(
+    id: String,
+    name: String,
+    label: String,
+    autocomplete: String,
+    message: Option<String>,
+    checklist: Option<Checklist>,
+) -> impl IntoView {
+    let msg_id = format!("{id}-error");
     let shown = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
     let input_id = id.clone();
+    let error = message.map(|m| view! { <p class="field-error" id=msg_id.clone()>{m}</p> });
+    let invalid = error.is_some().then_some("true");
+    let described = error.is_some().then_some(msg_id.clone());
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -39,13 +63,9 @@ pub fn PasswordInput(
                     type=move || if shown.get() { "text" } else { "password" }
                     autocomplete=autocomplete
                     spellcheck="false"
-                    aria-invalid=move || message.get().map(|_| "true")
+                    aria-invalid=invalid
                     aria-describedby=described
-                    on:input=move |ev| {
-                        if let Some(t) = typed {
-                            t.set(event_target_value(&ev));
-                        }
-                    }
+                    on:input=move |ev| typed.set(event_target_value(&ev))
                 />
                 <button
                     type="button"
@@ -57,7 +77,8 @@ pub fn PasswordInput(
                     {move || if shown.get() { "Hide password" } else { "Show password" }}
                 </button>
             </div>
-            {move || message.get().map(|m| view! { <p class="field-error" id=msg_id.clone()>{m}</p> })}
+            {error}
         </div>
+        {checklist.map(|c| view! { <PasswordChecklist rules=c.rules typed identities=c.identities/> })}
     }
 }

@@ -168,8 +168,9 @@ fn form_error_of(flash: Option<Flash>) -> Signal<Option<AppError>> {
     Signal::derive(move || error.clone())
 }
 
-/// One user's `Email sign-in instructions` form; with JavaScript it reports in place.
-#[component]
+/// One user's `Email sign-in instructions` form: an island, so with JavaScript it reports in place
+/// and the secrets above stay on screen (a plain post comes back to the page without them).
+#[island]
 fn MailInstructions(index: usize, user_name: String) -> impl IntoView {
     let action = ServerAction::<EmailSignInInstructions>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));

@@ -6,8 +6,8 @@ use crate::api::{
     take_new_access_key, ChangePassword,
 };
 use crate::components::{
-    credential_notes, follow_navigation, form_error, AccessKeys, ConsolePage, FormAlert, Gate, MfaDevices, MfaStep,
-    OtherCredentialCards, PageError, PasswordChecklist, PasswordInput, Width,
+    credential_notes, follow_navigation, form_error, AccessKeys, Checklist, ConsolePage, FormAlert, Gate, MfaDevices,
+    MfaStep, OtherCredentialCards, PageError, PasswordInput, Width,
 };
 use crate::dto::{Flash, OwnPasswordDto};
 use crate::error::AppError;
@@ -21,15 +21,13 @@ pub fn ChangePasswordForm(rules: OwnPasswordDto, flash: Option<Flash>) -> impl I
     let action = ServerAction::<ChangePassword>::new();
     follow_navigation(action.value());
     let error = form_error(action.value(), action.version(), flash, "change-password");
-    let typed = RwSignal::new(String::new());
     view! {
         <FormAlert error=error/>
         <ActionForm action=action>
             <PasswordInput id="current_password" name="current_password" label="Current password"
                 field="currentPassword" error=error/>
             <PasswordInput id="new_password" name="new_password" label="New password" autocomplete="new-password"
-                field="newPassword" error=error typed=typed/>
-            <PasswordChecklist rules=rules.rules typed=typed identities=rules.identities/>
+                field="newPassword" error=error checklist=Checklist { rules: rules.rules, identities: rules.identities }/>
             <PasswordInput id="confirm_new_password" name="confirm_new_password" label="Confirm new password"
                 autocomplete="new-password" field="confirmNewPassword" error=error/>
             <button type="submit" class="primary">"Change password"</button>

@@ -1,10 +1,9 @@
 //! Root's `Forgot password?`: `/signin/forgot` asks for the email and always answers the same;
 //! `/signin/reset?token=…` sets a new password with the mailed link.
 
-use crate::api::{reset_link_usable, ForgotPassword, ResetPassword};
-use crate::components::{
-    follow_navigation, form_error, FormAlert, Loading, PageError, PasswordChecklist, PasswordInput,
-};
+use crate::api::{load_page_context, reset_link_usable, ForgotPassword, ResetPassword};
+use crate::components::{follow_navigation, form_error, Checklist, FormAlert, Loading, PageError, PasswordInput};
+use crate::dto::Flash;
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -45,20 +44,22 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let usable = Resource::new_blocking(token, reset_link_usable);
+    // The error a rejected post left for this page (the flash) is in the page context.
+    let ctx = Resource::new_blocking(|| None, load_page_context);
     view! {
         <Title text="Choose a new root password · Lanyard"/>
         <main class="narrow">
             <h1>"Choose a new root password"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match usable.await {
-                        Ok(true) => view! { <ResetForm token=token()/> }.into_any(),
-                        Ok(false) => view! {
+                    match (usable.await, ctx.await) {
+                        (Ok(true), Ok(c)) => view! { <ResetForm token=token() flash=c.flash/> }.into_any(),
+                        (Ok(false), Ok(_)) => view! {
                             <div class="alert alert-error" role="alert"><p>"This password reset link is invalid, was already used, or has expired."</p></div>
                             <p><a href="/signin/forgot">"Ask for a new link"</a></p>
                         }
                         .into_any(),
-                        Err(error) => view! { <PageError error/> }.into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <PageError error/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -67,11 +68,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
 }
 
 #[component]
-fn ResetForm(token: String) -> impl IntoView {
+fn ResetForm(token: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), None, "reset-password");
-    let typed = RwSignal::new(String::new());
+    let error = form_error(action.value(), action.version(), flash, "reset-password");
     let rules = vec![
         PasswordRule::Length { min: 8, max: 128 },
         PasswordRule::Charset,
@@ -82,8 +82,7 @@ fn ResetForm(token: String) -> impl IntoView {
         <ActionForm action=action attr:class="card">
             <input type="hidden" name="token" value=token/>
             <PasswordInput id="new_password" name="new_password" label="New password" autocomplete="new-password"
-                field="newPassword" error=error typed=typed/>
-            <PasswordChecklist rules=rules typed=typed/>
+                field="newPassword" error=error checklist=Checklist { rules, identities: vec![] }/>
             <PasswordInput id="confirm_new_password" name="confirm_new_password" label="Confirm new password"
                 autocomplete="new-password" field="confirmNewPassword" error=error/>
             <button type="submit" class="primary">"Set new password"</button>

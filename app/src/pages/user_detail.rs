@@ -8,9 +8,9 @@ use crate::api::{
     ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    credential_notes, follow_navigation, form_error, permissions_note, AccessKeys, Boundary, ConsolePage, CopyButton,
-    CredentialControls, DangerDelete, FormAlert, MfaDevices, MfaStep, OtherCredentialCards, PasswordChecklist,
-    PasswordInput, Permissions, Place, TagEditor, TextField, USERS,
+    credential_notes, follow_navigation, form_error, permissions_note, AccessKeys, Boundary, Checklist, ConsolePage,
+    CopyButton, CredentialControls, DangerDelete, FormAlert, MfaDevices, MfaStep, OtherCredentialCards, PasswordInput,
+    Permissions, Place, TagEditor, TextField, USERS,
 };
 use crate::dto::{
     AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto,
@@ -240,7 +240,6 @@ fn ConsoleAccess(
     follow_navigation(disable.value());
     let open = open || flash.is_some();
     let error = form_error(apply.value(), apply.version(), flash, "console-access");
-    let typed = RwSignal::new(String::new());
     let page = crate::api::user_page(&user_name);
     let who = user_name.clone();
     let (for_rules, for_disable) = (user_name.clone(), user_name.clone());
@@ -268,8 +267,8 @@ fn ConsoleAccess(
                             <label class="choice"><input type="radio" name="password_kind" value="custom"/>" Custom password"</label>
                         </fieldset>
                         <PasswordInput id="custom_password" name="custom_password" label="Custom password"
-                            autocomplete="new-password" field="password" error=error typed=typed/>
-                        <PasswordChecklist rules=rules typed=typed identities=vec![for_rules]/>
+                            autocomplete="new-password" field="password" error=error
+                            checklist=Checklist { rules, identities: vec![for_rules] }/>
                         <label class="choice"><input type="checkbox" name="reset_required" value="on" checked=true/>" User must create a new password at next sign-in"</label>
                         <button type="submit" class="primary">"Apply"</button>
                     </ActionForm>

@@ -82,3 +82,22 @@ pub async fn take_flash() -> Option<Flash> {
     let session = request_session().ok()?;
     session.remove::<Flash>(FLASH_KEY).await.ok().flatten()
 }
+
+const ENROLMENT_KEY: &str = "mfa_enrolment";
+
+/// After a rejected plain `Add MFA`: keeps the enrolment's sealed ticket in the session (never in
+/// the flash, whose values go to the event history), so the page shows the same secret again; the
+/// authenticator app already holds it.
+pub async fn keep_enrolment_ticket(ticket: &str) {
+    if let Ok(session) = request_session() {
+        if let Err(err) = session.insert(ENROLMENT_KEY, ticket.to_owned()).await {
+            tracing::warn!(%err, "could not keep the MFA enrolment for the form page");
+        }
+    }
+}
+
+/// Takes (and removes) the enrolment a rejected plain `Add MFA` left for its page.
+pub async fn take_enrolment_ticket() -> Option<String> {
+    let session = request_session().ok()?;
+    session.remove::<String>(ENROLMENT_KEY).await.ok().flatten()
+}
