@@ -101,7 +101,7 @@ build_console() {
     ensure_apt zopfli
     cargo leptos build --release --precompress
     # cargo-leptos writes its .br at brotli's best but its .gz at a default level; zopfli's gzip of
-    # the wasm is a third smaller, and every browser or proxy without brotli gets that.
+    # the wasm is about a fifth smaller, and every browser or proxy without brotli gets that.
     local f
     for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do zopfli -c "$f" >"$f.gz"; done
   else

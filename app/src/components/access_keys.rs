@@ -3,7 +3,7 @@
 //! `Deactivate` / `Activate`, and `Delete` behind a confirmation (`?keys=delete&key=…`).
 
 use crate::api::{mfa_page, CreateAccessKey, DeleteAccessKey, SetAccessKeyStatus};
-use crate::components::{follow_navigation, form_error, CopyButton, FormAlert};
+use crate::components::{form_error, CopyButton, FormAlert};
 use crate::dto::{AccessKeyDto, Flash, NewAccessKeyDto};
 use lanyard_iam::domain::MAX_ACCESS_KEYS;
 use leptos::form::ActionForm;
@@ -42,10 +42,8 @@ pub fn AccessKeys(
 ) -> impl IntoView {
     let create = ServerAction::<CreateAccessKey>::new();
     let status = ServerAction::<SetAccessKeyStatus>::new();
-    follow_navigation(create.value());
-    follow_navigation(status.value());
-    let error = form_error(create.value(), create.version(), flash.clone(), "access-keys");
-    let status_error = form_error(status.value(), status.version(), None, "access-keys");
+    let error = form_error(flash.clone(), "access-keys");
+    let status_error = form_error(None, "access-keys");
     let page = mfa_page(&user_name);
     let full = keys.len() >= MAX_ACCESS_KEYS;
     let listing = confirm_delete.is_none() && !read_only;
@@ -142,8 +140,7 @@ pub fn AccessKeys(
 #[component]
 fn DeleteKey(user_name: Option<String>, key: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<DeleteAccessKey>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "access-keys");
+    let error = form_error(flash, "access-keys");
     let page = mfa_page(&user_name);
     view! {
         <div class="confirm">

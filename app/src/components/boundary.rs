@@ -2,7 +2,7 @@
 //! boundary` from the managed policies, and `Remove boundary` — each only where allowed.
 
 use crate::api::{policy_page, RemovePermissionsBoundary, SetPermissionsBoundary};
-use crate::components::{follow_navigation, form_error, FormAlert};
+use crate::components::{form_error, FormAlert};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -19,10 +19,8 @@ pub fn Boundary(
 ) -> impl IntoView {
     let set = ServerAction::<SetPermissionsBoundary>::new();
     let remove = ServerAction::<RemovePermissionsBoundary>::new();
-    follow_navigation(set.value());
-    follow_navigation(remove.value());
-    let error = form_error(set.value(), set.version(), flash, "permissions-boundary");
-    let remove_error = form_error(remove.value(), remove.version(), None, "permissions-boundary");
+    let error = form_error(flash, "permissions-boundary");
+    let remove_error = form_error(None, "permissions-boundary");
     let current = match &boundary {
         Some(arn) => {
             let name = arn.rsplit('/').next().unwrap_or(arn).to_owned();

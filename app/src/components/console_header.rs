@@ -1,7 +1,6 @@
 //! The bar on every signed-in page: who is signed in (their ARN), their own credentials and `Sign out`.
 
 use crate::api::SignOut;
-use crate::components::follow_navigation;
 use crate::dto::PrincipalDto;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -9,7 +8,6 @@ use leptos::prelude::*;
 #[component]
 pub fn ConsoleHeader(principal: PrincipalDto) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    follow_navigation(sign_out.value());
     let kind = if principal.is_root { "Root user" } else { "IAM user" };
     let banner = principal.password_expires_in_days.map(|days| {
         let when = match days {

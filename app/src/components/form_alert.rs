@@ -5,66 +5,35 @@ use crate::dto::Flash;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The error to show for a form: the hydrated action's latest failure, or — before any dispatch —
-/// the error a plain (no-JavaScript) post of the same form left in the session.
-pub fn form_error(
-    value: impl Get<Value = Option<Result<crate::dto::Navigate, AppError>>> + Send + Sync + 'static,
-    version: impl Get<Value = usize> + Send + Sync + 'static,
-    flash: Option<Flash>,
-    form: &'static str,
-) -> Signal<Option<AppError>> {
-    let flash = flash.filter(|f| f.form == form).map(|f| AppError {
+/// The error to show for a form: the one a rejected post of the same form left in the session (the
+/// flash), rendered with the page the browser was sent back to.
+pub fn form_error(flash: Option<Flash>, form: &'static str) -> Signal<Option<AppError>> {
+    let error = flash.filter(|f| f.form == form).map(|f| AppError {
         code: "FormError".into(),
         message: f.message,
         fields: f.fields,
         status: 400,
     });
-    Signal::derive(move || if version.get() == 0 { flash.clone() } else { value.get().and_then(Result::err) })
+    Signal::derive(move || error.clone())
 }
 
-/// Keyboard and screen-reader users land on the problems: the alert takes focus when it appears
-/// (`autofocus` for a page a plain form post came back to; an effect after a hydrated submit).
+/// Keyboard and screen-reader users land on the problems: the alert takes focus (`autofocus`) on
+/// the page a rejected post came back to.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let alert = NodeRef::<leptos::html::Div>::new();
-    focus_when(alert, Signal::derive(move || error.get().is_some()));
     move || {
         error.get().map(|e| {
             let items =
                 e.fields.iter().map(|f| view! { <li>{format!("{}: {}", f.field, f.message)}</li> }).collect_view();
             let has_fields = !e.fields.is_empty();
             view! {
-                <div class="alert alert-error" role="alert" tabindex="-1" autofocus node_ref=alert>
+                <div class="alert alert-error" role="alert" tabindex="-1" autofocus>
                     <p>{e.message.clone()}</p>
                     {has_fields.then(|| view! { <ul>{items}</ul> })}
                 </div>
             }
         })
     }
-}
-
-/// Moves focus to `node` each time `shown` turns true in the browser, once the node exists (the
-/// effect tracks the node too: it is rendered after the effect first runs).
-pub fn focus_when(node: NodeRef<leptos::html::Div>, shown: Signal<bool>) {
-    Effect::new(move |focused: Option<bool>| {
-        if !shown.get() {
-            return false;
-        }
-        if focused == Some(true) {
-            return true;
-        }
-        match node.get() {
-            Some(el) => {
-                // On the next frame: after a client-side navigation the node may not be in the
-                // document yet, and focusing a detached node does nothing.
-                request_animation_frame(move || {
-                    let _ = el.focus();
-                });
-                true
-            }
-            None => false,
-        }
-    });
 }
 
 /// A page that could not load its data: the error, in the same alert, in a narrow page.

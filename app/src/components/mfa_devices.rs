@@ -4,7 +4,7 @@
 //! JavaScript, except revealing the secret key (an island).
 
 use crate::api::{mfa_page, EnableMfaDevice, RemoveMfaDevice, ResyncMfaDevice};
-use crate::components::{follow_navigation, form_error, FormAlert, PasswordInput, TextField};
+use crate::components::{form_error, FormAlert, PasswordInput, TextField};
 use crate::dto::{Flash, MfaDeviceDto, MfaEnrolmentDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -132,9 +132,8 @@ pub fn MfaDevices(
 #[component]
 fn AssignForm(user_name: Option<String>, enrolment: MfaEnrolmentDto, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<EnableMfaDevice>::new();
-    follow_navigation(action.value());
     let typed_name = flash.as_ref().and_then(|f| f.value("device_name"));
-    let error = form_error(action.value(), action.version(), flash, "mfa-assign");
+    let error = form_error(flash, "mfa-assign");
     let secret = enrolment.secret.clone();
     let page = mfa_page(&user_name);
     view! {
@@ -165,8 +164,7 @@ fn AssignForm(user_name: Option<String>, enrolment: MfaEnrolmentDto, flash: Opti
 #[component]
 fn RemoveForm(user_name: Option<String>, device: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<RemoveMfaDevice>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "mfa-remove");
+    let error = form_error(flash, "mfa-remove");
     let is_self = user_name.is_none();
     let page = mfa_page(&user_name);
     view! {
@@ -191,8 +189,7 @@ fn RemoveForm(user_name: Option<String>, device: String, flash: Option<Flash>) -
 #[component]
 fn ResyncForm(user_name: Option<String>, device: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<ResyncMfaDevice>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "mfa-resync");
+    let error = form_error(flash, "mfa-resync");
     let page = mfa_page(&user_name);
     view! {
         <div class="confirm">

@@ -8,7 +8,6 @@ mod copy_button;
 mod danger_delete;
 mod form_alert;
 mod mfa_devices;
-mod navigation;
 mod other_credentials;
 mod password_checklist;
 mod password_input;
@@ -26,9 +25,8 @@ pub use console_shell::{
 };
 pub use copy_button::CopyButton;
 pub use danger_delete::DangerDelete;
-pub use form_alert::{focus_when, form_error, FormAlert, KeyWarnings, Loading, PageError};
+pub use form_alert::{form_error, FormAlert, KeyWarnings, Loading, PageError};
 pub use mfa_devices::{MfaDevices, MfaStep};
-pub use navigation::{follow_in_app, follow_navigation, full_page_load};
 pub use other_credentials::{credential_notes, CredentialControls, OtherCredentialCards};
 pub use password_checklist::PasswordChecklist;
 pub use password_input::{Checklist, PasswordInput};

@@ -6,7 +6,7 @@
 use crate::api::{
     DeleteCredential, IssueServicePassword, SetCredentialStatus, UploadSigningCertificate, UploadSshPublicKey,
 };
-use crate::components::{follow_navigation, form_error, CopyButton, FormAlert, TextArea};
+use crate::components::{form_error, CopyButton, FormAlert, TextArea};
 use crate::dto::{CredentialKind, CredentialRowDto, Flash, NewServicePasswordDto};
 use lanyard_iam::domain::{
     CredentialService, MAX_SERVICE_CREDENTIALS_PER_SERVICE, MAX_SIGNING_CERTIFICATES, MAX_SSH_PUBLIC_KEYS,
@@ -39,12 +39,10 @@ fn CredentialRows(
 ) -> impl IntoView {
     let status = ServerAction::<SetCredentialStatus>::new();
     let delete = ServerAction::<DeleteCredential>::new();
-    follow_navigation(status.value());
-    follow_navigation(delete.value());
     let kind = rows.first().map(|r| r.kind);
     let errors = kind.map(|k| {
-        let a = form_error(status.value(), status.version(), None, k.card());
-        let b = form_error(delete.value(), delete.version(), None, k.card());
+        let a = form_error(None, k.card());
+        let b = form_error(None, k.card());
         view! { <FormAlert error=a/><FormAlert error=b/> }
     });
     let body = rows
@@ -117,8 +115,7 @@ pub fn SshKeys(
     #[prop(optional)] read_only: bool,
 ) -> impl IntoView {
     let upload = ServerAction::<UploadSshPublicKey>::new();
-    follow_navigation(upload.value());
-    let error = form_error(upload.value(), upload.version(), flash, CredentialKind::SshKey.card());
+    let error = form_error(flash, CredentialKind::SshKey.card());
     let full = keys.len() >= MAX_SSH_PUBLIC_KEYS;
     view! {
         <section class="card" id="ssh-keys">
@@ -145,8 +142,7 @@ pub fn SigningCertificates(
     #[prop(optional)] read_only: bool,
 ) -> impl IntoView {
     let upload = ServerAction::<UploadSigningCertificate>::new();
-    follow_navigation(upload.value());
-    let error = form_error(upload.value(), upload.version(), flash, CredentialKind::Certificate.card());
+    let error = form_error(flash, CredentialKind::Certificate.card());
     let full = certificates.len() >= MAX_SIGNING_CERTIFICATES;
     view! {
         <section class="card" id="certificates">
@@ -174,8 +170,7 @@ pub fn ServiceCredentials(
     #[prop(optional)] read_only: bool,
 ) -> impl IntoView {
     let issue = ServerAction::<IssueServicePassword>::new();
-    follow_navigation(issue.value());
-    let error = form_error(issue.value(), issue.version(), flash, CredentialKind::ServiceCredential.card());
+    let error = form_error(flash, CredentialKind::ServiceCredential.card());
     let shown_once = new_password.map(|p| {
         view! {
             <div class="once" role="status">

@@ -3,7 +3,7 @@
 //! `Create inline policy`. Only the controls the viewer may use are shown.
 
 use crate::api::{policy_page, AttachPolicy, DeleteInlinePolicy, DetachPolicy, PutInlinePolicy};
-use crate::components::{follow_navigation, form_error, FormAlert, KeyWarnings, TextArea, TextField};
+use crate::components::{form_error, FormAlert, KeyWarnings, TextArea, TextField};
 use crate::dto::{Can, EntityCapability, Flash, PermissionsDto};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -31,20 +31,16 @@ pub fn Permissions(
     let detach = ServerAction::<DetachPolicy>::new();
     let put = ServerAction::<PutInlinePolicy>::new();
     let delete = ServerAction::<DeleteInlinePolicy>::new();
-    follow_navigation(attach.value());
-    follow_navigation(detach.value());
-    follow_navigation(put.value());
-    follow_navigation(delete.value());
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let inline_flash = flash_for("inline-policy");
     let (typed_name, typed_doc) = (
         inline_flash.as_ref().and_then(|x| x.value("policy_name")),
         inline_flash.as_ref().and_then(|x| x.value("policy_document")),
     );
-    let attach_error = form_error(attach.value(), attach.version(), flash_for("permissions"), "permissions");
-    let detach_error = form_error(detach.value(), detach.version(), None, "permissions");
-    let delete_error = form_error(delete.value(), delete.version(), None, "permissions");
-    let put_error = form_error(put.value(), put.version(), flash_for("inline-policy"), "inline-policy");
+    let attach_error = form_error(flash_for("permissions"), "permissions");
+    let detach_error = form_error(None, "permissions");
+    let delete_error = form_error(None, "permissions");
+    let put_error = form_error(flash_for("inline-policy"), "inline-policy");
     let hidden = {
         let (kind, name) = (kind.clone(), name.clone());
         move || {

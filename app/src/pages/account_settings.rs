@@ -2,7 +2,7 @@
 //! worded as the AWS console words it (`Save changes`; `Reset to default` for AWS's defaults).
 
 use crate::api::{load_account_settings, AccountSettingsDto, ResetPasswordPolicy, SaveAlias, SavePasswordPolicy};
-use crate::components::{follow_navigation, form_error, ConsolePage, FormAlert, TextField, Width};
+use crate::components::{form_error, ConsolePage, FormAlert, TextField, Width};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -32,12 +32,9 @@ fn Settings(settings: AccountSettingsDto, flash: Option<Flash>, saved: Option<St
     let alias = ServerAction::<SaveAlias>::new();
     let policy = ServerAction::<SavePasswordPolicy>::new();
     let reset = ServerAction::<ResetPasswordPolicy>::new();
-    follow_navigation(alias.value());
-    follow_navigation(policy.value());
-    follow_navigation(reset.value());
     let typed_alias = flash.as_ref().filter(|f| f.form == "account-alias").and_then(|f| f.value("account_alias"));
-    let alias_error = form_error(alias.value(), alias.version(), flash.clone(), "account-alias");
-    let policy_error = form_error(policy.value(), policy.version(), flash, "password-policy");
+    let alias_error = form_error(flash.clone(), "account-alias");
+    let policy_error = form_error(flash, "password-policy");
     let p = settings.policy;
     let note = saved.map(|what| {
         let text = match what.as_str() {

@@ -1,15 +1,12 @@
 //! `/console/users/new`: Add users, as the AWS console's user creation goes. Step 1 names up to 10
 //! users with a shared path, console access and an access key (`Create user` creates them at once);
 //! `Next` goes on to permissions (`?step=permissions`), tags, a review, and `Create users`. Each
-//! step is a form posting to `add_users_step`, which keeps the draft in the session: without
-//! JavaScript each step is a page; with it, the router moves between steps without reloading.
+//! step is a form posting to `add_users_step`, which keeps the draft in the session and redirects
+//! to the next step's page.
 
 use super::add_users_review::{AddedUsers, Review};
 use crate::api::{load_add_users, take_added_users, AddUsersStep, CancelAddUsers, CreateGroup};
-use crate::components::{
-    follow_in_app, follow_navigation, form_error, ConsolePage, FormAlert, PasswordInput, Place, TagEditor, TextField,
-    Width, USERS,
-};
+use crate::components::{form_error, ConsolePage, FormAlert, PasswordInput, Place, TagEditor, TextField, Width, USERS};
 use crate::dto::{AddUsersDraftDto, AddUsersDto, Flash, PermissionsMode};
 use crate::error::AppError;
 use lanyard_iam::domain::MAX_USERS_PER_BATCH;
@@ -37,14 +34,12 @@ pub fn AddUsersPage() -> impl IntoView {
     let query = use_query_map();
     let step = move || query.read().get("step").unwrap_or_else(|| "details".into());
     let action = ServerAction::<AddUsersStep>::new();
-    let saved = RwSignal::new(0usize);
-    follow_in_app(action.value(), saved);
     let data = Resource::new_blocking(
         move || {
             let q = query.read();
-            (step() == "done", q.get("copy_q"), saved.get())
+            (step() == "done", q.get("copy_q"))
         },
-        |(done, copy_q, _)| async move {
+        |(done, copy_q)| async move {
             match done {
                 true => take_added_users().await.map(Loaded::Done),
                 false => load_add_users(copy_q).await.map(|d| Loaded::Step(Box::new(d))),
@@ -58,7 +53,7 @@ pub fn AddUsersPage() -> impl IntoView {
     view! {
         <ConsolePage title place=Place::Under(&[USERS]) width=Width::Narrow load=move || async move { data.await }
             render=move |signed, loaded| {
-                let error = form_error(action.value(), action.version(), signed.flash.clone(), "add-users");
+                let error = form_error(signed.flash.clone(), "add-users");
                 match loaded {
                     Loaded::Done(users) => {
                         let mailed = query.read_untracked().get("mailed");
@@ -67,7 +62,7 @@ pub fn AddUsersPage() -> impl IntoView {
                     Loaded::Step(d) => {
                         let q = query.read_untracked();
                         let search = Search { copy_q: q.get("copy_q"), policy_q: q.get("policy_q") };
-                        view! { <Steps step=step() data=*d search action error saved flash=signed.flash/> }.into_any()
+                        view! { <Steps step=step() data=*d search action error flash=signed.flash/> }.into_any()
                     }
                 }
             }/>
@@ -89,7 +84,6 @@ fn Steps(
     search: Search,
     action: ServerAction<AddUsersStep>,
     error: Signal<Option<AppError>>,
-    saved: RwSignal<usize>,
     flash: Option<Flash>,
 ) -> impl IntoView {
     let index = STEPS.iter().position(|(s, _)| *s == step).unwrap_or(0);
@@ -111,9 +105,8 @@ fn Steps(
         _ => view! { <DetailsStep draft=draft.clone() error/> }.into_any(),
     };
     let cancel = ServerAction::<CancelAddUsers>::new();
-    follow_navigation(cancel.value());
     let may_create_group = !data_groups_hidden && step == "permissions";
-    let new_group = may_create_group.then(|| view! { <NewGroup saved flash=flash.clone()/> });
+    let new_group = may_create_group.then(|| view! { <NewGroup flash=flash.clone()/> });
     view! {
         <ol class="steps" aria-label="Steps">{progress}</ol>
         <FormAlert error=error/>
@@ -333,10 +326,9 @@ fn search_row(id: &'static str, label: &'static str, value: Option<String>) -> i
 
 /// `Create group` beside the permissions step: the new group is created, chosen, and the step shown again.
 #[component]
-fn NewGroup(saved: RwSignal<usize>, flash: Option<Flash>) -> impl IntoView {
+fn NewGroup(flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<CreateGroup>::new();
-    follow_in_app(action.value(), saved);
-    let error = form_error(action.value(), action.version(), flash, "create-group");
+    let error = form_error(flash, "create-group");
     view! {
         <section class="card" aria-labelledby="new-group-heading">
             <h2 id="new-group-heading">"Create group"</h2>

@@ -3,7 +3,7 @@
 //! keys, shown once, and `Download .csv` in the columns of AWS's credentials file.
 
 use crate::api::EmailSignInInstructions;
-use crate::components::{focus_when, FormAlert, TextField};
+use crate::components::{form_error, FormAlert, TextField};
 use crate::dto::{AddUsersDraftDto, AddedUserDto, Flash, PermissionsMode};
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -107,15 +107,13 @@ pub fn AddedUsers(users: Vec<AddedUserDto>, mailed: Option<String>, flash: Optio
     if users.is_empty() {
         return view! {
             {mailed}
-            <FormAlert error=form_error_of(flash)/>
+            <FormAlert error=form_error(flash, "email-instructions")/>
             <p data-testid="added-users-gone">"The passwords and keys of the users just created are shown only once. See them in "<a href="/console/users">"Users"</a>"."</p>
         }
         .into_any();
     }
     let csv = format!("data:text/csv;charset=utf-8,{}", crate::api::encode(&credentials_csv(&users)));
-    // Focus goes to the shown-once notice, so keyboard and screen-reader users start at the secrets.
-    let notice = NodeRef::<leptos::html::Div>::new();
-    focus_when(notice, Signal::derive(|| true));
+    // Focus goes to the shown-once notice (`autofocus`), so keyboard and screen-reader users start at the secrets.
     let names: Vec<String> = users.iter().map(|u| u.user_name.clone()).collect();
     let rows = users
         .into_iter()
@@ -138,7 +136,7 @@ pub fn AddedUsers(users: Vec<AddedUserDto>, mailed: Option<String>, flash: Optio
         .map(|(i, name)| view! { <MailInstructions index=i user_name=name/> })
         .collect_view();
     view! {
-        <div class="once" role="status" tabindex="-1" id="shown-once" autofocus node_ref=notice>
+        <div class="once" role="status" tabindex="-1" id="shown-once" autofocus>
             "This is the only time the passwords and secret access keys can be seen or downloaded."
         </div>
         <section class="card wide-table">
@@ -156,16 +154,6 @@ pub fn AddedUsers(users: Vec<AddedUserDto>, mailed: Option<String>, flash: Optio
         <p><a href="/console/users">"View users"</a></p>
     }
     .into_any()
-}
-
-fn form_error_of(flash: Option<Flash>) -> Signal<Option<AppError>> {
-    let error = flash.filter(|f| f.form == "email-instructions").map(|f| AppError {
-        code: "FormError".into(),
-        message: f.message,
-        fields: f.fields,
-        status: 400,
-    });
-    Signal::derive(move || error.clone())
 }
 
 /// One user's `Email sign-in instructions` form: an island, so with JavaScript it reports in place

@@ -7,8 +7,7 @@ use crate::api::{
     RemoveGroupMember,
 };
 use crate::components::{
-    follow_navigation, form_error, permissions_note, ConsolePage, DangerDelete, FormAlert, Permissions, Place,
-    TextField, GROUPS,
+    form_error, permissions_note, ConsolePage, DangerDelete, FormAlert, Permissions, Place, TextField, GROUPS,
 };
 use crate::dto::{ConsoleCapability, EntityCapability, Flash, GroupDetailDto, GroupDto, PermissionsDto};
 use crate::error::AppError;
@@ -33,10 +32,9 @@ pub fn GroupsPage() -> impl IntoView {
 #[component]
 fn GroupList(groups: Vec<GroupDto>, deleted: bool, may_create: bool, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<CreateGroup>::new();
-    follow_navigation(action.value());
     let typed = |f: &str| flash.as_ref().filter(|x| x.form == "create-group").and_then(|x| x.value(f));
     let (name, path) = (typed("group_name"), typed("path"));
-    let error = form_error(action.value(), action.version(), flash, "create-group");
+    let error = form_error(flash, "create-group");
     let empty = groups.is_empty();
     let rows = groups
         .into_iter()
@@ -117,14 +115,11 @@ fn GroupDetail(
     let add = ServerAction::<AddGroupMember>::new();
     let remove = ServerAction::<RemoveGroupMember>::new();
     let delete = ServerAction::<DeleteGroup>::new();
-    follow_navigation(add.value());
-    follow_navigation(remove.value());
-    follow_navigation(delete.value());
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let typed_user = flash_for("group-members").and_then(|f| f.value("user_name"));
-    let members_error = form_error(add.value(), add.version(), flash_for("group-members"), "group-members");
-    let remove_error = form_error(remove.value(), remove.version(), None, "group-members");
-    let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-group"), "delete-group");
+    let members_error = form_error(flash_for("group-members"), "group-members");
+    let remove_error = form_error(None, "group-members");
+    let delete_error = form_error(flash_for("delete-group"), "delete-group");
     let may = |what| group.can.allows(what);
     let (may_add, may_remove, may_delete) =
         (may(EntityCapability::AddMember), may(EntityCapability::RemoveMember), may(EntityCapability::Delete));

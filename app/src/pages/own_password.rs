@@ -6,8 +6,8 @@ use crate::api::{
     take_new_access_key, ChangePassword,
 };
 use crate::components::{
-    credential_notes, follow_navigation, form_error, AccessKeys, Checklist, ConsolePage, FormAlert, Gate, MfaDevices,
-    MfaStep, OtherCredentialCards, PageError, PasswordInput, Width,
+    credential_notes, form_error, AccessKeys, Checklist, ConsolePage, FormAlert, Gate, MfaDevices, MfaStep,
+    OtherCredentialCards, PageError, PasswordInput, Width,
 };
 use crate::dto::{Flash, OwnPasswordDto};
 use crate::error::AppError;
@@ -19,8 +19,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ChangePasswordForm(rules: OwnPasswordDto, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "change-password");
+    let error = form_error(flash, "change-password");
     view! {
         <FormAlert error=error/>
         <ActionForm action=action>

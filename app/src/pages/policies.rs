@@ -7,8 +7,7 @@ use crate::api::{
     EditPolicy, SetDefaultPolicyVersion,
 };
 use crate::components::{
-    follow_navigation, form_error, ConsolePage, DangerDelete, FormAlert, KeyWarnings, Place, TextArea, TextField,
-    POLICIES,
+    form_error, ConsolePage, DangerDelete, FormAlert, KeyWarnings, Place, TextArea, TextField, POLICIES,
 };
 use crate::dto::{ConsoleCapability, Flash, PolicyCapability, PolicyDetailDto, PolicyDto};
 use leptos::form::ActionForm;
@@ -40,11 +39,10 @@ fn PolicyList(
     flash: Option<Flash>,
 ) -> impl IntoView {
     let action = ServerAction::<CreatePolicy>::new();
-    follow_navigation(action.value());
     let typed = |f: &str| flash.as_ref().filter(|x| x.form == "create-policy").and_then(|x| x.value(f));
     let (name, path, description, document) =
         (typed("policy_name"), typed("path"), typed("description"), typed("policy_document"));
-    let error = form_error(action.value(), action.version(), flash, "create-policy");
+    let error = form_error(flash, "create-policy");
     let rows = policies
         .into_iter()
         .map(|p| {
@@ -115,17 +113,12 @@ fn PolicyDetail(
     let set_default = ServerAction::<SetDefaultPolicyVersion>::new();
     let remove_version = ServerAction::<DeletePolicyVersion>::new();
     let delete = ServerAction::<DeletePolicy>::new();
-    follow_navigation(edit.value());
-    follow_navigation(set_default.value());
-    follow_navigation(remove_version.value());
-    follow_navigation(delete.value());
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let typed_document = flash_for("edit-policy").and_then(|f| f.value("policy_document"));
-    let edit_error = form_error(edit.value(), edit.version(), flash_for("edit-policy"), "edit-policy");
-    let versions_error =
-        form_error(set_default.value(), set_default.version(), flash_for("policy-versions"), "policy-versions");
-    let remove_error = form_error(remove_version.value(), remove_version.version(), None, "policy-versions");
-    let delete_error = form_error(delete.value(), delete.version(), flash_for("delete-policy"), "delete-policy");
+    let edit_error = form_error(flash_for("edit-policy"), "edit-policy");
+    let versions_error = form_error(flash_for("policy-versions"), "policy-versions");
+    let remove_error = form_error(None, "policy-versions");
+    let delete_error = form_error(flash_for("delete-policy"), "delete-policy");
     let (may_edit, may_delete) =
         (policy.can.allows(PolicyCapability::Edit), policy.can.allows(PolicyCapability::Delete));
     let warnings = policy.warnings.clone();

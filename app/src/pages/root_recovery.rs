@@ -2,7 +2,7 @@
 //! `/signin/reset?token=…` sets a new password with the mailed link.
 
 use crate::api::{load_page_context, reset_link_usable, ForgotPassword, ResetPassword};
-use crate::components::{follow_navigation, form_error, Checklist, FormAlert, Loading, PageError, PasswordInput};
+use crate::components::{form_error, Checklist, FormAlert, Loading, PageError, PasswordInput};
 use crate::dto::Flash;
 use lanyard_iam::domain::PasswordRule;
 use leptos::form::ActionForm;
@@ -14,8 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<ForgotPassword>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), None, "forgot-password");
+    let error = form_error(None, "forgot-password");
     let sent = move || query.read().get("sent").is_some();
     view! {
         <Title text="Forgot password · Lanyard"/>
@@ -70,8 +69,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 fn ResetForm(token: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "reset-password");
+    let error = form_error(flash, "reset-password");
     let rules = vec![
         PasswordRule::Length { min: 8, max: 128 },
         PasswordRule::Charset,

@@ -3,7 +3,7 @@
 //! account host), which asks only user name and password and links to root sign-in.
 
 use crate::api::{mfa_step_pending, SignIn, SignInMfa};
-use crate::components::{follow_navigation, form_error, no_data, FormAlert, PasswordInput, SignedOutPage};
+use crate::components::{form_error, no_data, FormAlert, PasswordInput, SignedOutPage};
 use crate::dto::Flash;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -19,11 +19,10 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 fn GeneralSignInForm(flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    follow_navigation(action.value());
     let typed = |field: &str| flash.as_ref().filter(|f| f.form == "signin").and_then(|f| f.value(field));
     let iam = typed("kind").as_deref() == Some("iam");
     let (email, account, user_name) = (typed("email"), typed("account"), typed("user_name"));
-    let error = form_error(action.value(), action.version(), flash, "signin");
+    let error = form_error(flash, "signin");
     let query = use_query_map();
     let was_reset = move || query.read().get("reset").is_some();
     view! {
@@ -91,9 +90,8 @@ pub fn AccountSignInForm(
     flash: Option<Flash>,
 ) -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
-    follow_navigation(action.value());
     let user_name = flash.as_ref().filter(|f| f.form == "signin").and_then(|f| f.value("user_name"));
-    let error = form_error(action.value(), action.version(), flash, "signin");
+    let error = form_error(flash, "signin");
     view! {
         <main class="narrow signin">
             <h1>"Sign in as IAM user"</h1>
@@ -137,8 +135,7 @@ pub fn MfaStepPage() -> impl IntoView {
 #[component]
 fn MfaStepForm(flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<SignInMfa>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "signin-mfa");
+    let error = form_error(flash, "signin-mfa");
     view! {
         <main class="narrow signin">
             <h1>"Multi-factor authentication"</h1>

@@ -8,9 +8,9 @@ use crate::api::{
     ClearSignInLock, DeleteUser, DisableConsoleAccess, SetConsoleAccess, UpdateUser, UpdateUserTags,
 };
 use crate::components::{
-    credential_notes, follow_navigation, form_error, permissions_note, AccessKeys, Boundary, Checklist, ConsolePage,
-    CopyButton, CredentialControls, DangerDelete, FormAlert, MfaDevices, MfaStep, OtherCredentialCards, PasswordInput,
-    Permissions, Place, TagEditor, TextField, USERS,
+    credential_notes, form_error, permissions_note, AccessKeys, Boundary, Checklist, ConsolePage, CopyButton,
+    CredentialControls, DangerDelete, FormAlert, MfaDevices, MfaStep, OtherCredentialCards, PasswordInput, Permissions,
+    Place, TagEditor, TextField, USERS,
 };
 use crate::dto::{
     AccessKeyDto, EntityCapability, Flash, GroupDto, MfaDeviceDto, MfaEnrolmentDto, NewAccessKeyDto,
@@ -236,10 +236,8 @@ fn ConsoleAccess(
 ) -> impl IntoView {
     let apply = ServerAction::<SetConsoleAccess>::new();
     let disable = ServerAction::<DisableConsoleAccess>::new();
-    follow_navigation(apply.value());
-    follow_navigation(disable.value());
     let open = open || flash.is_some();
-    let error = form_error(apply.value(), apply.version(), flash, "console-access");
+    let error = form_error(flash, "console-access");
     let page = crate::api::user_page(&user_name);
     let who = user_name.clone();
     let (for_rules, for_disable) = (user_name.clone(), user_name.clone());
@@ -318,8 +316,7 @@ fn UserGroups(groups: Vec<GroupDto>) -> impl IntoView {
 #[component]
 fn SignInLock(user_name: String, lock: Option<String>, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<ClearSignInLock>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "sign-in-lock");
+    let error = form_error(flash, "sign-in-lock");
     view! {
         <section class="card">
             <h2>"Sign-in lock"</h2>
@@ -342,10 +339,9 @@ fn SignInLock(user_name: String, lock: Option<String>, flash: Option<Flash>) -> 
 #[component]
 fn Tags(user_name: String, tags: Vec<(String, String)>, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<UpdateUserTags>::new();
-    follow_navigation(action.value());
     // After a failed plain post, the rows as typed; otherwise the saved tags.
     let initial = flash.as_ref().map(|f| typed_tags(&f.values)).unwrap_or_else(|| tags.clone());
-    let error = form_error(action.value(), action.version(), flash, "user-tags");
+    let error = form_error(flash, "user-tags");
     let rows = tags.iter().map(|(k, v)| view! { <tr><td>{k.clone()}</td><td>{v.clone()}</td></tr> }).collect_view();
     view! {
         <section class="card narrow-form">
@@ -374,11 +370,10 @@ fn Tags(user_name: String, tags: Vec<(String, String)>, flash: Option<Flash>) ->
 #[component]
 fn RenameMove(user: UserDetailDto, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<UpdateUser>::new();
-    follow_navigation(action.value());
     let typed = |f: &str| flash.as_ref().and_then(|x| x.value(f));
     let new_name = typed("new_user_name").unwrap_or_else(|| user.user_name.clone());
     let new_path = typed("new_path").unwrap_or_else(|| user.path.clone());
-    let error = form_error(action.value(), action.version(), flash, "update-user");
+    let error = form_error(flash, "update-user");
     view! {
         <section class="card narrow-form">
             <h2>"Rename or move"</h2>
@@ -397,8 +392,7 @@ fn RenameMove(user: UserDetailDto, flash: Option<Flash>) -> impl IntoView {
 #[component]
 fn Delete(user_name: String, confirm: bool, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<DeleteUser>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "delete-user");
+    let error = form_error(flash, "delete-user");
     view! {
         <DangerDelete what="user" confirm=user_name.clone() action error hidden=vec![("user_name".into(), user_name.clone())]
             page=crate::api::user_page(&user_name) open=confirm

@@ -3,7 +3,7 @@
 //! JavaScript and every view has an address that can be shared.
 
 use crate::api::{list_users_page, DeleteUsers, SaveUserColumns};
-use crate::components::{follow_navigation, form_error, ConsolePage, DangerDelete, TitleAction};
+use crate::components::{form_error, ConsolePage, DangerDelete, TitleAction};
 use crate::dto::{ConsoleCapability, Flash, UsersPageDto};
 use lanyard_iam::domain::{UserColumn, UserHygiene};
 use leptos::form::ActionForm;
@@ -307,7 +307,6 @@ fn select(
 #[component]
 fn ColumnChooser(chosen: Vec<UserColumn>, back: String) -> impl IntoView {
     let action = ServerAction::<SaveUserColumns>::new();
-    follow_navigation(action.value());
     let boxes = UserColumn::ALL
         .into_iter()
         .enumerate()
@@ -340,8 +339,7 @@ fn ColumnChooser(chosen: Vec<UserColumn>, back: String) -> impl IntoView {
 #[component]
 fn DeleteSelected(selected: Vec<String>, back: String, flash: Option<Flash>) -> impl IntoView {
     let action = ServerAction::<DeleteUsers>::new();
-    follow_navigation(action.value());
-    let error = form_error(action.value(), action.version(), flash, "delete-users");
+    let error = form_error(flash, "delete-users");
     let count = selected.len();
     let mut hidden: Vec<(String, String)> =
         selected.iter().enumerate().map(|(i, name)| (format!("user_names[{i}]"), name.clone())).collect();

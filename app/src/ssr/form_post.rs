@@ -1,7 +1,8 @@
 //! Forms work without JavaScript: a plain `<form method=post>` to a server function gets a real
 //! 302 on success, and on failure its error is kept in the session (a flash) while leptos_axum
-//! sends the browser back to the form, which shows it. With JavaScript the same server function
-//! simply returns its result to the page.
+//! sends the browser back to the form, which shows it. Every console form posts this way (the
+//! pages render on the server; only islands run in the browser). A client that does not ask for
+//! HTML (a script, a test) gets the server function's result itself, with the error's status.
 
 use super::session::{request_parts, request_session};
 use crate::dto::Flash;
@@ -10,7 +11,7 @@ use lanyard_iam::domain::IamAction;
 
 const FLASH_KEY: &str = "flash";
 
-/// True when the browser posted the form itself (it asks for HTML), not the hydrated app.
+/// True when a browser posted the form (it asks for HTML), not a script calling the function.
 pub fn is_plain_form_post() -> bool {
     request_parts()
         .ok()
@@ -22,8 +23,8 @@ pub fn is_plain_form_post() -> bool {
 
 /// Ends a server function named `form`, which stands for the change `intended` (if it makes
 /// one): for plain posts, redirects to `to` on success or keeps the error — and the non-secret
-/// `values` typed into the form — for the form page; in every case returns the result for the
-/// hydrated app. A failure goes to the event history.
+/// `values` typed into the form — for the form page; in every case returns the result for other
+/// callers. A failure goes to the event history.
 pub async fn finish<T>(
     form: &str,
     intended: Option<IamAction>,
@@ -35,7 +36,7 @@ pub async fn finish<T>(
         record_failure(intended, &values, e).await;
     }
     if !is_plain_form_post() {
-        // The hydrated app gets the error's own status (server_fn would answer 500 for any error).
+        // Other callers get the error's own status (server_fn would answer 500 for any error).
         if let (Err(e), Some(res)) = (&result, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
             if let Ok(status) = axum::http::StatusCode::from_u16(e.status) {
                 res.set_status(status);
