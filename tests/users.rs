@@ -122,3 +122,40 @@ async fn column_choices_are_remembered_per_principal(pool: PgPool) {
     assert_eq!(e.user_columns(&user).await.unwrap(), [UserColumn::Created], "a second choice replaces the first");
     assert_eq!(e.user_columns(&root).await.unwrap(), [UserColumn::Path, UserColumn::Mfa]);
 }
+
+/// GetUser reads the user, console access, tags, boundary and sign-in lock in one statement:
+/// each must still come back right (tags in IAM's key order, the lock only for that user and
+/// under any spelling of the name).
+#[sqlx::test]
+async fn get_user_reads_tags_boundary_and_sign_in_lock_with_the_user(pool: PgPool) {
+    let e = engine(pool);
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    user(&e, &a.account_id, "owner@example.com", "Alice").await;
+    user(&e, &a.account_id, "owner@example.com", "bob").await;
+    let root = root_of(&a);
+    let tags = [("team", "ops"), ("Cost", "42"), ("b", "")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+    e.tag_user(&root, "alice", &tags).await.unwrap();
+    e.put_user_permissions_boundary(&root, "alice", "arn:aws:iam::aws:policy/IAMReadOnlyAccess").await.unwrap();
+    for _ in 0..2 {
+        let wrong = SignInRequest {
+            target: SignInTarget::User { account: "acme".into(), user_name: "ALICE".into() },
+            password: Password::new("Wrong-Passw0rd!"),
+            source: "192.0.2.1".parse().unwrap(),
+            user_agent: None,
+        };
+        assert!(e.sign_in(wrong).await.is_err());
+    }
+
+    let got = e.get_user(&root, "aLiCe").await.unwrap();
+    let keys: Vec<&str> = got.tags.iter().map(|t| t.key.as_str()).collect();
+    assert_eq!(keys, ["b", "Cost", "team"]);
+    assert_eq!(got.tags[1].value, "42");
+    assert_eq!(got.permissions_boundary.as_deref(), Some("arn:aws:iam::aws:policy/IAMReadOnlyAccess"));
+    assert_eq!(got.sign_in_lock.map(|l| l.failures), Some(2));
+    assert!(got.console_access);
+
+    let other = e.get_user(&root, "bob").await.unwrap();
+    assert!(other.tags.is_empty());
+    assert_eq!(other.permissions_boundary, None);
+    assert_eq!(other.sign_in_lock, None);
+}

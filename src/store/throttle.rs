@@ -78,16 +78,6 @@ pub struct ThrottleRow {
     pub last_attempt_at: time::OffsetDateTime,
 }
 
-pub async fn find_throttle(ex: impl PgExecutor<'_>, key: &str) -> Result<Option<ThrottleRow>, sqlx::Error> {
-    sqlx::query_as!(
-        ThrottleRow,
-        "SELECT failures, locked_until, last_attempt_at FROM signin_throttle WHERE throttle_key = $1",
-        key
-    )
-    .fetch_optional(ex)
-    .await
-}
-
 pub async fn delete_throttle(ex: impl PgExecutor<'_>, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM signin_throttle WHERE throttle_key = $1", key).execute(ex).await?;
     Ok(())

@@ -1,7 +1,9 @@
 //! Rows of `users` (with what sign-in needs of `login_profiles`): lookups by name and ID, renames,
 //! locks and deletes.
 
-use crate::domain::{AccountId, IamPath, UniqueId, UserName};
+use crate::domain::{AccountId, IamPath, Tag, UniqueId, UserName};
+use crate::store::throttle::ThrottleRow;
+use sqlx::types::Json;
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -84,7 +86,8 @@ pub async fn find_user_by_id(
     .await
 }
 
-/// A user by name, ignoring case, with whether they have console access.
+/// A user by name, ignoring case, with everything GetUser shows: console access, tags, the
+/// permissions boundary and the sign-in throttle's counter (one statement, one snapshot).
 pub struct UserDetailRow {
     pub user_id: String,
     pub user_name: String,
@@ -92,21 +95,44 @@ pub struct UserDetailRow {
     pub created_at: OffsetDateTime,
     pub password_last_used_at: Option<OffsetDateTime>,
     pub has_login_profile: bool,
+    pub permissions_boundary: Option<String>,
+    pub tags: Json<Vec<Tag>>,
+    pub throttle_failures: Option<i32>,
+    pub throttle_locked_until: Option<OffsetDateTime>,
+    pub throttle_last_attempt_at: Option<OffsetDateTime>,
 }
 
+impl UserDetailRow {
+    /// The user's sign-in throttle counter, if one is kept.
+    pub fn throttle(&self) -> Option<ThrottleRow> {
+        let (failures, last_attempt_at) = (self.throttle_failures?, self.throttle_last_attempt_at?);
+        Some(ThrottleRow { failures, locked_until: self.throttle_locked_until, last_attempt_at })
+    }
+}
+
+/// `throttle_key` names the user's sign-in throttle counter.
 pub async fn find_user_detail(
     ex: impl PgExecutor<'_>,
     account_id: &AccountId,
     user_name: &str,
+    throttle_key: &str,
 ) -> Result<Option<UserDetailRow>, sqlx::Error> {
     sqlx::query_as!(
         UserDetailRow,
         r#"SELECT u.user_id, u.user_name, u.path, u.created_at, u.password_last_used_at,
-                  (lp.user_id IS NOT NULL) AS "has_login_profile!"
-             FROM users u LEFT JOIN login_profiles lp ON lp.user_id = u.user_id
+                  (lp.user_id IS NOT NULL) AS "has_login_profile!", u.permissions_boundary,
+                  COALESCE((SELECT json_agg(json_build_object('key', t.tag_key, 'value', t.tag_value)
+                                            ORDER BY lower(t.tag_key))
+                              FROM user_tags t WHERE t.user_id = u.user_id), '[]') AS "tags!: Json<Vec<Tag>>",
+                  th.failures AS "throttle_failures?", th.locked_until AS "throttle_locked_until?",
+                  th.last_attempt_at AS "throttle_last_attempt_at?"
+             FROM users u
+             LEFT JOIN login_profiles lp ON lp.user_id = u.user_id
+             LEFT JOIN signin_throttle th ON th.throttle_key = $3
             WHERE u.account_id = $1 AND lower(u.user_name) = lower($2)"#,
         account_id.as_str(),
-        user_name
+        user_name,
+        throttle_key
     )
     .fetch_optional(ex)
     .await
@@ -159,6 +185,8 @@ pub struct UserDependentsRow {
     pub has_ssh_public_key: bool,
     pub has_signing_certificate: bool,
     pub has_service_credential: bool,
+    /// Managed or inline policies: the strict delete refuses, the console's removes them.
+    pub has_policies: bool,
 }
 
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
@@ -170,7 +198,9 @@ pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Res
                   EXISTS (SELECT 1 FROM group_members WHERE user_id = $1) AS "in_groups!",
                   EXISTS (SELECT 1 FROM ssh_public_keys WHERE user_id = $1) AS "has_ssh_public_key!",
                   EXISTS (SELECT 1 FROM signing_certificates WHERE user_id = $1) AS "has_signing_certificate!",
-                  EXISTS (SELECT 1 FROM service_specific_credentials WHERE user_id = $1) AS "has_service_credential!""#,
+                  EXISTS (SELECT 1 FROM service_specific_credentials WHERE user_id = $1) AS "has_service_credential!",
+                  (EXISTS (SELECT 1 FROM policy_attachments WHERE user_id = $1)
+                   OR EXISTS (SELECT 1 FROM inline_policies WHERE user_id = $1)) AS "has_policies!""#,
         user_id
     )
     .fetch_one(ex)

@@ -1,8 +1,9 @@
 //! A user's sign-in lock as administrators see it on the user's page, and clearing it (for the
 //! person locked out by their own typos, or after an attack on their name has been dealt with).
 
-use crate::domain::{AccountId, IamAction};
+use crate::domain::IamAction;
 use crate::store;
+use crate::store::throttle::ThrottleRow;
 use crate::usecases::actor::Actor;
 use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::user_throttle_key;
@@ -20,27 +21,19 @@ pub struct SignInLock {
 }
 
 impl Engine {
-    pub(crate) async fn find_sign_in_lock(
-        &self,
-        account_id: &AccountId,
-        user_name: &str,
-    ) -> Result<Option<SignInLock>, IamError> {
-        let key = user_throttle_key(account_id, user_name);
-        let Some(row) = store::throttle::find_throttle(&self.pool, &key).await? else {
-            return Ok(None);
-        };
-        let now = OffsetDateTime::now_utc();
+    /// What a throttle counter means at `now`: a lock to show, or nothing once it is forgotten.
+    pub(crate) fn sign_in_lock(&self, row: ThrottleRow, now: OffsetDateTime) -> Option<SignInLock> {
         let forgotten =
             row.last_attempt_at < now - time::Duration::seconds(i64::from(self.config.user_throttle.reset_after_secs));
         // Attempts in flight are charged before their password check; a counter at zero is not a lock.
         if forgotten || row.failures == 0 {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(SignInLock {
+        Some(SignInLock {
             failures: row.failures,
             locked_until: row.locked_until.filter(|t| *t > now),
             last_attempt_at: row.last_attempt_at,
-        }))
+        })
     }
 
     /// Forgets the user's failed sign-ins, lifting any lock. Allowed to whoever may manage the

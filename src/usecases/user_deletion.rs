@@ -115,8 +115,10 @@ impl Engine {
             }
             self.authorize(actor, IamAction::DeactivateMFADevice, &resource)?;
         }
-        let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, resource.clone());
-        self.clear_target_policies(&mut *tx, actor, &target, dependents).await?;
+        if held.has_policies {
+            let target = crate::usecases::policies::Target::user(&user.user_id, &user.user_name, resource.clone());
+            self.clear_target_policies(&mut *tx, actor, &target, dependents).await?;
+        }
         store::users::delete_user(&mut *tx, &user.user_id).await?;
         store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
         Ok(User {

@@ -11,6 +11,7 @@ use crate::store::users::UserRow;
 use crate::usecases::actor::{Access, Actor, RequestKeys, Resource};
 use crate::usecases::events::{aws_time, Event};
 use crate::usecases::sign_in_locks::SignInLock;
+use crate::usecases::throttle_keys::user_throttle_key;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -165,18 +166,17 @@ impl Engine {
     pub async fn get_user(&self, actor: &Actor, user_name: &str) -> Result<UserDetail, IamError> {
         let account_id = actor.account_id().clone();
         self.precheck(actor, IamAction::GetUser, &user_prefix(&account_id), user_name)?;
-        let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim())
+        let throttle_key = user_throttle_key(&account_id, user_name);
+        let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim(), &throttle_key)
             .await?
             .ok_or_else(|| no_such_user(user_name))?;
         let (name, path) = (UserName::parse(&row.user_name)?, IamPath::parse(&row.path)?);
         let arn = user_arn(&account_id, &path, &name);
-        let tags = store::user_tags::list_user_tags(&self.pool, &row.user_id).await?;
+        let sign_in_lock = row.throttle().and_then(|t| self.sign_in_lock(t, OffsetDateTime::now_utc()));
+        let tags = row.tags.0;
         self.authorize(actor, IamAction::GetUser, &Resource::tagged(arn.clone(), tags.clone()))?;
-        let sign_in_lock = self.find_sign_in_lock(&account_id, &row.user_name).await?;
-        let permissions_boundary =
-            store::boundaries::find_user_boundary(&self.pool, &row.user_id).await?.map(|b| b.arn);
         Ok(UserDetail {
-            permissions_boundary,
+            permissions_boundary: row.permissions_boundary,
             user: User {
                 user_id: UniqueId::parse(&row.user_id)?,
                 user_name: name,
