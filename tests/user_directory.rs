@@ -329,3 +329,56 @@ async fn hygiene_filters_find_old_and_unused_keys_and_missing_mfa_and_columns_sh
     let old = bare.users.iter().find(|u| u.user_name == "old-key").unwrap();
     assert_eq!((old.groups.as_deref(), old.key_last_used_at), (None, None));
 }
+
+/// One user created or deleted takes the counters' single-row path: a shard row may go negative
+/// (created through one connection, deleted through another) and is dropped when it reaches zero;
+/// an account deleted with its one user leaves no counter behind and no error.
+#[sqlx::test]
+async fn single_user_writes_keep_counters_exact_across_connections(pool: PgPool) {
+    let e = engine(pool.clone());
+    let a = account(&e, "owner@example.com", None).await;
+    // Two connections whose backends write different shards (pid mod 16).
+    let shard_of = |pid: i32| pid % 16;
+    let mut one = pool.acquire().await.unwrap();
+    let first: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *one).await.unwrap();
+    let mut other = None;
+    for _ in 0..4 {
+        let mut c = pool.acquire().await.unwrap();
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *c).await.unwrap();
+        if shard_of(pid) != shard_of(first) {
+            other = Some(c);
+            break;
+        }
+        c.detach(); // a new backend next time
+    }
+    let mut other = other.expect("a second backend on another shard");
+    let insert = "INSERT INTO users (user_id, account_id, user_name, path) VALUES ($1, $2, $3, '/solo/')";
+    let count = |pool: PgPool| async move {
+        sqlx::query_as::<_, (i64, i64, i64)>(
+            "SELECT coalesce(sum(user_count), 0)::bigint, count(*), count(*) FILTER (WHERE user_count = 0)
+               FROM user_paths WHERE path = '/solo/'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let account_id = a.account_id.as_str();
+    sqlx::query(insert).bind("AIDASOLO1").bind(account_id).bind("solo1").execute(&mut *one).await.unwrap();
+    assert_eq!(count(pool.clone()).await, (1, 1, 0));
+    sqlx::query("DELETE FROM users WHERE user_id = 'AIDASOLO1'").execute(&mut *other).await.unwrap();
+    assert_eq!(count(pool.clone()).await, (0, 2, 0), "+1 on one shard, -1 on the other");
+    sqlx::query(insert).bind("AIDASOLO2").bind(account_id).bind("solo2").execute(&mut *other).await.unwrap();
+    assert_eq!(count(pool.clone()).await, (1, 1, 0), "the shard back at zero is dropped");
+    drop((one, other));
+
+    let b = account(&e, "other@example.com", None).await;
+    make(&e, &root_of(&b), "last", "/solo/").await;
+    e.delete_account(&b.account_id).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM user_paths WHERE account_id = $1")
+        .bind(b.account_id.as_str())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    assert_eq!(e.list_path_level(&root_of(&a), "/").await.unwrap().children[0].user_count, 1);
+}
