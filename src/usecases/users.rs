@@ -73,9 +73,10 @@ impl Engine {
     ) -> Result<(User, Option<Password>), IamError> {
         let account_id = actor.account_id().clone();
         // The password policy matters only to a console password (a round trip saved otherwise).
-        let policy = match input.password.is_some() || input.autogenerate_password {
-            true => self.find_policy(&account_id).await?,
-            false => None,
+        let policy = if input.password.is_some() || input.autogenerate_password {
+            self.find_policy(&account_id).await?
+        } else {
+            None
         };
         let mut generated = None;
         if input.autogenerate_password && input.password.is_none() {

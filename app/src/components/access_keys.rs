@@ -43,7 +43,6 @@ pub fn AccessKeys(
     let create = ServerAction::<CreateAccessKey>::new();
     let status = ServerAction::<SetAccessKeyStatus>::new();
     let error = form_error(flash.clone(), "access-keys");
-    let status_error = form_error(None, "access-keys");
     let page = mfa_page(&user_name);
     let full = keys.len() >= MAX_ACCESS_KEYS;
     let listing = confirm_delete.is_none() && !read_only;
@@ -125,7 +124,6 @@ pub fn AccessKeys(
             }).map(|text| view! { <p class="once" role="status">{text}</p> })}
             {shown_once}
             <FormAlert error=error/>
-            <FormAlert error=status_error/>
             <table class="list" data-testid="access-keys">
                 <thead><tr><th>"Access key ID"</th><th>"Status"</th><th>"Created"</th><th>"Last used"</th><th></th></tr></thead>
                 <tbody>{rows}</tbody>

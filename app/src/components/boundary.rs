@@ -20,7 +20,6 @@ pub fn Boundary(
     let set = ServerAction::<SetPermissionsBoundary>::new();
     let remove = ServerAction::<RemovePermissionsBoundary>::new();
     let error = form_error(flash, "permissions-boundary");
-    let remove_error = form_error(None, "permissions-boundary");
     let current = match &boundary {
         Some(arn) => {
             let name = arn.rsplit('/').next().unwrap_or(arn).to_owned();
@@ -43,7 +42,6 @@ pub fn Boundary(
             <p class="hint">"A managed policy that caps what the user's own policies can grant."</p>
             {current}
             <FormAlert error=error/>
-            <FormAlert error=remove_error/>
             {may_set.then(|| view! {
                 <ActionForm action=set>
                     <input type="hidden" name="user_name" value=for_set/>

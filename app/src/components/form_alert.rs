@@ -14,7 +14,7 @@ pub fn form_error(flash: Option<Flash>, form: &'static str) -> Signal<Option<App
         fields: f.fields,
         status: 400,
     });
-    Signal::derive(move || error.clone())
+    Signal::stored(error)
 }
 
 /// Keyboard and screen-reader users land on the problems: the alert takes focus (`autofocus`) on

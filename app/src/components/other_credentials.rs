@@ -39,12 +39,6 @@ fn CredentialRows(
 ) -> impl IntoView {
     let status = ServerAction::<SetCredentialStatus>::new();
     let delete = ServerAction::<DeleteCredential>::new();
-    let kind = rows.first().map(|r| r.kind);
-    let errors = kind.map(|k| {
-        let a = form_error(None, k.card());
-        let b = form_error(None, k.card());
-        view! { <FormAlert error=a/><FormAlert error=b/> }
-    });
     let body = rows
         .into_iter()
         .map(|r| {
@@ -81,7 +75,6 @@ fn CredentialRows(
         })
         .collect_view();
     view! {
-        {errors}
         <table class="list">
             <thead><tr><th>"ID"</th><th>{heading}</th><th>"Status"</th><th>"Created"</th><th></th></tr></thead>
             <tbody>{body}</tbody>

@@ -38,8 +38,6 @@ pub fn Permissions(
         inline_flash.as_ref().and_then(|x| x.value("policy_document")),
     );
     let attach_error = form_error(flash_for("permissions"), "permissions");
-    let detach_error = form_error(None, "permissions");
-    let delete_error = form_error(None, "permissions");
     let put_error = form_error(flash_for("inline-policy"), "inline-policy");
     let hidden = {
         let (kind, name) = (kind.clone(), name.clone());
@@ -107,8 +105,6 @@ pub fn Permissions(
         <section class="card narrow-form" id="permissions">
             <h2>"Permissions policies"</h2>
             {note.map(|n| view! { <p class="once" role="status">{n}</p> })}
-            <FormAlert error=detach_error/>
-            <FormAlert error=delete_error/>
             {no_policies.then(|| view! { <p data-testid="no-policies">"No policies. Without one, nothing is allowed."</p> })}
             {(!permissions.attached.is_empty()).then(|| view! {
                 <table class="list" data-testid="attached-policies">

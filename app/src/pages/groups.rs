@@ -118,7 +118,6 @@ fn GroupDetail(
     let flash_for = |form: &str| flash.clone().filter(|f| f.form == form);
     let typed_user = flash_for("group-members").and_then(|f| f.value("user_name"));
     let members_error = form_error(flash_for("group-members"), "group-members");
-    let remove_error = form_error(None, "group-members");
     let delete_error = form_error(flash_for("delete-group"), "delete-group");
     let may = |what| group.can.allows(what);
     let (may_add, may_remove, may_delete) =
@@ -163,7 +162,6 @@ fn GroupDetail(
         </section>
         <section class="card narrow-form">
             <h2>"Users in this group"</h2>
-            <FormAlert error=remove_error/>
             {if empty {
                 view! { <p data-testid="group-members-empty">"No users in this group."</p> }.into_any()
             } else {

@@ -117,7 +117,6 @@ fn PolicyDetail(
     let typed_document = flash_for("edit-policy").and_then(|f| f.value("policy_document"));
     let edit_error = form_error(flash_for("edit-policy"), "edit-policy");
     let versions_error = form_error(flash_for("policy-versions"), "policy-versions");
-    let remove_error = form_error(None, "policy-versions");
     let delete_error = form_error(flash_for("delete-policy"), "delete-policy");
     let (may_edit, may_delete) =
         (policy.can.allows(PolicyCapability::Edit), policy.can.allows(PolicyCapability::Delete));
@@ -198,7 +197,6 @@ fn PolicyDetail(
         <section class="card">
             <h2>"Policy versions"</h2>
             <FormAlert error=versions_error/>
-            <FormAlert error=remove_error/>
             <table class="list" data-testid="policy-versions">
                 <thead><tr><th>"Version"</th><th>"Created"</th><th></th></tr></thead>
                 <tbody>{version_rows}</tbody>

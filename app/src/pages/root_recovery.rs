@@ -14,7 +14,6 @@ use leptos_router::hooks::use_query_map;
 pub fn ForgotPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<ForgotPassword>::new();
-    let error = form_error(None, "forgot-password");
     let sent = move || query.read().get("sent").is_some();
     view! {
         <Title text="Forgot password · Lanyard"/>
@@ -22,7 +21,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <h1>"Root user password reset"</h1>
             <Show when=sent fallback=move || view! {
                 <p>"Enter the root user's email address. If it belongs to an account, a link to choose a new password is sent there; it works once, for one hour."</p>
-                <FormAlert error=error/>
                 <ActionForm action=action attr:class="card">
                     <div class="field">
                         <label for="email">"Email address"</label>
