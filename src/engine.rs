@@ -101,12 +101,15 @@ pub struct Engine {
     pub(crate) hasher: PasswordHasher,
     pub(crate) config: Arc<EngineConfig>,
     pub(crate) api_auth: crate::usecases::api_auth::ApiAuthCache,
+    /// Connections the hot API paths keep between uses (see [`crate::store::warm`]).
+    pub(crate) warm: crate::store::warm::WarmPool,
 }
 
 impl Engine {
     pub fn new(pool: PgPool, config: EngineConfig) -> Result<Self, IamError> {
         let hasher = PasswordHasher::new(config.hash_concurrency)?;
-        Ok(Self { pool, hasher, config: Arc::new(config), api_auth: Default::default() })
+        let warm = crate::store::warm::WarmPool::new(pool.clone());
+        Ok(Self { pool, hasher, config: Arc::new(config), api_auth: Default::default(), warm })
     }
 
     pub fn pool(&self) -> &PgPool {

@@ -121,7 +121,9 @@ fn uri_encode(s: &[u8], keep_slash: bool) -> String {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || (keep_slash && b == b'/') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
+            out.push(char::from(UPPER_HEX[usize::from(b & 0xf)]));
         }
     }
     out
@@ -165,8 +167,18 @@ fn canonical_value(v: &str) -> String {
     v.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Lowercase hex, by table: every request hashes and hexes several times on each side, and a
+/// `format!` per byte showed in the API's profile.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(LOWER_HEX[usize::from(b >> 4)]));
+        out.push(char::from(LOWER_HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

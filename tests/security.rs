@@ -325,3 +325,96 @@ async fn attack_delete_a_protected_policy_despite_a_resource_tag_deny(pool: PgPo
     assert_eq!(e.list_policy_tags(&root, &protected.arn).await.unwrap().len(), 1, "still tagged");
     e.delete_policy(&ops, &plain.arn, Dependents::Refuse).await.unwrap();
 }
+
+/// Attack: a helpdesk allowed `iam:*` on users, with a Deny on those tagged `role=admin` in a
+/// policy variable rather than a condition key, deletes the admin or mints keys for it. Requests
+/// read a user's tags only when the caller's policies name them; a `${aws:ResourceTag/…}`
+/// variable names them as surely as a condition key does.
+#[sqlx::test]
+async fn attack_delete_or_mint_keys_for_a_tagged_admin_when_tags_are_read_only_on_demand(pool: PgPool) {
+    let (e, root) = setup(pool).await;
+    let helpdesk = with_policy(
+        &e,
+        &root,
+        "helpdesk",
+        None,
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::*:user/*"},
+            {"Effect":"Deny","Action":"iam:*","Resource":"*",
+             "Condition":{"StringEquals":{"aws:PrincipalTag/denied-role":"${aws:ResourceTag/role}"}}}]}"#,
+    )
+    .await;
+    e.replace_user_tags(&root, "helpdesk", &[("denied-role".into(), "admin".into())]).await.unwrap();
+    let helpdesk = common::act(&e, helpdesk.principal()).await;
+    e.create_user(
+        &root,
+        NewUser { user_name: "boss".into(), tags: vec![("role".into(), "admin".into())], ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let boss = OwnerRef::User("boss".into());
+    assert_eq!(e.create_access_key(&helpdesk, &boss).await.unwrap_err().code(), "AccessDenied");
+    assert_eq!(e.delete_user(&helpdesk, "boss").await.unwrap_err().code(), "AccessDenied");
+    assert!(e.list_access_keys(&root, &boss).await.unwrap().is_empty(), "no key was made");
+    e.get_user(&root, "boss").await.expect("the admin is still there");
+    // Untagged users are the helpdesk's, keys and all.
+    e.create_user(&root, NewUser { user_name: "staff".into(), ..Default::default() }).await.unwrap();
+    let staff = OwnerRef::User("staff".into());
+    let key = e.create_access_key(&helpdesk, &staff).await.unwrap();
+    e.delete_access_key(&helpdesk, &staff, &key.key.access_key_id).await.unwrap();
+    e.delete_user(&helpdesk, "staff").await.unwrap();
+}
+
+/// Attack surface of the warm connections (`store::warm`): a request that fails or is cancelled
+/// in the middle of a transaction must not hand its open transaction, or the locks it took, to the
+/// next request. A cleanly released connection is reused as it is.
+#[sqlx::test]
+async fn an_abandoned_transaction_never_carries_over_to_the_next_request(pool: PgPool) {
+    use lanyard_iam::store::warm::WarmPool;
+    use std::time::Duration;
+    let warm = WarmPool::new(pool.clone());
+    let backend = "SELECT pg_backend_pid()";
+    let mut conn = warm.acquire().await.unwrap();
+    let pid: i32 = sqlx::query_scalar(backend).fetch_one(&mut *conn).await.unwrap();
+    conn.release();
+    let mut conn = warm.acquire().await.unwrap();
+    assert_eq!(sqlx::query_scalar::<_, i32>(backend).fetch_one(&mut *conn).await.unwrap(), pid, "reused warm");
+    conn.release();
+
+    // Cancelled while a statement runs inside a transaction that holds a lock.
+    let cancelled = tokio::time::timeout(Duration::from_millis(100), async {
+        let mut conn = warm.acquire().await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query("SELECT pg_advisory_xact_lock(4242)").execute(&mut *tx).await.unwrap();
+        sqlx::query("SELECT pg_sleep(0.3)").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        conn.release();
+    })
+    .await;
+    assert!(cancelled.is_err(), "the request was cut off mid-transaction");
+    let mut freed = false;
+    for _ in 0..100 {
+        // A transaction-level try: released as this one-statement transaction ends.
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(4242)").fetch_one(&pool).await.unwrap();
+        if got {
+            freed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(freed, "the abandoned transaction was rolled back and its lock released");
+    // Every connection the warm set hands out now is outside any transaction (each goes back to
+    // the pool, so the next comes from there).
+    for _ in 0..3 {
+        let mut conn = warm.acquire().await.unwrap();
+        // SAVEPOINT is refused outside a transaction block, and accepted inside one.
+        let in_tx = sqlx::query("SAVEPOINT probe").execute(&mut *conn).await.is_ok();
+        assert!(!in_tx, "a warm connection came inside an old transaction");
+        let locks: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(locks, 0);
+    }
+}

@@ -8,6 +8,7 @@ use crate::middleware::csrf::{csrf_guard, CsrfConfig};
 use crate::middleware::form_redirects::clean_form_redirects;
 use crate::middleware::security_headers::{page_csp, security_headers, HeaderConfig};
 pub use crate::state::ServerState;
+use crate::state::Shared;
 use crate::{health, sessions};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -44,12 +45,11 @@ fn set_page_csp() {
 
 pub fn build(config: &Config, engine: Engine, session_store: sessions::ConsoleSessionStore) -> Router {
     let console = ConsoleState { engine: engine.clone(), hosts: config.hosts() };
-    let state = ServerState {
+    let state = ServerState::new(Shared {
         leptos_options: leptos_options(config),
-        pool: engine.pool().clone(),
         engine: engine.clone(),
         secure_transport: config.public_is_https(),
-    };
+    });
     let context = move || {
         provide_context(console.clone());
         provide_context(PrincipalMemo::default());

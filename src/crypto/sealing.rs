@@ -103,7 +103,7 @@ pub struct KeyId(pub [u8; KEY_ID_LEN]);
 
 impl KeyId {
     pub fn to_hex(self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::sigv4::hex(&self.0)
     }
 
     pub fn from_hex(text: &str) -> Option<KeyId> {

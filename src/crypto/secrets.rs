@@ -34,13 +34,13 @@ pub fn generate_password(policy: Option<&PasswordPolicy>) -> Password {
 /// A URL-safe token with 256 bits of entropy.
 pub fn generate_token() -> String {
     let bytes: [u8; 32] = rand::rngs::OsRng.gen();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::sigv4::hex(&bytes)
 }
 
 /// What is stored of a token: its SHA-256, hex. (The token is random and long, so a fast hash is
 /// enough: there is nothing to brute-force.)
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::sigv4::hex(&Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

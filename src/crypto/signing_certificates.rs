@@ -58,7 +58,7 @@ impl SigningCertificate {
                     + ".",
             });
         }
-        let der_sha256 = Sha256::digest(&der).iter().map(|b| format!("{b:02x}")).collect();
+        let der_sha256 = crate::sigv4::hex(&Sha256::digest(&der));
         Ok(SigningCertificate { pem: pem.to_owned(), der_sha256, not_before, not_after })
     }
 }

@@ -53,6 +53,17 @@ pub fn condition_keys(doc: &PolicyDocument) -> Vec<String> {
     keys
 }
 
+/// Whether the document could test a resource's tags: `aws:ResourceTag/…` or `iam:ResourceTag/…`
+/// as a condition key, or as a `${…}` variable in a condition value or a resource. A request whose
+/// policies never do needs no tags read with the resource (a round trip saved on most writes).
+pub fn reads_resource_tags(doc: &PolicyDocument) -> bool {
+    let mentions = |s: &str| s.to_ascii_lowercase().contains("resourcetag/");
+    doc.statements.iter().any(|st| {
+        st.resources.iter().any(|r| mentions(r))
+            || st.conditions.iter().any(|c| mentions(&c.key) || c.values.iter().any(|v| mentions(v)))
+    })
+}
+
 /// The warnings to show for a document: one per condition key Lanyard never supplies.
 pub fn unsupported_key_warnings(doc: &PolicyDocument) -> Vec<String> {
     condition_keys(doc)
@@ -71,6 +82,26 @@ pub fn unsupported_key_warnings(doc: &PolicyDocument) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::policy::parse_policy;
+
+    #[test]
+    fn resource_tags_are_read_only_by_documents_that_name_them() {
+        let doc = |statement: &str| {
+            parse_policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)).unwrap()
+        };
+        let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+        assert!(!reads_resource_tags(&admin));
+        let principal_tags = doc(
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"x"}}}"#,
+        );
+        assert!(!reads_resource_tags(&principal_tags));
+        for statement in [
+            r#"{"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"IAM:RESOURCETAG/team":"x"}}}"#,
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"${aws:ResourceTag/team}"}}}"#,
+            r#"{"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::*:user/${aws:resourcetag/team}/*"}"#,
+        ] {
+            assert!(reads_resource_tags(&doc(statement)), "{statement}");
+        }
+    }
 
     #[test]
     fn unknown_keys_are_warned_about_by_name() {

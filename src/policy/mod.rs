@@ -14,6 +14,8 @@ mod tests;
 
 pub use aws_managed::{aws_managed_document, aws_managed_name, AWS_MANAGED};
 pub use condition::{ConditionBlock, ConditionOperator, SetQualifier};
-pub use context_keys::{condition_keys, is_supplied, unsupported_key_warnings, SUPPLIED_KEYS, SUPPLIED_TAG_KEYS};
+pub use context_keys::{
+    condition_keys, is_supplied, reads_resource_tags, unsupported_key_warnings, SUPPLIED_KEYS, SUPPLIED_TAG_KEYS,
+};
 pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_POLICY_CHARS};
 pub use evaluate::{evaluate, might_allow, DecidingStatement, Decision, Evaluation, NamedPolicy, RequestContext};

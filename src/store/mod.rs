@@ -25,6 +25,7 @@ pub mod throttle;
 pub mod user_directory;
 pub mod user_tags;
 pub mod users;
+pub mod warm;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;

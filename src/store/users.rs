@@ -192,19 +192,35 @@ pub struct UserDependentsRow {
 pub async fn find_user_dependents(ex: impl PgExecutor<'_>, user_id: &str) -> Result<UserDependentsRow, sqlx::Error> {
     sqlx::query_as!(
         UserDependentsRow,
-        r#"SELECT EXISTS (SELECT 1 FROM login_profiles WHERE user_id = $1) AS "has_login_profile!",
-                  EXISTS (SELECT 1 FROM mfa_devices WHERE user_id = $1) AS "has_mfa_device!",
-                  EXISTS (SELECT 1 FROM access_keys WHERE user_id = $1) AS "has_access_key!",
-                  EXISTS (SELECT 1 FROM group_members WHERE user_id = $1) AS "in_groups!",
-                  EXISTS (SELECT 1 FROM ssh_public_keys WHERE user_id = $1) AS "has_ssh_public_key!",
-                  EXISTS (SELECT 1 FROM signing_certificates WHERE user_id = $1) AS "has_signing_certificate!",
-                  EXISTS (SELECT 1 FROM service_specific_credentials WHERE user_id = $1) AS "has_service_credential!",
-                  (EXISTS (SELECT 1 FROM policy_attachments WHERE user_id = $1)
-                   OR EXISTS (SELECT 1 FROM inline_policies WHERE user_id = $1)) AS "has_policies!""#,
+        r#"SELECT has_login_profile AS "has_login_profile!", has_mfa_device AS "has_mfa_device!",
+                  has_access_key AS "has_access_key!", in_groups AS "in_groups!",
+                  has_ssh_public_key AS "has_ssh_public_key!", has_signing_certificate AS "has_signing_certificate!",
+                  has_service_credential AS "has_service_credential!", has_policies AS "has_policies!"
+             FROM user_dependents($1)"#,
         user_id
     )
     .fetch_one(ex)
     .await
+}
+
+/// IAM's strict delete in one statement: the user, and its sign-in throttle row under
+/// `throttle_key`, go only when the user holds nothing ([`find_user_dependents`]); false when
+/// something is held (or the user is gone). The caller holds the user's row lock.
+pub async fn delete_user_unless_held(
+    ex: impl PgExecutor<'_>,
+    user_id: &str,
+    throttle_key: &str,
+) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"WITH gone AS (DELETE FROM users WHERE user_id = $1 AND NOT user_holds_anything($1) RETURNING user_id),
+                unthrottled AS (DELETE FROM signin_throttle WHERE throttle_key = $2 AND EXISTS (SELECT 1 FROM gone))
+           SELECT EXISTS (SELECT 1 FROM gone) AS "deleted!""#,
+        user_id,
+        throttle_key
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(row.deleted)
 }
 
 /// Deletes the user; everything the user owns goes with it (foreign keys cascade).

@@ -56,7 +56,8 @@ fn no_such_key(id: &str) -> IamError {
 
 impl Engine {
     pub async fn create_access_key(&self, actor: &Actor, owner: &OwnerRef) -> Result<NewAccessKey, IamError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.warm.acquire().await?;
+        let mut tx = conn.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Hold, IamAction::CreateAccessKey).await?;
         let existing =
             store::access_keys::list_access_keys(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
@@ -71,6 +72,7 @@ impl Engine {
             "accessKey": { "accessKeyId": key.key.access_key_id, "status": "Active" }
         }));
         self.commit_change(tx, actor, event).await?;
+        conn.release();
         tracing::info!(owner = %owner.arn, access_key_id = %key.key.access_key_id, "access key created");
         Ok(key)
     }
@@ -133,7 +135,8 @@ impl Engine {
         access_key_id: &str,
     ) -> Result<(), IamError> {
         let id = AccessKeyId::parse(access_key_id.trim())?;
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.warm.acquire().await?;
+        let mut tx = conn.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Skip, IamAction::DeleteAccessKey).await?;
         let done =
             store::access_keys::delete_access_key(&mut *tx, owner.account_id.as_str(), owner.user_id(), id.as_str())
@@ -142,6 +145,7 @@ impl Engine {
             return Err(no_such_key(id.as_str()));
         }
         self.commit_change(tx, actor, owner.event(IamAction::DeleteAccessKey).with("accessKeyId", id.as_str())).await?;
+        conn.release();
         tracing::info!(owner = %owner.arn, access_key_id = %id, "access key deleted");
         Ok(())
     }

@@ -11,6 +11,7 @@ use crate::policy::{
 };
 use crate::store;
 use crate::{Engine, IamError};
+use sqlx::PgConnection;
 use std::net::IpAddr;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -242,6 +243,20 @@ impl Actor {
         self
     }
 
+    /// Whether deciding this actor's requests could test a resource's tags: some policy or the
+    /// boundary names `aws:ResourceTag/…` (see [`crate::policy::reads_resource_tags`]). Root's
+    /// requests in its own account never do.
+    pub fn reads_resource_tags(&self) -> bool {
+        match self.principal {
+            Principal::Root { .. } => false,
+            Principal::User { .. } => self
+                .policies
+                .iter()
+                .chain(self.boundary.as_deref())
+                .any(|p| crate::policy::reads_resource_tags(&p.document)),
+        }
+    }
+
     pub fn boundary(&self) -> Option<&LoadedPolicy> {
         self.boundary.as_deref()
     }
@@ -428,18 +443,27 @@ impl Engine {
     pub async fn load_actor(&self, principal: Principal, mfa: MfaContext) -> Result<Actor, IamError> {
         let (policies, tags, boundary) = match &principal {
             Principal::Root { .. } => (Vec::new(), Vec::new(), None),
-            Principal::User { user_id, .. } => (
-                self.load_user_policies(user_id.as_str()).await?,
-                store::user_tags::list_user_tags(&self.pool, user_id.as_str()).await?,
-                self.load_user_boundary(user_id.as_str()).await?,
-            ),
+            Principal::User { user_id, .. } => {
+                let mut conn = self.warm.acquire().await?;
+                let loaded = (
+                    self.load_user_policies(&mut conn, user_id.as_str()).await?,
+                    store::user_tags::list_user_tags(&mut *conn, user_id.as_str()).await?,
+                    self.load_user_boundary(&mut conn, user_id.as_str()).await?,
+                );
+                conn.release();
+                loaded
+            }
         };
         Ok(Actor::with_policies(principal, policies, mfa).with_tags(tags).with_boundary(boundary))
     }
 
     /// The user's permissions boundary as a policy to evaluate (its label is the policy's name).
-    pub(crate) async fn load_user_boundary(&self, user_id: &str) -> Result<Option<LoadedPolicy>, IamError> {
-        let Some(row) = store::boundaries::find_user_boundary(&self.pool, user_id).await? else {
+    pub(crate) async fn load_user_boundary(
+        &self,
+        conn: &mut PgConnection,
+        user_id: &str,
+    ) -> Result<Option<LoadedPolicy>, IamError> {
+        let Some(row) = store::boundaries::find_user_boundary(&mut *conn, user_id).await? else {
             return Ok(None);
         };
         let document = match &row.document {
@@ -451,8 +475,12 @@ impl Engine {
         Ok(Some(LoadedPolicy { label, document }))
     }
 
-    pub(crate) async fn load_user_policies(&self, user_id: &str) -> Result<Vec<LoadedPolicy>, IamError> {
-        let rows = store::policies::list_effective_policies(&self.pool, user_id).await?;
+    pub(crate) async fn load_user_policies(
+        &self,
+        conn: &mut PgConnection,
+        user_id: &str,
+    ) -> Result<Vec<LoadedPolicy>, IamError> {
+        let rows = store::policies::list_effective_policies(&mut *conn, user_id).await?;
         rows.into_iter()
             .map(|row| {
                 let document = match (&row.document, &row.policy_arn) {

@@ -197,10 +197,10 @@ impl Engine {
         now: OffsetDateTime,
     ) -> Result<Credential, IamError> {
         if !access_key_id.starts_with("ASIA") {
-            let row = store::access_keys::find_access_key_for_auth(&self.pool, access_key_id)
-                .await?
-                .filter(|r| r.status == "Active")
-                .ok_or_else(invalid_key)?;
+            let mut conn = self.warm.acquire().await?;
+            let row = store::access_keys::find_access_key_for_auth(&mut *conn, access_key_id).await?;
+            conn.release();
+            let row = row.filter(|r| r.status == "Active").ok_or_else(invalid_key)?;
             return Ok(Credential {
                 binding: key_binding(&row.access_key_id),
                 parent_key_id: row.access_key_id.clone(),

@@ -8,6 +8,7 @@ use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::events::Event;
 use crate::usecases::login_profiles::NewPassword;
 use crate::usecases::users::user_prefix;
+use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 use time::OffsetDateTime;
 
@@ -56,7 +57,9 @@ impl Engine {
         reset_required: bool,
     ) -> Result<LoginProfile, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::CreateLoginProfile]).await?;
+        let (user, _) = self
+            .lock_user_for(&mut conn, actor, user_name, &[IamAction::CreateLoginProfile], UserTags::ToAuthorize)
+            .await?;
         if store::login_profiles::find_login_profile(&mut *conn, &user.user_id).await?.is_some() {
             return Err(IamError::EntityAlreadyExists(format!(
                 "Login Profile for user {} already exists.",
@@ -77,7 +80,9 @@ impl Engine {
         reset_required: Option<bool>,
     ) -> Result<(), IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
+        let (user, _) = self
+            .lock_user_for(&mut conn, actor, user_name, &[IamAction::UpdateLoginProfile], UserTags::ToAuthorize)
+            .await?;
         let Some(profile) = store::login_profiles::find_login_profile(&mut *conn, &user.user_id).await? else {
             return Err(no_profile(&user.user_name));
         };
@@ -87,7 +92,9 @@ impl Engine {
             Some(p) => self.set_login_profile(actor, &user.user_name, p, reset).await.map(drop),
             None => {
                 let mut tx = self.pool.begin().await?;
-                let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
+                let (user, _) = self
+                    .lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateLoginProfile], UserTags::ToAuthorize)
+                    .await?;
                 if !store::login_profiles::update_login_profile_reset(&mut *tx, &user.user_id, reset).await? {
                     return Err(no_profile(&user.user_name));
                 }
@@ -101,7 +108,9 @@ impl Engine {
 
     pub async fn get_login_profile(&self, actor: &Actor, user_name: &str) -> Result<LoginProfile, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (user, _) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::GetLoginProfile]).await?;
+        let (user, _) = self
+            .lock_user_for(&mut conn, actor, user_name, &[IamAction::GetLoginProfile], UserTags::ToAuthorize)
+            .await?;
         let profile = store::login_profiles::find_login_profile(&mut *conn, &user.user_id)
             .await?
             .ok_or_else(|| no_profile(&user.user_name))?;

@@ -8,6 +8,7 @@ use crate::usecases::actor::{Access, Actor, RequestKeys};
 use crate::usecases::events::Event;
 use crate::usecases::policies::require_managed_policy;
 use crate::usecases::users::user_prefix;
+use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 
 impl Engine {
@@ -28,7 +29,7 @@ impl Engine {
         // action itself (the pre-lookup check still refuses callers who could do this to no user).
         self.precheck(actor, action, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (row, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let (row, resource) = self.lock_user_for(&mut tx, actor, user_name, &[], UserTags::ToAuthorize).await?;
         let keys = RequestKeys { permissions_boundary: Some(arn), ..Default::default() };
         self.authorize_access(actor, &Access::new(action, &resource).with(keys))?;
         require_managed_policy(&mut tx, actor.account_id().as_str(), arn).await?;
@@ -42,7 +43,7 @@ impl Engine {
     pub async fn delete_user_permissions_boundary(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let action = IamAction::DeleteUserPermissionsBoundary;
         let mut tx = self.pool.begin().await?;
-        let (row, _) = self.lock_user_for(&mut tx, actor, user_name, &[action]).await?;
+        let (row, _) = self.lock_user_for(&mut tx, actor, user_name, &[action], UserTags::ToAuthorize).await?;
         store::boundaries::update_user_boundary(&mut *tx, &row.user_id, None).await?;
         self.commit_change(tx, actor, Event::on_user(action, &row.user_name)).await?;
         tracing::info!(user = %row.user_name, "permissions boundary removed");

@@ -7,7 +7,7 @@ use crate::store::users::UserRow;
 use crate::usecases::actor::Actor;
 use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::{root_throttle_key, user_throttle_key};
-use crate::usecases::users::{no_such_user, user_prefix};
+use crate::usecases::users::{no_such_user, user_prefix, UserTags};
 use crate::{Engine, IamError};
 use sqlx::PgConnection;
 
@@ -139,7 +139,7 @@ impl Engine {
         action: IamAction,
     ) -> Result<Owner, IamError> {
         let account_id = actor.account_id().clone();
-        let resource = self.user_resource(conn, &account_id, &row.user_id, &row.path, &row.user_name).await?;
+        let resource = self.user_resource_for(conn, actor, &row, UserTags::ToAuthorize).await?;
         self.authorize(actor, action, &resource)?;
         let own = matches!(actor.principal(), Principal::User { user_id, .. } if user_id.as_str() == row.user_id);
         let whose = if own { Whose::Own } else { Whose::Other };

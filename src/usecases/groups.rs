@@ -8,6 +8,7 @@ use crate::store::groups::GroupRow;
 use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::events::Event;
 use crate::usecases::users::no_such_user;
+use crate::usecases::users::UserTags;
 use crate::usecases::Dependents;
 use crate::{Engine, FieldError, IamError};
 use serde::Serialize;
@@ -256,7 +257,8 @@ impl Engine {
 
     pub async fn list_groups_for_user(&self, actor: &Actor, user: &str) -> Result<Vec<Group>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (row, _) = self.lock_user_for(&mut conn, actor, user, &[IamAction::ListGroupsForUser]).await?;
+        let (row, _) =
+            self.lock_user_for(&mut conn, actor, user, &[IamAction::ListGroupsForUser], UserTags::ToAuthorize).await?;
         store::groups::list_groups_for_user(&mut *conn, &row.user_id).await?.into_iter().map(to_group).collect()
     }
 }

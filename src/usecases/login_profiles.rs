@@ -9,6 +9,7 @@ use crate::store;
 use crate::usecases::actor::Actor;
 use crate::usecases::events::Event;
 use crate::usecases::password_policy::check_user_password;
+use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 
 /// Where a new console password comes from.
@@ -58,7 +59,7 @@ impl Engine {
         let mut tx = self.pool.begin().await?;
         let actions = [IamAction::UpdateLoginProfile, IamAction::CreateLoginProfile];
         self.precheck_any(actor, &actions, &crate::usecases::users::user_prefix(actor.account_id()), user_name)?;
-        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[], UserTags::ToAuthorize).await?;
         let exists = store::login_profiles::find_login_profile(&mut *tx, &user.user_id).await?.is_some();
         let action = if exists { IamAction::UpdateLoginProfile } else { IamAction::CreateLoginProfile };
         self.authorize(actor, action, &resource)?;
@@ -81,7 +82,9 @@ impl Engine {
     /// keys (when they exist) keep working.
     pub async fn delete_login_profile(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteLoginProfile]).await?;
+        let (user, _) = self
+            .lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteLoginProfile], UserTags::ToAuthorize)
+            .await?;
         if !store::login_profiles::delete_login_profile(&mut *tx, &user.user_id).await? {
             return Err(IamError::NoSuchEntity(format!("Login profile for {} cannot be found.", user.user_name)));
         }

@@ -6,6 +6,7 @@ use crate::domain::{IamAction, IamPath, Principal, UniqueId, UserName};
 use crate::policy::{unsupported_key_warnings, DecidingStatement, Decision};
 use crate::store;
 use crate::usecases::actor::{Access, Actor, MfaContext, Resource};
+use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 
 /// Actions simulated at once (IAM's limit for one call is larger; a page needs fewer).
@@ -73,11 +74,13 @@ impl Engine {
         }
         let account = actor.account_id().clone();
         let mut conn = self.pool.acquire().await?;
-        let (row, subject_resource) =
-            self.lock_user_for(&mut conn, actor, &input.user_name, &[IamAction::SimulatePrincipalPolicy]).await?;
+        let (row, subject_resource) = self
+            .lock_user_for(&mut conn, actor, &input.user_name, &[IamAction::SimulatePrincipalPolicy], UserTags::Load)
+            .await?;
         let path = IamPath::parse(&row.path)?;
         let name = UserName::parse(&row.user_name)?;
-        let policies = self.load_user_policies(&row.user_id).await?;
+        let policies = self.load_user_policies(&mut conn, &row.user_id).await?;
+        let boundary = self.load_user_boundary(&mut conn, &row.user_id).await?;
         // A user of this account named as the resource brings its tags (`aws:ResourceTag/*`).
         let target = match self.user_by_arn(&mut conn, &account, resource).await? {
             Some(r) => r,
@@ -92,8 +95,7 @@ impl Engine {
             Principal::User { account_id: account, user_id: UniqueId::parse(&row.user_id)?, user_name: name, path };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mfa = if input.mfa { MfaContext::Present { at: now } } else { MfaContext::NotPresent };
-        // The subject's permissions boundary caps its policies in the simulation too.
-        let boundary = self.load_user_boundary(&row.user_id).await?;
+        // The subject's permissions boundary (read above) caps its policies in the simulation too.
         let subject = Actor::with_policies(subject, policies, mfa)
             .with_tags(subject_resource.tags)
             .with_boundary(boundary)
@@ -213,11 +215,18 @@ impl Engine {
         extra: &[String],
     ) -> Result<Vec<String>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (row, _) =
-            self.lock_user_for(&mut conn, actor, user_name, &[IamAction::GetContextKeysForPrincipalPolicy]).await?;
+        let (row, _) = self
+            .lock_user_for(
+                &mut conn,
+                actor,
+                user_name,
+                &[IamAction::GetContextKeysForPrincipalPolicy],
+                UserTags::ToAuthorize,
+            )
+            .await?;
+        let policies = self.load_user_policies(&mut conn, &row.user_id).await?;
         drop(conn);
         let mut keys: Vec<String> = Vec::new();
-        let policies = self.load_user_policies(&row.user_id).await?;
         let extra_docs = if extra.is_empty() { Vec::new() } else { parse_inputs(extra)? };
         for d in policies.iter().map(|p| p.document.as_ref()).chain(extra_docs.iter()) {
             for k in crate::policy::condition_keys(d) {

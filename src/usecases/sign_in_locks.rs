@@ -7,6 +7,7 @@ use crate::store::throttle::ThrottleRow;
 use crate::usecases::actor::Actor;
 use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::user_throttle_key;
+use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -40,7 +41,9 @@ impl Engine {
     /// user's console password.
     pub async fn clear_sign_in_lock(&self, actor: &Actor, user_name: &str) -> Result<(), IamError> {
         let mut tx = self.pool.begin().await?;
-        let (user, _) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateLoginProfile]).await?;
+        let (user, _) = self
+            .lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateLoginProfile], UserTags::ToAuthorize)
+            .await?;
         let key = user_throttle_key(actor.account_id(), &user.user_name);
         store::throttle::delete_throttle(&mut *tx, &key).await?;
         self.commit_change(

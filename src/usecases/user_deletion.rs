@@ -4,10 +4,12 @@
 
 use crate::domain::{IamAction, IamPath, UniqueId, UserName};
 use crate::store;
+use crate::store::users::UserRow;
 use crate::usecases::actor::{Actor, Resource};
 use crate::usecases::events::Event;
 use crate::usecases::throttle_keys::user_throttle_key;
 use crate::usecases::users::User;
+use crate::usecases::users::UserTags;
 use crate::usecases::Dependents;
 use crate::{Engine, IamError};
 use serde_json::json;
@@ -22,6 +24,17 @@ fn deleted_event(user: &User, dependents: Dependents) -> Event {
         Dependents::Refuse => event,
         Dependents::Remove => event.additional(json!({ "withCredentials": true })),
     }
+}
+
+/// The user a delete removed, as the answer names it.
+fn deleted_user(user: &UserRow, arn: String) -> Result<User, IamError> {
+    Ok(User {
+        user_id: UniqueId::parse(&user.user_id)?,
+        user_name: UserName::parse(&user.user_name)?,
+        path: IamPath::parse(&user.path)?,
+        arn,
+        created_at: user.created_at,
+    })
 }
 
 impl Engine {
@@ -66,9 +79,11 @@ impl Engine {
         user_name: &str,
         dependents: Dependents,
     ) -> Result<User, IamError> {
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.warm.acquire().await?;
+        let mut tx = conn.begin().await?;
         let user = self.delete_user_in(&mut tx, actor, user_name, dependents).await?;
         self.commit_change(tx, actor, deleted_event(&user, dependents)).await?;
+        conn.release();
         tracing::info!(account_id = %actor.account_id(), user = %user.user_name, ?dependents, "user deleted");
         Ok(user)
     }
@@ -81,7 +96,16 @@ impl Engine {
         user_name: &str,
         dependents: Dependents,
     ) -> Result<User, IamError> {
-        let (user, resource) = self.lock_user_for(&mut *tx, actor, user_name, &[IamAction::DeleteUser]).await?;
+        let (user, resource) =
+            self.lock_user_for(&mut *tx, actor, user_name, &[IamAction::DeleteUser], UserTags::ToAuthorize).await?;
+        let throttle_key = user_throttle_key(actor.account_id(), &user.user_name);
+        // The strict delete of a user holding nothing (the usual case) is one statement; when
+        // something is held, the checks below name it.
+        if dependents == Dependents::Refuse
+            && store::users::delete_user_unless_held(&mut *tx, &user.user_id, &throttle_key).await?
+        {
+            return deleted_user(&user, resource.arn);
+        }
         let held = store::users::find_user_dependents(&mut *tx, &user.user_id).await?;
         // Credentials go with a delete action on the user each; IAM's strict delete names the first.
         let credentials = [
@@ -120,13 +144,7 @@ impl Engine {
             self.clear_target_policies(&mut *tx, actor, &target, dependents).await?;
         }
         store::users::delete_user(&mut *tx, &user.user_id).await?;
-        store::throttle::delete_throttle(&mut *tx, &user_throttle_key(actor.account_id(), &user.user_name)).await?;
-        Ok(User {
-            user_id: UniqueId::parse(&user.user_id)?,
-            user_name: UserName::parse(&user.user_name)?,
-            path: IamPath::parse(&user.path)?,
-            arn: resource.arn,
-            created_at: user.created_at,
-        })
+        store::throttle::delete_throttle(&mut *tx, &throttle_key).await?;
+        deleted_user(&user, resource.arn)
     }
 }

@@ -108,7 +108,7 @@ pub struct PathLevel {
 }
 
 fn hex(s: &str) -> String {
-    s.bytes().map(|b| format!("{b:02x}")).collect()
+    crate::sigv4::hex(s.as_bytes())
 }
 
 fn unhex(s: &str) -> Option<String> {
@@ -220,7 +220,8 @@ impl Engine {
             hygiene: input.hygiene,
             extras: extras_for(&input.columns),
         };
-        let mut rows = dir::list_users(&self.pool, &query).await?;
+        let mut conn = self.warm.acquire().await?;
+        let mut rows = dir::list_users(&mut *conn, &query).await?;
         let more = rows.len() > page_size as usize;
         rows.truncate(page_size as usize);
         let next_marker = more.then(|| rows.last()).flatten().map(|r| {
@@ -232,7 +233,7 @@ impl Engine {
         let total = match input.counting {
             Counting::Skip => Total::NotCounted,
             Counting::Count => {
-                let counted = dir::find_user_count(&self.pool, &query, SEARCH_COUNT_CAP).await?.max(0);
+                let counted = dir::find_user_count(&mut *conn, &query, SEARCH_COUNT_CAP).await?.max(0);
                 if (query.name_contains.is_some() || query.hygiene.is_some()) && counted > SEARCH_COUNT_CAP {
                     Total::AtLeast(SEARCH_COUNT_CAP as u64)
                 } else {
@@ -240,6 +241,7 @@ impl Engine {
                 }
             }
         };
+        conn.release();
         let users = rows
             .into_iter()
             .map(|r| {

@@ -6,6 +6,7 @@ use crate::domain::{IamAction, Tag, MAX_TAGS_PER_USER};
 use crate::store;
 use crate::usecases::actor::{Access, Actor, RequestKeys};
 use crate::usecases::events::Event;
+use crate::usecases::users::UserTags;
 use crate::usecases::users::{tags_json, user_prefix};
 use crate::{Engine, IamError};
 use serde_json::json;
@@ -21,7 +22,7 @@ impl Engine {
         let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
         self.precheck(actor, IamAction::TagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[], UserTags::Load).await?;
         let request = RequestKeys { tags: &tags, ..Default::default() };
         self.authorize_access(actor, &Access::new(IamAction::TagUser, &resource).with(request))?;
         let existing = store::user_tags::list_user_tags(&mut *tx, &user.user_id).await?;
@@ -41,7 +42,7 @@ impl Engine {
     pub async fn untag_user(&self, actor: &Actor, user_name: &str, keys: &[String]) -> Result<(), IamError> {
         self.precheck(actor, IamAction::UntagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[], UserTags::Load).await?;
         let request = RequestKeys { removed_tag_keys: keys, ..Default::default() };
         self.authorize_access(actor, &Access::new(IamAction::UntagUser, &resource).with(request))?;
         store::user_tags::delete_user_tags(&mut *tx, &user.user_id, keys).await?;
@@ -62,7 +63,7 @@ impl Engine {
         let tags = Tag::parse_set(rows, MAX_TAGS_PER_USER)?;
         self.precheck(actor, IamAction::TagUser, &user_prefix(actor.account_id()), user_name)?;
         let mut tx = self.pool.begin().await?;
-        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[]).await?;
+        let (user, resource) = self.lock_user_for(&mut tx, actor, user_name, &[], UserTags::Load).await?;
         // The edit is a TagUser of the new set and an UntagUser of the keys that go.
         let removed: Vec<String> = resource
             .tags
@@ -90,7 +91,8 @@ impl Engine {
     /// IAM's ListUserTags.
     pub async fn list_user_tags(&self, actor: &Actor, user_name: &str) -> Result<Vec<Tag>, IamError> {
         let mut conn = self.pool.acquire().await?;
-        let (_, resource) = self.lock_user_for(&mut conn, actor, user_name, &[IamAction::ListUserTags]).await?;
+        let (_, resource) =
+            self.lock_user_for(&mut conn, actor, user_name, &[IamAction::ListUserTags], UserTags::Load).await?;
         Ok(resource.tags)
     }
 }

@@ -114,7 +114,8 @@ impl Engine {
             None => None,
         };
         let user_id = UniqueId::generate(UniqueIdKind::User);
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.warm.acquire().await?;
+        let mut tx = conn.begin().await?;
         let row = match store::users::insert_user(&mut *tx, &user_id, &account_id, &name, &path).await {
             Ok(row) => row,
             Err(e) if store::unique_violation(&e) == Some("users_account_name_key") => {
@@ -157,6 +158,7 @@ impl Engine {
             );
         }
         self.commit_change(tx, actor, event).await?;
+        conn.release();
         tracing::info!(account_id = %account_id, user = %user.user_name, "user created");
         Ok((user, generated))
     }
@@ -168,9 +170,10 @@ impl Engine {
         let account_id = actor.account_id().clone();
         self.precheck(actor, IamAction::GetUser, &user_prefix(&account_id), user_name)?;
         let throttle_key = user_throttle_key(&account_id, user_name);
-        let row = store::users::find_user_detail(&self.pool, &account_id, user_name.trim(), &throttle_key)
-            .await?
-            .ok_or_else(|| no_such_user(user_name))?;
+        let mut conn = self.warm.acquire().await?;
+        let row = store::users::find_user_detail(&mut *conn, &account_id, user_name.trim(), &throttle_key).await?;
+        conn.release();
+        let row = row.ok_or_else(|| no_such_user(user_name))?;
         let (name, path) = (UserName::parse(&row.user_name)?, IamPath::parse(&row.path)?);
         let arn = user_arn(&account_id, &path, &name);
         let sign_in_lock = row.throttle().and_then(|t| self.sign_in_lock(t, OffsetDateTime::now_utc()));
@@ -221,7 +224,8 @@ impl Engine {
             return Err(IamError::Validation(errors));
         }
         let mut tx = self.pool.begin().await?;
-        let (row, resource) = self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateUser]).await?;
+        let (row, resource) =
+            self.lock_user_for(&mut tx, actor, user_name, &[IamAction::UpdateUser], UserTags::ToAuthorize).await?;
         let name = match name {
             Some(n) => n,
             None => UserName::parse(&row.user_name)?,
@@ -255,23 +259,43 @@ impl Engine {
     }
 }
 
+/// Whether a user's tags are read with the user: the caller's own use of them decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UserTags {
+    /// The caller uses them (lists, counts or simulates with them).
+    Load,
+    /// Only to authorize: read when the actor's policies could test them
+    /// ([`Actor::reads_resource_tags`]), else the resource carries none.
+    ToAuthorize,
+}
+
+impl UserTags {
+    fn load_for(self, actor: &Actor) -> bool {
+        match self {
+            UserTags::Load => true,
+            UserTags::ToAuthorize => actor.reads_resource_tags(),
+        }
+    }
+}
+
 impl Engine {
     /// Locks the user's row for the transaction and checks `actions` on the user (returned as a
-    /// [`Resource`] with its tags). A caller whose policies allow none of `actions` on any user is
-    /// refused before the lookup, so the answer never tells whether the user exists.
+    /// [`Resource`], with its tags as `tags` says). A caller whose policies allow none of
+    /// `actions` on any user is refused before the lookup, so the answer never tells whether the
+    /// user exists.
     pub(crate) async fn lock_user_for(
         &self,
         tx: &mut PgConnection,
         actor: &Actor,
         user_name: &str,
         actions: &[IamAction],
+        tags: UserTags,
     ) -> Result<(UserRow, Resource), IamError> {
         self.precheck_any(actor, actions, &user_prefix(actor.account_id()), user_name)?;
         let row = store::users::find_user_for_update(&mut *tx, actor.account_id(), user_name.trim())
             .await?
             .ok_or_else(|| no_such_user(user_name))?;
-        let resource =
-            self.user_resource(&mut *tx, actor.account_id(), &row.user_id, &row.path, &row.user_name).await?;
+        let resource = self.user_resource_for(&mut *tx, actor, &row, tags).await?;
         for action in actions {
             self.authorize(actor, *action, &resource)?;
         }
@@ -310,6 +334,21 @@ impl Engine {
         let arn = user_arn(account_id, &IamPath::parse(path)?, &UserName::parse(user_name)?);
         let tags = store::user_tags::list_user_tags(&mut *conn, user_id).await?;
         Ok(Resource::tagged(arn, tags))
+    }
+
+    /// `row` as a resource `actor`'s requests are authorized on, with its tags as `tags` says.
+    pub(crate) async fn user_resource_for(
+        &self,
+        conn: &mut PgConnection,
+        actor: &Actor,
+        row: &UserRow,
+        tags: UserTags,
+    ) -> Result<Resource, IamError> {
+        let account_id = actor.account_id();
+        if tags.load_for(actor) {
+            return self.user_resource(conn, account_id, &row.user_id, &row.path, &row.user_name).await;
+        }
+        Ok(Resource::untagged(user_arn(account_id, &IamPath::parse(&row.path)?, &UserName::parse(&row.user_name)?)))
     }
 
     /// [`Engine::precheck`] passing when any of `actions` might be allowed (none: nothing to check).

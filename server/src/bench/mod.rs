@@ -55,6 +55,16 @@ fn process_usage() -> Option<(f64, u64)> {
     Some(((utime + stime) / ticks, minflt))
 }
 
+/// CPU seconds the whole machine has been busy (every process: the server, PostgreSQL, the
+/// load generator), from the first line of /proc/stat (Linux only).
+fn machine_busy() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<f64> = stat.lines().next()?.split_whitespace().skip(1).filter_map(|t| t.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+    let idle = ticks.get(3)? + ticks.get(4).unwrap_or(&0.0);
+    Some((ticks.iter().take(8).sum::<f64>() - idle) / 100.0)
+}
+
 fn bench_err(what: &str, e: impl std::fmt::Display) -> CommandError {
     CommandError::Usage(format!("bench: {what}: {e}"))
 }
