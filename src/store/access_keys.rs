@@ -55,23 +55,30 @@ pub async fn list_access_keys(
     .await
 }
 
+/// Inserts the key unless its owner (the user, or root with `None`) already holds `quota` keys;
+/// `None` then. The caller holds the owner's row lock, so the count cannot change meanwhile.
 pub async fn insert_access_key(
     ex: impl PgExecutor<'_>,
     access_key_id: &str,
     account_id: &str,
     user_id: Option<&str>,
     sealed_secret: &[u8],
-) -> Result<AccessKeyRow, sqlx::Error> {
+    quota: i64,
+) -> Result<Option<AccessKeyRow>, sqlx::Error> {
     sqlx::query_as!(
         AccessKeyRow,
-        "INSERT INTO access_keys (access_key_id, account_id, user_id, sealed_secret) VALUES ($1, $2, $3, $4)
+        "INSERT INTO access_keys (access_key_id, account_id, user_id, sealed_secret)
+         SELECT $1, $2, $3, $4
+          WHERE (SELECT count(*) FROM access_keys
+                  WHERE account_id = $2 AND coalesce(user_id, '') = coalesce($3, '')) < $5
          RETURNING access_key_id, status, created_at, last_used_at, last_used_service, last_used_region",
         access_key_id,
         account_id,
         user_id,
-        sealed_secret
+        sealed_secret,
+        quota
     )
-    .fetch_one(ex)
+    .fetch_optional(ex)
     .await
 }
 

@@ -59,13 +59,6 @@ impl Engine {
         let mut conn = self.warm.acquire().await?;
         let mut tx = conn.begin().await?;
         let owner = self.resolve_owner(&mut tx, actor, owner, RowLock::Hold, IamAction::CreateAccessKey).await?;
-        let existing =
-            store::access_keys::list_access_keys(&mut *tx, owner.account_id.as_str(), owner.user_id()).await?;
-        if existing.len() >= MAX_ACCESS_KEYS {
-            return Err(IamError::LimitExceeded(format!(
-                "Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}"
-            )));
-        }
         let key = self.insert_new_access_key(&mut tx, owner.account_id.as_str(), owner.user_id()).await?;
         // The response names the key and its status; the secret is never recorded.
         let event = owner.event(IamAction::CreateAccessKey).response(serde_json::json!({
@@ -78,7 +71,8 @@ impl Engine {
     }
 
     /// A new key for the user (`None`: the root user), its secret sealed to its own id, inside the
-    /// caller's transaction (which checked the quota, or created the user just now).
+    /// caller's transaction, which holds the owner's row lock (or created the user just now);
+    /// LimitExceeded when the owner already has [`MAX_ACCESS_KEYS`].
     pub(crate) async fn insert_new_access_key(
         &self,
         conn: &mut PgConnection,
@@ -88,7 +82,12 @@ impl Engine {
         let id = generate_access_key_id()?;
         let secret = SecretAccessKey::generate();
         let sealed = self.config.master_key.seal(secret.expose().as_bytes(), key_binding(id.as_str()).as_bytes());
-        let row = store::access_keys::insert_access_key(&mut *conn, id.as_str(), account_id, user_id, &sealed).await?;
+        let quota = MAX_ACCESS_KEYS as i64;
+        let row = store::access_keys::insert_access_key(&mut *conn, id.as_str(), account_id, user_id, &sealed, quota)
+            .await?
+            .ok_or_else(|| {
+                IamError::LimitExceeded(format!("Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}"))
+            })?;
         Ok(NewAccessKey { key: row.into(), secret })
     }
 
