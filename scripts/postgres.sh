@@ -16,6 +16,17 @@ local_database_url() {
   echo "postgres://postgres@127.0.0.1:${LANYARD_PG_PORT}/$1"
 }
 
+# The same database over the cluster's Unix socket (as a server on the database's own host would
+# connect: no TCP/IP stack on each of the many small round trips).
+# Falls back to TCP when the cluster serving the port is another checkout's (its socket is there).
+local_socket_url() {
+  if [ -S "$LANYARD_DATA_DIR/pg/.s.PGSQL.${LANYARD_PG_PORT}" ]; then
+    echo "postgres://postgres@localhost/$1?host=$LANYARD_DATA_DIR/pg&port=${LANYARD_PG_PORT}"
+  else
+    local_database_url "$1"
+  fi
+}
+
 ensure_local_postgres() {
   local dir="$LANYARD_DATA_DIR/pg"
   # Another checkout's cluster (trust auth, same port) already serving: share it rather than fail
