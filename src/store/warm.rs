@@ -27,21 +27,25 @@ pub struct WarmPool {
     pool: PgPool,
     resting: Arc<Mutex<Vec<Resting>>>,
     /// One permit per warm connection: at most half the pool, so the pages and batch work that use
-    /// the pool directly always find connections.
-    permits: Arc<Semaphore>,
+    /// the pool directly always find connections. `None` for a pool of one: nothing is kept warm.
+    permits: Option<Arc<Semaphore>>,
 }
 
 impl WarmPool {
     pub fn new(pool: PgPool) -> Self {
-        let share = (pool.options().get_max_connections() as usize / 2).max(1);
-        Self { pool, resting: Arc::default(), permits: Arc::new(Semaphore::new(share)) }
+        let share = pool.options().get_max_connections() as usize / 2;
+        let permits = (share > 0).then(|| Arc::new(Semaphore::new(share)));
+        Self { pool, resting: Arc::default(), permits }
     }
 
     /// A connection: the most recently rested one when it is fresh, else one from the pool. One
     /// idle too long, or older than the last connection failure, goes back to the pool, whose
     /// checks (a ping when idle) then apply to it.
     pub async fn acquire(&self) -> Result<Warm, sqlx::Error> {
-        let permit = match tokio::time::timeout(ACQUIRE_TIMEOUT, self.permits.clone().acquire_owned()).await {
+        let Some(permits) = &self.permits else {
+            return Ok(Warm { conn: self.pool.acquire().await?, home: None });
+        };
+        let permit = match tokio::time::timeout(ACQUIRE_TIMEOUT, permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(sqlx::Error::PoolClosed),
             Err(_) => return Err(sqlx::Error::PoolTimedOut),
@@ -52,7 +56,8 @@ impl WarmPool {
         let found = match self.resting.lock() {
             Ok(mut resting) => loop {
                 match resting.pop() {
-                    Some((conn, at)) if at >= fresh_after && at > failed_at => break Some(conn),
+                    // LAST_FAILURE holds the failure's millisecond plus one (0: none yet).
+                    Some((conn, at)) if at >= fresh_after && (failed_at == 0 || at >= failed_at) => break Some(conn),
                     Some((conn, _)) => stale.push(conn),
                     None => break None,
                 }
@@ -65,16 +70,16 @@ impl WarmPool {
             Some(conn) => conn,
             None => self.pool.acquire().await?,
         };
-        Ok(Warm { conn, home: self.resting.clone(), permit })
+        Ok(Warm { conn, home: Some((self.resting.clone(), permit)) })
     }
 }
 
 /// A connection from [`WarmPool::acquire`]; dereferences to the connection itself.
 pub struct Warm {
     conn: PoolConnection<Postgres>,
-    home: Arc<Mutex<Vec<Resting>>>,
-    /// Held while in use; released after the connection is back, so the next waiter finds it.
-    permit: OwnedSemaphorePermit,
+    /// Where it rests after a clean use, and the permit held while in use (released after the
+    /// connection is back, so the next waiter finds it); `None` when nothing is kept warm.
+    home: Option<(Arc<Mutex<Vec<Resting>>>, OwnedSemaphorePermit)>,
 }
 
 impl Warm {
@@ -86,7 +91,8 @@ impl Warm {
     /// The use is over and left nothing open: keep the connection warm for the next one. A
     /// connection still inside a transaction goes back to the pool instead.
     pub fn release(self) {
-        let Warm { conn, home, permit } = self;
+        let Warm { conn, home } = self;
+        let Some((home, permit)) = home else { return };
         if conn.is_in_transaction() {
             return;
         }
