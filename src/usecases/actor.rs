@@ -156,6 +156,9 @@ pub struct Actor {
     boundary: Option<Arc<LoadedPolicy>>,
     /// The IAM user's own tags (`aws:PrincipalTag/*`).
     tags: Arc<[Tag]>,
+    /// Whether some policy or the boundary names a resource's tags (see
+    /// [`Actor::reads_resource_tags`]); worked out once, when they are set.
+    names_resource_tags: bool,
     mfa: MfaContext,
     facts: Arc<RequestFacts>,
     /// The first change this request was authorized for or refused: what a failure of the
@@ -191,10 +194,12 @@ impl Actor {
 
     /// A principal with the given policies, for the simulator, benchmarks and tests.
     pub fn with_policies(principal: Principal, policies: Vec<LoadedPolicy>, mfa: MfaContext) -> Self {
+        let names_resource_tags = policies.iter().any(|p| crate::policy::reads_resource_tags(&p.document));
         Actor {
             principal,
             policies: Arc::from(policies),
             boundary: None,
+            names_resource_tags,
             tags: Arc::from(Vec::new()),
             mfa,
             facts: Arc::new(RequestFacts::default()),
@@ -240,6 +245,11 @@ impl Actor {
     /// tests set it).
     pub fn with_boundary(mut self, boundary: Option<LoadedPolicy>) -> Self {
         self.boundary = boundary.map(Arc::new);
+        self.names_resource_tags = self
+            .policies
+            .iter()
+            .chain(self.boundary.as_deref())
+            .any(|p| crate::policy::reads_resource_tags(&p.document));
         self
     }
 
@@ -249,11 +259,7 @@ impl Actor {
     pub fn reads_resource_tags(&self) -> bool {
         match self.principal {
             Principal::Root { .. } => false,
-            Principal::User { .. } => self
-                .policies
-                .iter()
-                .chain(self.boundary.as_deref())
-                .any(|p| crate::policy::reads_resource_tags(&p.document)),
+            Principal::User { .. } => self.names_resource_tags,
         }
     }
 
@@ -604,5 +610,29 @@ mod tests {
                 assert_eq!(decision, Decision::ExplicitlyDenied, "an identity deny is never overridden");
             }
         }
+    }
+
+    /// Tags are read with a resource only for actors that could test them: a boundary that names
+    /// `aws:ResourceTag/…` counts as much as a policy does; root never needs them.
+    #[test]
+    fn resource_tags_are_needed_by_whichever_document_names_them() {
+        let account = AccountId::parse("123456789012").expect("account");
+        let principal = Principal::User {
+            account_id: account.clone(),
+            user_id: UniqueId::parse("AIDAEXAMPLEEXAMPLE234").expect("id"),
+            user_name: UserName::parse("alice").expect("name"),
+            path: IamPath::parse("/").expect("path"),
+        };
+        let doc =
+            |json: &str| LoadedPolicy { label: "p".into(), document: Arc::new(parse_policy(json).expect("policy")) };
+        let admin = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+        let fenced = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*",
+                "Condition":{"StringNotEquals":{"aws:ResourceTag/role":"admin"}}}]}"#);
+        let plain = Actor::with_policies(principal.clone(), vec![admin.clone()], MfaContext::Absent);
+        assert!(!plain.reads_resource_tags());
+        assert!(plain.clone().with_boundary(Some(fenced.clone())).reads_resource_tags());
+        assert!(!plain.with_boundary(None).reads_resource_tags());
+        assert!(Actor::with_policies(principal, vec![fenced], MfaContext::Absent).reads_resource_tags());
+        assert!(!Actor::root(account, "root@example.com").reads_resource_tags());
     }
 }
