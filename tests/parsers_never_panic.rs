@@ -60,7 +60,7 @@ fn validators_and_parsers_answer_any_text_without_panicking() {
 
 #[test]
 fn mutated_policy_documents_are_accepted_or_refused_with_a_message() {
-    let mut rng = StdRng::seed_from_u64(0x9011_c7);
+    let mut rng = StdRng::seed_from_u64(0x0090_11c7);
     assert!(parse_policy(POLICY).is_ok(), "the seed document is valid");
     let (mut refused, mut accepted) = (0, 0);
     for _ in 0..4_000 {
@@ -79,7 +79,7 @@ fn mutated_policy_documents_are_accepted_or_refused_with_a_message() {
 
 #[test]
 fn canonical_requests_are_built_or_refused_for_any_headers() {
-    let mut rng = StdRng::seed_from_u64(0x5164_4);
+    let mut rng = StdRng::seed_from_u64(0x0005_1644);
     for _ in 0..2_000 {
         let headers: Vec<(String, String)> =
             (0..rng.gen_range(0..5)).map(|_| (garbage(&mut rng), garbage(&mut rng))).collect();

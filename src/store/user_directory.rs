@@ -341,16 +341,16 @@ pub async fn insert_users_batch(
     Ok(done.rows_affected())
 }
 
+/// Folds up to `batch` per-path counter shards into shard 0 (see the migration
+/// `user_paths_compaction`); returns how many shard rows were folded.
+pub async fn update_compact_path_counters(ex: impl PgExecutor<'_>, batch: i32) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT user_paths_compact($1) AS "folded!""#, batch).fetch_one(ex).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn like_patterns_are_escaped() {
         assert_eq!(super::like_escape("/a_b%c\\/"), "/a\\_b\\%c\\\\/");
     }
-}
-
-/// Folds up to `batch` per-path counter shards into shard 0 (see the migration
-/// `user_paths_compaction`); returns how many shard rows were folded.
-pub async fn update_compact_path_counters(ex: impl PgExecutor<'_>, batch: i32) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT user_paths_compact($1) AS "folded!""#, batch).fetch_one(ex).await
 }
