@@ -238,14 +238,6 @@ pub async fn delete_inline_policy(call: &Call<'_>) -> Result<Reply, IamError> {
     Ok(None)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn documents_are_percent_encoded_like_iam() {
-        assert_eq!(super::url_encode(r#"{"A": "b c/~"}"#), "%7B%22A%22%3A%20%22b%20c%2F~%22%7D");
-    }
-}
-
 pub async fn list_entities_for_policy(call: &Call<'_>) -> Result<Reply, IamError> {
     let d =
         call.engine.read_policy(&call.actor, &call.params.req("PolicyArn")?, IamAction::ListEntitiesForPolicy).await?;
@@ -284,4 +276,12 @@ pub async fn untag_policy(call: &Call<'_>) -> Result<Reply, IamError> {
 pub async fn list_policy_tags(call: &Call<'_>) -> Result<Reply, IamError> {
     let tags = call.engine.list_policy_tags(&call.actor, &call.params.req("PolicyArn")?).await?;
     super::users::tags_page(call, tags)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn documents_are_percent_encoded_like_iam() {
+        assert_eq!(super::url_encode(r#"{"A": "b c/~"}"#), "%7B%22A%22%3A%20%22b%20c%2F~%22%7D");
+    }
 }
