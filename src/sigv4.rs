@@ -122,8 +122,7 @@ fn uri_encode(s: &[u8], keep_slash: bool) -> String {
             out.push(b as char);
         } else {
             out.push('%');
-            out.push(char::from(UPPER_HEX[usize::from(b >> 4)]));
-            out.push(char::from(UPPER_HEX[usize::from(b & 0xf)]));
+            push_hex(&mut out, b, UPPER_HEX);
         }
     }
     out
@@ -175,10 +174,15 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        out.push(char::from(LOWER_HEX[usize::from(b >> 4)]));
-        out.push(char::from(LOWER_HEX[usize::from(b & 0xf)]));
+        push_hex(&mut out, b, LOWER_HEX);
     }
     out
+}
+
+/// `b`'s two hex digits, from `digits` (lower- or uppercase).
+fn push_hex(out: &mut String, b: u8, digits: &[u8; 16]) {
+    out.push(char::from(digits[usize::from(b >> 4)]));
+    out.push(char::from(digits[usize::from(b & 0xf)]));
 }
 
 pub fn sha256_hex(data: &[u8]) -> String {

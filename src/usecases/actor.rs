@@ -180,6 +180,11 @@ impl std::ops::Deref for Actor {
     }
 }
 
+/// Whether any of `policies`, or `boundary`, names a resource's tags.
+fn names_resource_tags(policies: &[LoadedPolicy], boundary: Option<&LoadedPolicy>) -> bool {
+    policies.iter().chain(boundary).any(|p| crate::policy::reads_resource_tags(&p.document))
+}
+
 /// `arn:aws:iam::123456789012:user/x` → `123456789012`.
 fn account_of_arn(arn: &str) -> Option<&str> {
     let account = arn.strip_prefix("arn:aws:iam::")?.split(':').next()?;
@@ -194,7 +199,7 @@ impl Actor {
 
     /// A principal with the given policies, for the simulator, benchmarks and tests.
     pub fn with_policies(principal: Principal, policies: Vec<LoadedPolicy>, mfa: MfaContext) -> Self {
-        let names_resource_tags = policies.iter().any(|p| crate::policy::reads_resource_tags(&p.document));
+        let names_resource_tags = names_resource_tags(&policies, None);
         Actor {
             principal,
             policies: Arc::from(policies),
@@ -245,11 +250,7 @@ impl Actor {
     /// tests set it).
     pub fn with_boundary(mut self, boundary: Option<LoadedPolicy>) -> Self {
         self.boundary = boundary.map(Arc::new);
-        self.names_resource_tags = self
-            .policies
-            .iter()
-            .chain(self.boundary.as_deref())
-            .any(|p| crate::policy::reads_resource_tags(&p.document));
+        self.names_resource_tags = names_resource_tags(&self.policies, self.boundary.as_deref());
         self
     }
 
