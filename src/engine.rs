@@ -103,13 +103,17 @@ pub struct Engine {
     pub(crate) api_auth: crate::usecases::api_auth::ApiAuthCache,
     /// Connections the hot API paths keep between uses (see [`crate::store::warm`]).
     pub(crate) warm: crate::store::warm::WarmPool,
+    /// Policy simulations running at once (each on a blocking thread): half the cores, at least
+    /// one, so simulations queue instead of taking every core from other requests.
+    pub(crate) simulations: Arc<tokio::sync::Semaphore>,
 }
 
 impl Engine {
     pub fn new(pool: PgPool, config: EngineConfig) -> Result<Self, IamError> {
         let hasher = PasswordHasher::new(config.hash_concurrency)?;
         let warm = crate::store::warm::WarmPool::new(pool.clone());
-        Ok(Self { pool, hasher, config: Arc::new(config), api_auth: Default::default(), warm })
+        let simulations = Arc::new(tokio::sync::Semaphore::new((config.hash_concurrency / 2).max(1)));
+        Ok(Self { pool, hasher, config: Arc::new(config), api_auth: Default::default(), warm, simulations })
     }
 
     pub fn pool(&self) -> &PgPool {

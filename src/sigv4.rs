@@ -128,7 +128,8 @@ fn uri_encode(s: &[u8], keep_slash: bool) -> String {
     out
 }
 
-fn percent_decode(s: &str) -> Vec<u8> {
+/// `%XX` decoded, nothing else (`+` stays `+`): how the canonical query string reads a query.
+pub fn percent_decode(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

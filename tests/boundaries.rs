@@ -44,7 +44,7 @@ async fn a_boundary_caps_what_the_users_own_policies_grant(pool: PgPool) {
     let input = lanyard_iam::usecases::policy_simulator::SimulationInput {
         user_name: "capped".into(),
         actions: vec!["iam:CreateUser,iam:ListUsers".into()],
-        resource: "*".into(),
+        resources: vec!["*".into()],
         mfa: false,
     };
     let simulated = e.simulate_principal_policy(&root, &input).await.unwrap().results;

@@ -252,7 +252,7 @@ async fn aws_documented_policies_behave_as_documented(pool: PgPool) {
     let sim = |user: &str, actions: &str, mfa: bool| SimulationInput {
         user_name: user.into(),
         actions: vec![actions.into()],
-        resource: format!("arn:aws:iam::{}:user/sam", root.account_id()),
+        resources: vec![format!("arn:aws:iam::{}:user/sam", root.account_id())],
         mfa,
     };
     let r = e
@@ -377,7 +377,7 @@ async fn a_user_without_permissions_is_refused_everything(pool: PgPool) {
                 &SimulationInput {
                     user_name: "victim".into(),
                     actions: vec!["iam:GetUser".into()],
-                    resource: "*".into(),
+                    resources: vec!["*".into()],
                     mfa: false,
                 },
             )

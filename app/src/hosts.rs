@@ -33,6 +33,10 @@ impl HostConfig {
             Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h.to_owned(),
             _ => host,
         };
+        // `demo.signin.localhost.` (a fully qualified name) is the same host: without this the
+        // trailing dot made an account's host pass for the console's, where root signs in and any
+        // account may be named (issue 29).
+        let host = host.strip_suffix('.').unwrap_or(&host);
         let label = host.strip_suffix(&format!(".{}", self.signin_domain.to_ascii_lowercase()))?;
         (!label.is_empty() && !label.contains('.')).then(|| label.to_owned())
     }
@@ -78,6 +82,10 @@ mod tests {
         assert_eq!(cfg().account_label("signin.localhost:3000"), None);
         assert_eq!(cfg().account_label("a.b.signin.localhost:3000"), None);
         assert_eq!(cfg().account_label("demo.signin.localhost.evil.com"), None);
+        // Attack: a trailing dot must not turn an account's host into the console's own.
+        assert_eq!(cfg().account_label("demo.signin.localhost.:3000").as_deref(), Some("demo"));
+        assert_eq!(cfg().account_label("demo.signin.localhost.").as_deref(), Some("demo"));
+        assert_eq!(cfg().account_label("demo.signin.localhost..:3000"), None);
     }
 
     /// Attack: an open redirect after sign-out through `from` (`/\\evil.example`, `/<TAB>/evil`), and a

@@ -43,7 +43,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text="Lanyard"/>
+        // Every page's `<title>` goes through this formatter: leptos_meta writes the title into the
+        // server's HTML unescaped, and pages take theirs from data or the URL
+        // (`/console/users/</title><meta http-equiv=refresh …>` was markup).
+        <Title formatter=|title: String| components::raw_text(&title) text="Lanyard"/>
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path="/console"/> }/>

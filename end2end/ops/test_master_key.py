@@ -137,3 +137,76 @@ class MasterKeyRotation(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class MasterKeyLocation(unittest.TestCase):
+    """Issue 29: one CLI run from another directory generated a new master key (the default file
+    was relative to the working directory) and registered it, after which every server start, CLI
+    call and test run refused ("sealed under master key …") until the table was edited by hand.
+    The default key now lives at one place whatever the directory, a command given the wrong key
+    writes nothing, and no key is generated for a database that has sealed anything."""
+
+    def setUp(self):
+        self.cluster = harness.Cluster()
+        self.cluster.create()
+        self.cluster.psql("postgres", "CREATE DATABASE lanyard")
+        self.home = os.path.join(harness.DATA_DIR, "home")
+        subprocess.run(["rm", "-rf", self.home], check=True)
+        os.makedirs(self.home)
+        self.base = dict(os.environ, DATABASE_URL=self.cluster.url("lanyard"), HOME=self.home)
+        for name in ("LANYARD_MASTER_KEY_FILE", "LANYARD_PREVIOUS_MASTER_KEY_FILES", "XDG_DATA_HOME"):
+            self.base.pop(name, None)
+        self.server = None
+
+    def tearDown(self):
+        if self.server:
+            self.server.stop()
+        self.cluster.destroy()
+
+    def cli(self, *args, cwd=None, **env):
+        return subprocess.run([harness.LANYARD, *args], env=dict(self.base, **env), cwd=cwd,
+                              capture_output=True, text=True, timeout=60)
+
+    def registered(self):
+        return self.cluster.psql("lanyard", "SELECT string_agg(key_id, ',' ORDER BY key_id) FROM sealing_keys")
+
+    def test_attack_a_command_from_another_directory_or_with_another_key_cannot_brick_the_install(self):
+        self.server = harness.Server(self.base, PORT).start()
+        default = os.path.join(self.home, ".local", "share", "lanyard", "master.key")
+        self.assertTrue(os.path.exists(default), "the first start generated the key at the stable default place")
+        self.assertEqual(oct(os.stat(default).st_mode & 0o777), "0o600")
+        account = harness.new_account(self.base, "loc")  # a root access key: sealed under that key
+        registered = self.registered()
+
+        # From another working directory, the same key: the command works.
+        elsewhere = os.path.join(harness.DATA_DIR, "elsewhere")
+        os.makedirs(elsewhere, exist_ok=True)
+        made = self.cli("user", "create", "--account", account["alias"], "--name", "bob", "--access-key", cwd=elsewhere)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        self.assertFalse(os.path.exists(os.path.join(elsewhere, ".lanyard")), "no key file next to the caller")
+
+        # The wrong key given explicitly: refused, naming the key the database expects; nothing registered.
+        wrong = key_file("wrong.key")
+        refused = self.cli("user", "create", "--account", account["alias"], "--name", "eve",
+                           LANYARD_MASTER_KEY_FILE=wrong)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn(registered, refused.stderr)
+        self.assertEqual(self.registered(), registered, "the wrong key was not registered")
+
+        # No key at the default place (another HOME): refused, and no new key generated.
+        other_home = os.path.join(harness.DATA_DIR, "other-home")
+        subprocess.run(["rm", "-rf", other_home], check=True)
+        os.makedirs(other_home)
+        refused = self.cli("user", "create", "--account", account["alias"], "--name", "eve", HOME=other_home)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("no new key was generated", refused.stderr)
+        self.assertIn(registered, refused.stderr)
+        self.assertFalse(os.path.exists(os.path.join(other_home, ".local", "share", "lanyard", "master.key")))
+        self.assertEqual(self.registered(), registered)
+
+        # The server still starts with its key and every key still works.
+        self.server.stop()
+        self.server = harness.Server(self.base, PORT).start()
+        for key in (account["key"],):
+            sdk("sts", {"AccessKeyId": key["access_key_id"], "SecretAccessKey": key["secret_access_key"]}) \
+                .get_caller_identity()

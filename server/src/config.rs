@@ -73,10 +73,12 @@ pub struct Config {
     #[arg(long, env = "LANYARD_CLIENT_TIMEOUT_MS", default_value_t = 10_000, global = true)]
     pub client_timeout_ms: u64,
 
-    /// File holding the master key that seals MFA seeds (32 bytes, base64). When the default file
-    /// is missing it is generated; back it up, since sealed secrets are useless without it.
-    #[arg(long, env = "LANYARD_MASTER_KEY_FILE", default_value = ".lanyard/master.key", global = true)]
-    pub master_key_file: std::path::PathBuf,
+    /// File holding the master key that seals secrets at rest (32 bytes, base64). Default:
+    /// `$XDG_DATA_HOME/lanyard/master.key` (else `~/.local/share/lanyard/master.key`), the same
+    /// whatever the working directory, generated there only for a database that has sealed
+    /// nothing. Back it up: sealed secrets are useless without it.
+    #[arg(long, env = "LANYARD_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<std::path::PathBuf>,
 
     /// Regions a signed API request's credential scope may name, comma-separated. The default
     /// is AWS's public regions (IAM itself answers in us-east-1).

@@ -1,19 +1,65 @@
-//! Loading the master key that seals secrets at rest. The default file is created on first use
-//! (mode 0600) so a local install just works; an explicitly configured file must exist.
+//! Loading the master key that seals secrets at rest. Without `--master-key-file` the key lives
+//! at one stable place whatever the working directory (`$XDG_DATA_HOME/lanyard/master.key`, else
+//! `~/.local/share/lanyard/master.key`); it is generated there on first use (mode 0600) only for
+//! a database that has never sealed anything, so a command run from another directory, or with a
+//! missing file, can never replace the key a database depends on.
 
 use crate::config::Config;
 use crate::error::CommandError;
 use lanyard_iam::crypto::sealing::{Keyring, MasterKey};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-const DEFAULT_FILE: &str = ".lanyard/master.key";
+/// Where the master key is kept when no file is configured.
+pub fn default_file() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("/var/lib"));
+    data.join("lanyard").join("master.key")
+}
 
-/// The configured key (sealing) with the previous keys of a rotation (opening only).
-pub fn load(config: &Config) -> Result<Keyring, CommandError> {
-    let current = load_current(config)?;
+/// The current key as found: read from its file, or absent at the default place (which only a
+/// database that has sealed nothing may fill with a new key: see [`generate`]).
+pub enum CurrentKey {
+    Read(MasterKey),
+    MissingDefault(PathBuf),
+}
+
+/// The configured key file, or the default one.
+pub fn current_file(config: &Config) -> PathBuf {
+    config.master_key_file.clone().unwrap_or_else(default_file)
+}
+
+/// The current key and the previous keys of a rotation (opening only).
+pub fn load(config: &Config) -> Result<(CurrentKey, Vec<MasterKey>), CommandError> {
     let previous = config.previous_master_key_files.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Keyring::new(current, previous))
+    let current = match &config.master_key_file {
+        Some(path) => CurrentKey::Read(read(path)?),
+        None => {
+            let path = default_file();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => CurrentKey::Read(
+                    MasterKey::from_base64(&text)
+                        .map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))?,
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => CurrentKey::MissingDefault(path),
+                Err(e) => return Err(CommandError::Usage(format!("cannot read master key file {}: {e}", path.display()))),
+            }
+        }
+    };
+    Ok((current, previous))
+}
+
+/// A keyring with the current key, which must exist (the rotation command's old key).
+pub fn load_existing(config: &Config) -> Result<Keyring, CommandError> {
+    match load(config)? {
+        (CurrentKey::Read(key), previous) => Ok(Keyring::new(key, previous)),
+        (CurrentKey::MissingDefault(path), _) => {
+            Err(CommandError::Usage(format!("no master key file at {} (set --master-key-file)", path.display())))
+        }
+    }
 }
 
 /// A key file that must exist.
@@ -23,17 +69,8 @@ pub fn read(path: &Path) -> Result<MasterKey, CommandError> {
     MasterKey::from_base64(&text).map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))
 }
 
-fn load_current(config: &Config) -> Result<MasterKey, CommandError> {
-    let path = config.master_key_file.as_path();
-    match std::fs::read_to_string(path) {
-        Ok(text) => MasterKey::from_base64(&text)
-            .map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && path == Path::new(DEFAULT_FILE) => generate(path),
-        Err(e) => Err(CommandError::Usage(format!("cannot read master key file {}: {e}", path.display()))),
-    }
-}
-
-fn generate(path: &Path) -> Result<MasterKey, CommandError> {
+/// A new key at `path` (mode 0600); the caller has checked that the database sealed nothing.
+pub fn generate(path: &Path) -> Result<MasterKey, CommandError> {
     let key = MasterKey::generate();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -47,15 +84,12 @@ fn generate(path: &Path) -> Result<MasterKey, CommandError> {
             writeln!(file, "{}", key.to_base64())?;
             tracing::warn!(
                 file = %path.display(),
-                "generated a new master key for sealing MFA seeds; back it up: without it enrolled devices cannot be used"
+                "generated a new master key for sealing secrets; back it up: without it MFA devices and access keys cannot be used"
             );
             Ok(key)
         }
         // Another process created it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let text = std::fs::read_to_string(path)?;
-            MasterKey::from_base64(&text).map_err(|e| CommandError::Usage(format!("master key file: {e}")))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(path),
         Err(e) => Err(e.into()),
     }
 }

@@ -30,8 +30,30 @@ pub async fn connect(config: &Config, workload: Workload) -> Result<PgPool, Comm
     })
 }
 
+/// The engine with the configured master key. A missing default key file is generated only for
+/// a database that has sealed nothing and registered no key; otherwise the command stops and
+/// says which key the database expects, before anything is written.
 pub async fn engine(config: &Config, workload: Workload) -> Result<Engine, CommandError> {
-    engine_with_keys(config, workload, master_key::load(config)?).await
+    let (current, previous) = master_key::load(config)?;
+    let pool = connect(config, workload).await?;
+    lanyard_iam::store::MIGRATOR.run(&pool).await?;
+    let current = match current {
+        master_key::CurrentKey::Read(key) => key,
+        master_key::CurrentKey::MissingDefault(path) => {
+            let in_use = lanyard_iam::usecases::master_keys::keys_in_use(&pool).await?;
+            if !in_use.is_empty() {
+                return Err(CommandError::Usage(format!(
+                    "no master key file at {} (the default), and this database's secrets are sealed under \
+                     master key {}. Give that key's file with --master-key-file (LANYARD_MASTER_KEY_FILE); \
+                     no new key was generated.",
+                    path.display(),
+                    in_use.join(", ")
+                )));
+            }
+            master_key::generate(&path)?
+        }
+    };
+    build(pool, config, Keyring::new(current, previous)).await
 }
 
 /// An engine for lookups that open no sealed secret and must start fast, such as sshd's
@@ -50,6 +72,10 @@ pub async fn engine_with_keys(
 ) -> Result<Engine, CommandError> {
     let pool = connect(config, workload).await?;
     lanyard_iam::store::MIGRATOR.run(&pool).await?;
+    build(pool, config, master_key).await
+}
+
+async fn build(pool: PgPool, config: &Config, master_key: Keyring) -> Result<Engine, CommandError> {
     let read_events = if config.record_reads { ReadEvents::Record } else { ReadEvents::Skip };
     let mut engine_config = EngineConfig { master_key, read_events, ..EngineConfig::default() };
     let regions: Vec<String> =

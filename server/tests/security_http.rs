@@ -282,3 +282,26 @@ async fn policies_testing_unsupplied_keys_are_flagged_and_the_simulator_shows_it
         assert!(html.contains(key), "the simulator's context lacks {key}");
     }
 }
+
+/// Attack (issue 29): markup through page titles. `<title>` was written unescaped and a user's
+/// page takes its title from the URL, so `/console/users/</title><meta http-equiv=refresh …>`
+/// redirected a signed-in administrator to another site. The title is escaped, and a page about
+/// a user that does not exist answers 404.
+#[sqlx::test(migrations = "../migrations")]
+async fn attack_markup_through_page_titles_is_escaped(pool: PgPool) {
+    let s = site(&pool).await;
+    let cookie = root_cookie(&s.app).await;
+    let evil = "</title><meta http-equiv=refresh content=0;url=https://evil.example>";
+    let path = format!("/console/users/{}", url::form_urlencoded::byte_serialize(evil.as_bytes()).collect::<String>())
+        .replace('+', "%20");
+    let res = s.app.clone().oneshot(get(&path, &cookie)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no such user");
+    let html = body_text(res).await;
+    assert!(!html.contains("<meta http-equiv=refresh"), "raw markup in the page");
+    let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default();
+    assert!(title.contains("&lt;/title&gt;&lt;meta"), "{title}");
+    // A real user's page still answers 200 with its name in the title.
+    let res = s.app.clone().oneshot(get("/console/users/alice", &cookie)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_text(res).await.contains("<title>alice · Users · Lanyard</title>"));
+}

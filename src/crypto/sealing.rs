@@ -75,19 +75,20 @@ impl MasterKey {
 
     /// `2 || key id || nonce || ciphertext+tag`, with a fresh random nonce (192 bits, so random
     /// nonces never collide in practice).
-    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Vec<u8> {
+    /// An error (never an empty value that would not open) if the cipher refuses.
+    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, IamError> {
         let cipher = XChaCha20Poly1305::new((&self.key).into());
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        // Encryption with a valid key and nonce cannot fail; an empty result would not open.
-        let sealed =
-            cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: bound_to }).unwrap_or_default();
+        let sealed = cipher
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: bound_to })
+            .map_err(|_| IamError::Internal("sealing a secret failed".into()))?;
         let mut out = Vec::with_capacity(1 + KEY_ID_LEN + NONCE_LEN + sealed.len());
         out.push(VERSION);
         out.extend_from_slice(&self.id.0);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
-        out
+        Ok(out)
     }
 
     fn decrypt(&self, nonce_and_body: &[u8], bound_to: &[u8]) -> Option<Vec<u8>> {
@@ -199,7 +200,7 @@ impl Keyring {
     }
 
     /// Seals under the current key.
-    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, plaintext: &[u8], bound_to: &[u8]) -> Result<Vec<u8>, IamError> {
         self.current.seal(plaintext, bound_to)
     }
 
@@ -227,7 +228,7 @@ impl Keyring {
             return Ok(None);
         }
         let plain = self.open(sealed, bound_to)?;
-        Ok(Some(self.current.seal(&plain, bound_to)))
+        Ok(Some(self.current.seal(&plain, bound_to)?))
     }
 }
 
@@ -238,7 +239,7 @@ mod tests {
     #[test]
     fn sealed_values_open_only_with_the_same_key_and_binding() {
         let key = Keyring::from(MasterKey::generate());
-        let sealed = key.seal(b"seed bytes", b"mfa:1");
+        let sealed = key.seal(b"seed bytes", b"mfa:1").unwrap();
         assert!(!sealed.windows(10).any(|w| w == b"seed bytes"), "the plaintext is not in the sealed value");
         assert_eq!(key.open(&sealed, b"mfa:1").unwrap(), b"seed bytes");
         assert!(key.open(&sealed, b"mfa:2").is_err(), "bound to another row");
@@ -246,14 +247,14 @@ mod tests {
         let mut tampered = sealed.clone();
         *tampered.last_mut().unwrap() ^= 1;
         assert!(key.open(&tampered, b"mfa:1").is_err(), "tampered");
-        assert_ne!(key.seal(b"seed bytes", b"mfa:1"), sealed, "a fresh nonce each time");
+        assert_ne!(key.seal(b"seed bytes", b"mfa:1").unwrap(), sealed, "a fresh nonce each time");
     }
 
     #[test]
     fn keys_round_trip_through_base64_and_hide_in_debug() {
         let key = MasterKey::generate();
         let again = Keyring::from(MasterKey::from_base64(&key.to_base64()).unwrap());
-        assert_eq!(again.open(&key.seal(b"x", b""), b"").unwrap(), b"x");
+        assert_eq!(again.open(&key.seal(b"x", b"").unwrap(), b"").unwrap(), b"x");
         assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
         assert!(!format!("{key:?}").contains(&key.to_base64()));
     }
@@ -261,7 +262,7 @@ mod tests {
     #[test]
     fn a_keyring_opens_old_and_new_values_and_names_the_key_it_lacks() {
         let (old, new) = (MasterKey::generate(), MasterKey::generate());
-        let by_old = old.seal(b"secret", b"row:1");
+        let by_old = old.seal(b"secret", b"row:1").unwrap();
         let during = Keyring::from(old.clone()).rotated_to(new.clone());
         assert_eq!(during.current().id(), new.id());
         assert_eq!(during.open(&by_old, b"row:1").unwrap(), b"secret");

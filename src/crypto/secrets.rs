@@ -24,6 +24,10 @@ pub fn generate_password(policy: Option<&PasswordPolicy>) -> Password {
             chars.push(all[rng.gen_range(0..all.len())]);
         }
         chars.shuffle(&mut rng);
+        // Never a first character a spreadsheet reads as a formula (the credentials .csv).
+        if chars.first().is_some_and(|c| b"=+-@".contains(c)) {
+            continue;
+        }
         let candidate: String = chars.into_iter().map(char::from).collect();
         if password_violations(policy, &candidate, &[]).is_empty() {
             return Password::new(candidate);

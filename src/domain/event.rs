@@ -17,16 +17,19 @@ pub enum SignInStep {
     /// Root's "forgot password" mail sent, and the reset it led to.
     PasswordRecoveryRequested,
     PasswordRecoveryCompleted,
+    /// Add users' "Email sign-in instructions" sent (throttled per account).
+    SignInInstructionsSent,
 }
 
 impl SignInStep {
-    pub const ALL: [SignInStep; 6] = [
+    pub const ALL: [SignInStep; 7] = [
         SignInStep::ConsoleLogin,
         SignInStep::CheckMfa,
         SignInStep::ChangeExpiredPassword,
         SignInStep::ConsoleSignOut,
         SignInStep::PasswordRecoveryRequested,
         SignInStep::PasswordRecoveryCompleted,
+        SignInStep::SignInInstructionsSent,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +40,7 @@ impl SignInStep {
             SignInStep::ConsoleSignOut => "ConsoleSignOut",
             SignInStep::PasswordRecoveryRequested => "PasswordRecoveryRequested",
             SignInStep::PasswordRecoveryCompleted => "PasswordRecoveryCompleted",
+            SignInStep::SignInInstructionsSent => "SignInInstructionsSent",
         }
     }
 }

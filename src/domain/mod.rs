@@ -6,6 +6,7 @@ mod account_alias;
 mod account_id;
 mod arn;
 mod credential;
+pub mod csv;
 mod email;
 mod event;
 mod group_name;

@@ -4,7 +4,7 @@
 //! key absent from the request makes a positive operator false and a negated one true, `…IfExists`
 //! true, and `Null` tests presence.
 
-use super::pattern::{glob, substitute, VarLookup};
+use super::pattern::{substitute, Pattern, VarLookup};
 use crate::domain::{parse_ip, IpRange};
 use crate::IamError;
 use serde_json::Value;
@@ -130,15 +130,21 @@ impl ConditionOperator {
     }
 
     /// Whether a context value matches one policy value under the positive form of the operator.
-    fn matches(self, context: &str, policy: &str) -> bool {
+    fn matches(self, context: &str, pattern: &Pattern<'_>) -> bool {
         use ConditionOperator::*;
         let num = |s: &str| s.trim().parse::<f64>().ok();
+        if matches!(self, StringLike | StringNotLike) {
+            return pattern.matches(context, false);
+        }
+        if matches!(self, ArnEquals | ArnLike | ArnNotEquals | ArnNotLike) {
+            return arn_matches(pattern, context);
+        }
+        let policy = pattern.literal();
+        let policy = policy.as_ref();
         match self {
             StringEquals | StringNotEquals | BinaryEquals => context == policy,
             StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => context.to_lowercase() == policy.to_lowercase(),
-            StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => {
-                glob(policy, context, false)
-            }
+            StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => false,
             Bool => context.eq_ignore_ascii_case(policy),
             NumericEquals
             | NumericNotEquals
@@ -164,6 +170,20 @@ impl ConditionOperator {
             },
             Null => false,
         }
+    }
+}
+
+/// The ARN operators compare each of an ARN's six colon-delimited parts (`arn`, partition,
+/// service, region, account, resource) on its own, so a wildcard never spans a colon into the next
+/// part (AWS: "each of the six colon-delimited components of the ARN is checked separately").
+/// A context value that is not a six-part ARN matches nothing; the bare pattern `*` matches all.
+fn arn_matches(pattern: &Pattern<'_>, context: &str) -> bool {
+    match pattern.arn_parts() {
+        Some(want) => {
+            let got: Vec<&str> = context.splitn(6, ':').collect();
+            got.len() == 6 && want.iter().zip(&got).all(|(w, g)| w.matches(g, false))
+        }
+        None => pattern.literal() == "*",
     }
 }
 
@@ -276,18 +296,19 @@ impl ConditionBlock {
             return self.values.iter().any(|v| v.eq_ignore_ascii_case(if absent { "true" } else { "false" }));
         }
         let Some(present) = present else {
+            // AWS: ForAnyValue with the key absent is false, `…IfExists` or not (it over-permitted).
             return match self.qualifier {
                 SetQualifier::ForAllValues => true,
-                SetQualifier::ForAnyValue => self.if_exists,
+                SetQualifier::ForAnyValue => false,
                 SetQualifier::Single => self.if_exists || self.operator.negated(),
             };
         };
-        let policy_values: Vec<String> = self
+        let policy_values: Vec<Pattern<'_>> = self
             .values
             .iter()
             .filter_map(|v| match vars {
                 Some(vars) => substitute(v, vars),
-                None => Some(v.clone()),
+                None => Some(Pattern::raw(v)),
             })
             .collect();
         // One request value against the policy's values: a positive operator wants a match, a

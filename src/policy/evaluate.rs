@@ -3,7 +3,7 @@
 //! request is implicitly denied.
 
 use super::document::{Effect, PolicyDocument, Statement};
-use super::pattern::{glob, substitute, VarLookup};
+use super::pattern::{glob, substitute, Pattern, Token, VarLookup};
 use std::collections::HashMap;
 
 /// A policy and the name it is known by (for the deciding statement: `AdministratorAccess`,
@@ -81,9 +81,9 @@ fn applies(st: &Statement, doc: &PolicyDocument, ctx: &RequestContext) -> bool {
     let resource_listed = st.resources.iter().any(|p| {
         let pattern = match vars {
             Some(vars) => substitute(p, vars),
-            None => Some(p.clone()),
+            None => Some(Pattern::raw(p)),
         };
-        pattern.is_some_and(|p| glob(&p, &ctx.resource, false))
+        pattern.is_some_and(|p| p.matches(&ctx.resource, false))
     });
     if resource_listed == st.not_resource {
         return false;
@@ -116,6 +116,43 @@ pub fn evaluate(policies: &[NamedPolicy<'_>], ctx: &RequestContext) -> Evaluatio
     }
 }
 
+/// AWS's combination of identity policies with a permissions boundary: an explicit Deny in
+/// either decides (as an explicit deny); otherwise the request is allowed only where both allow.
+/// Returns the deciding evaluation and whether the boundary decided it.
+pub fn within_boundary(identity: Evaluation, boundary: Evaluation) -> (Evaluation, bool) {
+    match (identity.decision, boundary.decision) {
+        (Decision::ExplicitlyDenied, _) => (identity, false),
+        (_, Decision::ExplicitlyDenied) | (Decision::Allowed, Decision::ImplicitlyDenied) => (boundary, true),
+        _ => (identity, false),
+    }
+}
+
+/// An upper estimate of the work (about a nanosecond a unit) of evaluating `doc` once against a
+/// request whose resource and context values are at most `text` characters: each pattern costs
+/// its length, and one with middle segments (two `*` or more) the masks of its segments and a
+/// scan of the text per 64 characters of them (see `pattern::find_segment`).
+pub fn match_cost(doc: &PolicyDocument, text: usize) -> u64 {
+    let cost = |p: &str, text: usize| -> u64 {
+        let len = p.len() as u64;
+        let scan = if p.matches('*').count() >= 2 {
+            let words = len / 64 + 1;
+            text as u64 * words * 4 + len * words
+        } else {
+            0
+        };
+        len + text as u64 + scan
+    };
+    doc.statements
+        .iter()
+        .map(|st| {
+            let actions: u64 = st.actions.iter().map(|a| cost(a, 128)).sum();
+            let resources: u64 = st.resources.iter().map(|r| cost(r, text)).sum();
+            let conditions: u64 = st.conditions.iter().flat_map(|c| c.values.iter()).map(|v| cost(v, text)).sum();
+            16 + actions + resources + conditions
+        })
+        .sum()
+}
+
 /// Whether some Allow statement of `doc` lists the context's action and a resource pattern that
 /// could match an ARN starting with `prefix` (conditions are taken as possibly holding). Used to
 /// refuse callers who could do the action to nothing of that kind, before any lookup.
@@ -133,38 +170,44 @@ pub fn might_allow(doc: &PolicyDocument, ctx: &RequestContext, prefix: &str) -> 
         st.resources.iter().any(|p| {
             let pattern = match vars {
                 Some(vars) => substitute(p, vars),
-                None => Some(p.clone()),
+                None => Some(Pattern::raw(p)),
             };
-            pattern.is_some_and(|p| could_match_with_prefix(&p, prefix))
+            pattern.is_some_and(|p| could_match_with_prefix(&p.char_tokens(), prefix))
         })
     })
 }
 
 /// Whether `pattern` (`*`, `?` wildcards) matches at least one text that starts with `prefix`:
 /// the pattern's states are followed through the prefix; any state left alive can be completed.
-fn could_match_with_prefix(pattern: &str, prefix: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
+fn could_match_with_prefix(p: &[Token<char>], prefix: &str) -> bool {
     let mut alive = vec![false; p.len() + 1];
     let close = |alive: &mut Vec<bool>| {
-        for i in 0..p.len() {
-            if alive[i] && p[i] == '*' {
-                alive[i + 1] = true;
+        for (i, t) in p.iter().enumerate() {
+            if alive.get(i) == Some(&true) && *t == Token::Any {
+                if let Some(next) = alive.get_mut(i + 1) {
+                    *next = true;
+                }
             }
         }
     };
-    alive[0] = true;
+    if let Some(start) = alive.first_mut() {
+        *start = true;
+    }
     close(&mut alive);
     for c in prefix.chars() {
         let mut next = vec![false; p.len() + 1];
-        for i in 0..p.len() {
-            if !alive[i] {
+        for (i, t) in p.iter().enumerate() {
+            if alive.get(i) != Some(&true) {
                 continue;
             }
-            match p[i] {
-                '*' => next[i] = true,
-                '?' => next[i + 1] = true,
-                lit if lit == c => next[i + 1] = true,
-                _ => {}
+            let to = match t {
+                Token::Any => i,
+                Token::One => i + 1,
+                Token::Lit(lit) if *lit == c => i + 1,
+                Token::Lit(_) => continue,
+            };
+            if let Some(n) = next.get_mut(to) {
+                *n = true;
             }
         }
         close(&mut next);
@@ -178,7 +221,11 @@ fn could_match_with_prefix(pattern: &str, prefix: &str) -> bool {
 
 #[cfg(test)]
 mod prefix_tests {
-    use super::could_match_with_prefix as m;
+    use crate::policy::pattern::Pattern;
+
+    fn m(pattern: &str, prefix: &str) -> bool {
+        super::could_match_with_prefix(&Pattern::raw(pattern).char_tokens(), prefix)
+    }
 
     #[test]
     fn patterns_that_could_reach_a_prefix() {

@@ -18,4 +18,8 @@ pub use context_keys::{
     condition_keys, is_supplied, reads_resource_tags, unsupported_key_warnings, SUPPLIED_KEYS, SUPPLIED_TAG_KEYS,
 };
 pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_POLICY_CHARS};
-pub use evaluate::{evaluate, might_allow, DecidingStatement, Decision, Evaluation, NamedPolicy, RequestContext};
+pub use evaluate::{
+    evaluate, match_cost, might_allow, within_boundary, DecidingStatement, Decision, Evaluation, NamedPolicy,
+    RequestContext,
+};
+pub use pattern::{glob, Pattern};

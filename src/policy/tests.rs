@@ -467,3 +467,84 @@ fn tag_conditioned_denies_always_apply_when_their_tag_is_present() {
         assert!(matches!(decision, ExplicitlyDenied | Allowed));
     }
 }
+
+/// Issue 29's evaluation rules, where an independent evaluator and AWS's documentation agree.
+mod issue_29 {
+    use super::*;
+
+    fn doc(statement: &str) -> PolicyDocument {
+        parse_policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#)).unwrap()
+    }
+
+    /// "ForAnyValue … If the key … is not present in the request, the condition evaluates to
+    /// false" — `…IfExists` does not change that (it over-permitted).
+    #[test]
+    fn for_any_value_if_exists_is_false_when_the_key_is_absent() {
+        let d = doc(
+            r#"{"Effect":"Allow","Action":"iam:TagUser","Resource":"*","Condition":{"ForAnyValue:StringEqualsIfExists":{"aws:TagKeys":["team"]}}}"#,
+        );
+        assert_eq!(decide(&[("p", &d)], &alice("iam:TagUser", "*", None)), ImplicitlyDenied);
+        let with = alice("iam:TagUser", "*", None).with_key("aws:TagKeys", "team");
+        assert_eq!(decide(&[("p", &d)], &with), Allowed);
+    }
+
+    /// The ARN operators compare each of the six colon-delimited parts on its own (AWS's example
+    /// `arn:aws:someservice:*:111122223333:finance/*`): a `*` no longer spans a colon.
+    #[test]
+    fn arn_operators_match_part_by_part() {
+        let d = doc(
+            r#"{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:someservice:*:111122223333:finance/*"}}}"#,
+        );
+        let ctx = |arn: &str| RequestContext::new("s3:GetObject", "*").with_key("aws:SourceArn", arn);
+        let cases = [
+            ("arn:aws:someservice:us-east-1:111122223333:finance/report", Allowed),
+            ("arn:aws:someservice::111122223333:finance/x:y", Allowed),
+            // Before: the region's `*` ran on through `:999999999999:x` into the account.
+            ("arn:aws:someservice:us-east-1:999999999999:x:111122223333:finance/a", ImplicitlyDenied),
+            ("arn:aws:someservice:us-east-1:111122223333", ImplicitlyDenied),
+            ("not-an-arn", ImplicitlyDenied),
+        ];
+        for (arn, want) in cases {
+            assert_eq!(decide(&[("p", &d)], &ctx(arn)), want, "{arn}");
+        }
+        let not = doc(
+            r#"{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnNotLike":{"aws:SourceArn":"arn:aws:iam::*:user/*"}}}"#,
+        );
+        assert_eq!(decide(&[("p", &not)], &ctx("arn:aws:iam::123456789012:user/a")), ImplicitlyDenied);
+        assert_eq!(decide(&[("p", &not)], &ctx("arn:aws:iam::1:2:user/a")), ExplicitlyDenied);
+    }
+
+    /// `${aws:username, 'default'}`: the default stands in when the key is absent.
+    #[test]
+    fn policy_variable_defaults() {
+        let d = doc(
+            r#"{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${aws:PrincipalTag/team, 'shared'}/*"}"#,
+        );
+        let ctx = alice("iam:GetUser", &format!("arn:aws:iam::{ACCT}:user/shared/x"), None);
+        assert_eq!(decide(&[("p", &d)], &ctx), Allowed);
+        let tagged = alice("iam:GetUser", &format!("arn:aws:iam::{ACCT}:user/shared/x"), None)
+            .with_key("aws:PrincipalTag/team", "eng");
+        assert_eq!(decide(&[("p", &d)], &tagged), ImplicitlyDenied, "the tag's value, not the default");
+    }
+
+    /// `${*}` is a literal asterisk (it was a wildcard, so `user/${*}` allowed every user).
+    #[test]
+    fn literal_star_variable_is_not_a_wildcard() {
+        let d = doc(r#"{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::*:user/${*}"}"#);
+        assert_eq!(decide(&[("p", &d)], &alice("iam:GetUser", &user_arn("bob"), None)), ImplicitlyDenied);
+        assert_eq!(decide(&[("p", &d)], &alice("iam:GetUser", &user_arn("*"), None)), Allowed);
+    }
+
+    /// An explicit Deny in a permissions boundary decides as an explicit deny.
+    #[test]
+    fn boundary_deny_is_explicit() {
+        let identity = Evaluation { decision: ImplicitlyDenied, deciding: None };
+        let by = DecidingStatement { policy: "b".into(), index: 0, sid: None };
+        let boundary = Evaluation { decision: ExplicitlyDenied, deciding: Some(by) };
+        assert_eq!(within_boundary(identity, boundary).0.decision, ExplicitlyDenied);
+        let allow = Evaluation { decision: Allowed, deciding: None };
+        let implicit = Evaluation { decision: ImplicitlyDenied, deciding: None };
+        assert_eq!(within_boundary(allow.clone(), implicit.clone()), (implicit.clone(), true));
+        assert_eq!(within_boundary(allow.clone(), allow.clone()), (allow, false));
+    }
+}

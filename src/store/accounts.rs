@@ -172,3 +172,17 @@ pub async fn delete_account(ex: impl PgExecutor<'_>, account_id: &AccountId) -> 
     let done = sqlx::query!("DELETE FROM accounts WHERE account_id = $1", account_id.as_str()).execute(ex).await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// When root last signed in with its password (`None`: never, since this was recorded).
+pub async fn find_root_password_last_used(
+    ex: impl PgExecutor<'_>,
+    account_id: &str,
+) -> Result<Option<OffsetDateTime>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<OffsetDateTime>>(
+        "SELECT root_password_last_used_at FROM accounts WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_optional(ex)
+    .await
+    .map(Option::flatten)
+}

@@ -18,6 +18,16 @@ pub async fn list_unretired(ex: impl PgExecutor<'_>) -> Result<Vec<String>, sqlx
         .await
 }
 
+/// Whether any sealed value exists (MFA seeds, access-key and session secrets).
+pub async fn any_sealed_value(ex: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, bool>(
+        "SELECT EXISTS (SELECT 1 FROM mfa_devices) OR EXISTS (SELECT 1 FROM access_keys)
+             OR EXISTS (SELECT 1 FROM session_credentials)",
+    )
+    .fetch_one(ex)
+    .await
+}
+
 pub async fn list_retired(ex: impl PgExecutor<'_>) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!("SELECT key_id FROM sealing_keys WHERE retired_at IS NOT NULL").fetch_all(ex).await
 }

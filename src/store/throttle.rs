@@ -70,6 +70,20 @@ pub async fn update_attempt_succeeded(
     Ok(())
 }
 
+/// Charges one attempt to `key` alone (a counter of something that is never "right", such as
+/// mails sent); false when the key is locked.
+pub async fn update_charge_one(ex: impl PgExecutor<'_>, key: &str, policy: &ThrottlePolicy) -> Result<bool, sqlx::Error> {
+    let charged: Option<i32> = sqlx::query_scalar("SELECT signin_charge_attempt($1, $2, $3, $4, $5)")
+        .bind(key)
+        .bind(policy.free_failures)
+        .bind(policy.base_lock_secs)
+        .bind(policy.max_lock_secs)
+        .bind(policy.reset_after_secs)
+        .fetch_one(ex)
+        .await?;
+    Ok(charged.is_some())
+}
+
 /// A throttled subject's counter, as an administrator sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ThrottleRow {

@@ -81,7 +81,7 @@ impl Engine {
     ) -> Result<NewAccessKey, IamError> {
         let id = generate_access_key_id()?;
         let secret = SecretAccessKey::generate();
-        let sealed = self.config.master_key.seal(secret.expose().as_bytes(), key_binding(id.as_str()).as_bytes());
+        let sealed = self.config.master_key.seal(secret.expose().as_bytes(), key_binding(id.as_str()).as_bytes())?;
         let quota = MAX_ACCESS_KEYS as i64;
         let row = store::access_keys::insert_access_key(&mut *conn, id.as_str(), account_id, user_id, &sealed, quota)
             .await?

@@ -383,16 +383,26 @@ impl Actor {
     /// boundary (if any) allows as well; a deny or a missing allow in the boundary decides.
     pub fn judge(&self, access: &Access<'_>) -> (Evaluation, Layer) {
         let identity = self.evaluate_identity(access);
-        match (&self.boundary, identity.decision) {
-            (Some(boundary), Decision::Allowed) => {
-                let named = [NamedPolicy { name: &boundary.label, document: &boundary.document }];
-                let capped = evaluate(&named, &self.request_context(access));
-                match capped.decision {
-                    Decision::Allowed => (identity, Layer::Identity),
-                    _ => (capped, Layer::Boundary),
-                }
-            }
-            _ => (identity, Layer::Identity),
+        // An explicit Deny anywhere decides as an explicit deny (AWS's evaluation logic), so the
+        // boundary is read even when the identity policies only implicitly deny.
+        if identity.decision == Decision::ExplicitlyDenied {
+            return (identity, Layer::Identity);
+        }
+        match self.boundary_verdict(access) {
+            Some(verdict) => match crate::policy::within_boundary(identity, verdict) {
+                (e, true) => (e, Layer::Boundary),
+                (e, false) => (e, Layer::Identity),
+            },
+            None => (identity, Layer::Identity),
+        }
+    }
+
+    /// The decision and, with a boundary, the boundary's own verdict (the simulator shows both).
+    pub fn judge_with_boundary(&self, access: &Access<'_>) -> (Evaluation, Option<Evaluation>) {
+        let identity = self.evaluate_identity(access);
+        match self.boundary_verdict(access) {
+            Some(verdict) => (crate::policy::within_boundary(identity, verdict.clone()).0, Some(verdict)),
+            None => (identity, None),
         }
     }
 

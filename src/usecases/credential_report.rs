@@ -69,18 +69,13 @@ fn bool_text(b: bool) -> &'static str {
     }
 }
 
-/// A CSV field: quoted when it holds a comma, quote or line break (user names may hold commas).
+/// A CSV field (see [`crate::domain::csv`]); the report's fields are Lanyard's own but for the
+/// user name, which [`user_line`] neutralises.
 fn push_field(line: &mut String, field: &str) {
     if !line.is_empty() {
         line.push(',');
     }
-    if field.contains([',', '"', '\n', '\r']) {
-        line.push('"');
-        line.push_str(&field.replace('"', "\"\""));
-        line.push('"');
-    } else {
-        line.push_str(field);
-    }
+    line.push_str(&crate::domain::csv::quoted(field));
 }
 
 /// The access-key and certificate columns of one owner (the first two of each).
@@ -113,8 +108,9 @@ impl CredentialColumns<'_> {
 
 fn user_line(account_id: &AccountId, r: &ReportUserRow) -> Result<String, IamError> {
     let arn = user_arn(account_id, &IamPath::parse(&r.path)?, &UserName::parse(&r.user_name)?);
-    let mut line = String::with_capacity(400);
-    for field in [&r.user_name, &arn, &r.created] {
+    let mut line = crate::domain::csv::text_field(&r.user_name);
+    line.reserve(400);
+    for field in [&arn, &r.created] {
         push_field(&mut line, field);
     }
     push_field(&mut line, bool_text(r.password_enabled));
@@ -220,6 +216,9 @@ impl Engine {
         let root_keys = store::access_keys::list_access_keys(&self.pool, id, None).await?;
         let root_certs = store::signing_certificates::list_signing_certificates(&self.pool, id, None).await?;
         let root_mfa = store::mfa_devices::find_any_mfa_device(&self.pool, id, None).await?;
+        let root_last_used = store::accounts::find_root_password_last_used(&self.pool, id)
+            .await?
+            .map_or_else(|| "no_information".to_owned(), report_time);
 
         // The report's row exists from Generate on; a direct call (the benchmark) makes it here —
         // before the transaction, which must not hold the row while it writes: Generate's
@@ -243,7 +242,7 @@ impl Engine {
         for field in ["<root_account>", &root_arn(account_id), &report_time(root.created_at), "not_supported"] {
             push_field(&mut line, field);
         }
-        for field in ["no_information", "not_supported", "not_supported", bool_text(root_mfa)] {
+        for field in [root_last_used.as_str(), "not_supported", "not_supported", bool_text(root_mfa)] {
             push_field(&mut line, field);
         }
         let strings =

@@ -293,7 +293,9 @@ pub(crate) async fn insert(
         record.insert("sessionCredentialFromConsole".into(), json!("true"));
     }
     record.insert("lanyardOrigin".into(), json!(from.origin.as_str()));
-    let record = Value::Object(record);
+    let mut record = Value::Object(record);
+    storable(&mut record);
+    let about = event.about.as_deref().map(storable_text);
     store::events::insert_event(
         conn,
         store::events::NewEvent {
@@ -304,7 +306,7 @@ pub(crate) async fn insert(
             event_source: event.name.source(),
             read_only: event.name.read_only(),
             user_name: Some(who.column_name()),
-            resource_name: event.about.as_deref(),
+            resource_name: about.as_deref(),
             access_key_id: from.access_key_id,
             source_ip: source_ip.as_deref(),
             error_code: error.map(|e| e.code.as_str()),
@@ -313,6 +315,35 @@ pub(crate) async fn insert(
     )
     .await?;
     Ok(())
+}
+
+/// PostgreSQL stores no NUL character in text or jsonb, so one in any request parameter (even an
+/// ignored one) made the event's insert fail and the attempt left no trace. Every string of the
+/// record, keys included, is made storable: NUL becomes `␀` (U+2400), visible in the history.
+fn storable(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains('\0') => *s = storable_text(s),
+        Value::Array(items) => items.iter_mut().for_each(storable),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                let entries = std::mem::take(map);
+                *map = entries.into_iter().map(|(k, v)| (storable_text(&k), v)).collect();
+            }
+            map.values_mut().for_each(storable);
+        }
+        _ => {}
+    }
+}
+
+fn storable_text(text: &str) -> String {
+    text.replace('\0', "\u{2400}")
+}
+
+/// A failure to record is never silent: an error in the log and a counter for the operator's
+/// alerts (`lanyard_event_record_failures_total`).
+fn record_failed(event: &EventName, error: &IamError, what: &'static str) {
+    metrics::counter!("lanyard_event_record_failures_total", "kind" => what).increment(1);
+    tracing::error!(event = %event, error = %error, "could not record {what} in the event history");
 }
 
 impl Engine {
@@ -370,7 +401,7 @@ impl Engine {
         }
         .await;
         if let Err(e) = result {
-            tracing::warn!(event = %event.name, error = %e, "could not record a request");
+            record_failed(&event.name, &e, "a request");
         }
     }
 
@@ -418,7 +449,7 @@ impl Engine {
         }
         .await;
         if let Err(e) = result {
-            tracing::warn!(event = %event.name, error = %e, "could not record a sign-in step");
+            record_failed(&event.name, &e, "a sign-in step");
         }
     }
 }

@@ -52,24 +52,38 @@ fn resealed<K: Clone>(
     Ok((keys, values))
 }
 
+/// The keys a database's sealed values may be under: its registered keys not yet retired, or,
+/// in a database from before keys were registered, `unregistered` when it holds sealed values.
+/// Empty only for a database that has sealed nothing: the one case where a new key may be made.
+pub async fn keys_in_use(pool: &sqlx::PgPool) -> Result<Vec<String>, IamError> {
+    let keys = store::sealing_keys::list_unretired(pool).await?;
+    if keys.is_empty() && store::sealing_keys::any_sealed_value(pool).await? {
+        return Ok(vec!["(unregistered)".into()]);
+    }
+    Ok(keys)
+}
+
 impl Engine {
-    /// Registers the current master key and refuses to go on while a key that may still have
-    /// sealed values is one this server was not given (a clear error at start-up, instead of a
-    /// failing request later). Returns the previous keys it holds that are already retired.
+    /// Refuses to go on while a key that may still have sealed values is one this server was not
+    /// given (a clear error at start-up, instead of a failing request later), then registers the
+    /// current key. The check comes first: a command given the wrong key writes nothing, so it
+    /// cannot make the right key look incomplete to every later start. Returns the previous keys
+    /// it holds that are already retired.
     pub async fn check_sealing_keys(&self) -> Result<Vec<String>, IamError> {
         let held: Vec<String> = self.config.master_key.ids().iter().map(|k| k.to_hex()).collect();
         let current = held.first().cloned().unwrap_or_default();
-        store::sealing_keys::insert_key(&self.pool, &current).await?;
         let missing: Vec<String> =
             store::sealing_keys::list_unretired(&self.pool).await?.into_iter().filter(|k| !held.contains(k)).collect();
         if !missing.is_empty() {
             return Err(IamError::InvalidInput(format!(
                 "secrets in this database are sealed under master key {} , which this server was not given \
-                 (its key is {current}). Give that key with --previous-master-key-files until \
-                 `lanyard master-key rotate` has re-sealed everything under the new one.",
+                 (its key is {current}). Give that key's file with --master-key-file, or with \
+                 --previous-master-key-files until `lanyard master-key rotate` has re-sealed everything \
+                 under the new one.",
                 missing.join(", ")
             )));
         }
+        store::sealing_keys::insert_key(&self.pool, &current).await?;
         let retired = store::sealing_keys::list_retired(&self.pool).await?;
         Ok(held.into_iter().skip(1).filter(|k| retired.contains(k)).collect())
     }

@@ -93,7 +93,7 @@ pub(crate) fn consecutive_step(seed: &TotpSeed, code1: &MfaCode, code2: &MfaCode
 }
 
 /// A device's seed as stored: sealed, bound to the device row.
-pub(crate) fn seal_seed(key: &Keyring, seed: &TotpSeed, device_id: i64) -> Vec<u8> {
+pub(crate) fn seal_seed(key: &Keyring, seed: &TotpSeed, device_id: i64) -> Result<Vec<u8>, IamError> {
     key.seal(seed.as_bytes(), device_binding(device_id).as_bytes())
 }
 
@@ -159,7 +159,7 @@ impl Engine {
                 let expires = (OffsetDateTime::now_utc() + ENROLMENT_LIFETIME).unix_timestamp();
                 let mut plain = expires.to_be_bytes().to_vec();
                 plain.extend_from_slice(seed.as_bytes());
-                let ticket = URL_SAFE_NO_PAD.encode(self.config.master_key.seal(&plain, owner.binding().as_bytes()));
+                let ticket = URL_SAFE_NO_PAD.encode(self.config.master_key.seal(&plain, owner.binding().as_bytes())?);
                 (seed, ticket)
             }
         };
@@ -202,7 +202,7 @@ impl Engine {
 
         self.check_mfa_quota(&mut tx, &owner).await?;
         let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
-        let sealed_seed = seal_seed(&self.config.master_key, &seed, id);
+        let sealed_seed = seal_seed(&self.config.master_key, &seed, id)?;
         let row = store::mfa_devices::insert_mfa_device(
             &mut *tx,
             id,

@@ -318,6 +318,11 @@ impl Engine {
         if description.chars().count() > 1000 {
             errors.push(FieldError::new("description", "must be at most 1000 characters"));
         }
+        // Control characters (other than tab and line breaks) cannot be written in XML 1.0: a
+        // `\x01` in a description made ListPolicies unparseable for every SDK.
+        if description.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            errors.push(FieldError::new("description", "must not contain control characters"));
+        }
         let document = check_document(&input.document).err();
         let tags = Tag::parse_set(&input.tags, MAX_TAGS_PER_USER).map_err(|e| errors.extend(e)).unwrap_or_default();
         match (name, path, errors.is_empty(), document) {

@@ -1,6 +1,8 @@
-//! The policy simulator (IAM's SimulatePrincipalPolicy): a user's policies evaluated for chosen
-//! actions on a resource, with or without MFA, answering allowed / explicitly denied / implicitly
-//! denied and the deciding statement.
+//! The policy simulator: SimulatePrincipalPolicy (a user's policies and boundary, read once, for
+//! chosen actions on chosen resources, with or without MFA) and SimulateCustomPolicy (given
+//! documents and boundaries), answering allowed / explicitly denied / implicitly denied and the
+//! deciding statement. A simulation's work is bounded before it starts and runs off the async
+//! threads, so no request can stall the server (issue 29).
 
 use crate::domain::{IamAction, IamPath, Principal, UniqueId, UserName};
 use crate::policy::{unsupported_key_warnings, DecidingStatement, Decision};
@@ -9,15 +11,23 @@ use crate::usecases::actor::{Access, Actor, MfaContext, Resource};
 use crate::usecases::users::UserTags;
 use crate::{Engine, IamError};
 
-/// Actions simulated at once (IAM's limit for one call is larger; a page needs fewer).
-pub const MAX_SIMULATED_ACTIONS: usize = 50;
+/// What one simulation may ask (AWS's model sets no list maximum; these keep one request's
+/// work bounded, and a request beyond them is refused with a message naming the limit).
+pub const MAX_API_ACTIONS: usize = 1000;
+pub const MAX_API_RESOURCES: usize = 1000;
+pub const MAX_EVALUATIONS: usize = 10_000;
+pub const MAX_CONTEXT_ENTRIES: usize = 100;
+pub const MAX_CONTEXT_VALUES: usize = 100;
+/// The work one simulation may do, in the units of [`crate::policy::match_cost`] (about a
+/// nanosecond each): `lanyard bench` measures the largest simulation allowed.
+pub const SIMULATION_BUDGET: u64 = 30_000_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimulationInput {
     pub user_name: String,
     pub actions: Vec<String>,
-    /// An ARN, or `*` for "any resource".
-    pub resource: String,
+    /// ARNs, or `*` for "any resource"; none means `*`.
+    pub resources: Vec<String>,
     pub mfa: bool,
 }
 
@@ -36,11 +46,71 @@ pub struct SimulationResult {
     pub resource: String,
     pub decision: Decision,
     pub deciding: Option<DecidingStatement>,
-    /// What the user's permissions boundary alone decides (`None`: the user has none).
+    /// What the permissions boundary alone decides (`None`: there is none).
     pub boundary: Option<Decision>,
 }
 
+/// Validates the action names and resources of a simulation and its size (bounded work).
+fn check_size(actions: &[&str], resources: &[String], max_actions: usize) -> Result<(), IamError> {
+    let mut errors = Vec::new();
+    if actions.is_empty() {
+        errors.push(crate::FieldError::new("actionNames", "name at least one action, such as iam:CreateUser"));
+    }
+    if actions.len() > max_actions {
+        errors.push(crate::FieldError::new("actionNames", format!("at most {max_actions} actions")));
+    }
+    for a in actions {
+        if a.split_once(':').is_none_or(|(svc, op)| svc.is_empty() || op.is_empty()) || a.len() > 128 {
+            errors.push(crate::FieldError::new("actionNames", format!("'{a}' is not an action (service:Action)")));
+        }
+    }
+    if resources.len() > MAX_API_RESOURCES {
+        errors.push(crate::FieldError::new("resourceArns", format!("at most {MAX_API_RESOURCES} resources")));
+    }
+    for r in resources {
+        if !(r == "*" || r.starts_with("arn:")) || r.len() > 2048 {
+            errors.push(crate::FieldError::new("resourceArns", "must be an ARN (arn:aws:iam::…) or *"));
+            break;
+        }
+    }
+    if actions.len().saturating_mul(resources.len().max(1)) > MAX_EVALUATIONS {
+        errors.push(crate::FieldError::new(
+            "actionNames",
+            format!("at most {MAX_EVALUATIONS} evaluations (actions × resources) per simulation"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(IamError::Validation(errors))
+    }
+}
+
+/// Refuses a simulation whose matching work would exceed [`SIMULATION_BUDGET`].
+fn check_budget<'a>(
+    documents: impl Iterator<Item = &'a crate::policy::PolicyDocument>,
+    evaluations: usize,
+    longest_text: usize,
+) -> Result<(), IamError> {
+    let per_evaluation: u64 = documents.map(|d| crate::policy::match_cost(d, longest_text)).sum();
+    let work = per_evaluation.saturating_mul(evaluations as u64);
+    if work > SIMULATION_BUDGET {
+        return Err(IamError::LimitExceeded(format!(
+            "The simulation is too large: {evaluations} evaluations of these policies exceed the work one \
+             request may do. Simulate fewer actions or resources per call, or simpler patterns."
+        )));
+    }
+    Ok(())
+}
+
 impl Engine {
+    /// Runs CPU-bound evaluation off the async threads, one simulation at a time per permit, so
+    /// simulations never stall other requests (health checks, sign-ins).
+    async fn off_thread<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, IamError> {
+        let _permit = self.simulations.acquire().await.map_err(|e| IamError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| IamError::Internal(format!("simulation failed: {e}")))
+    }
+
     pub async fn simulate_principal_policy(
         &self,
         actor: &Actor,
@@ -53,25 +123,12 @@ impl Engine {
             .map(str::trim)
             .filter(|a| !a.is_empty())
             .collect();
-        let mut errors = Vec::new();
-        if actions.is_empty() {
-            errors.push(crate::FieldError::new("actionNames", "name at least one action, such as iam:CreateUser"));
-        }
-        if actions.len() > MAX_SIMULATED_ACTIONS {
-            errors.push(crate::FieldError::new("actionNames", format!("at most {MAX_SIMULATED_ACTIONS} actions")));
-        }
-        for a in &actions {
-            if a.split_once(':').is_none_or(|(svc, op)| svc.is_empty() || op.is_empty()) {
-                errors.push(crate::FieldError::new("actionNames", format!("'{a}' is not an action (service:Action)")));
-            }
-        }
-        let resource = input.resource.trim();
-        if !(resource == "*" || resource.starts_with("arn:")) {
-            errors.push(crate::FieldError::new("resourceArn", "must be an ARN (arn:aws:iam::…) or *"));
-        }
-        if !errors.is_empty() {
-            return Err(IamError::Validation(errors));
-        }
+        let resources: Vec<String> = if input.resources.is_empty() {
+            vec!["*".into()]
+        } else {
+            input.resources.iter().map(|r| r.trim().to_owned()).collect()
+        };
+        check_size(&actions, &resources, MAX_API_ACTIONS)?;
         let account = actor.account_id().clone();
         let mut conn = self.pool.acquire().await?;
         let (row, subject_resource) = self
@@ -79,20 +136,21 @@ impl Engine {
             .await?;
         let path = IamPath::parse(&row.path)?;
         let name = UserName::parse(&row.user_name)?;
+        // The subject's policies and boundary are read once for every action and resource.
         let policies = self.load_user_policies(&mut conn, &row.user_id).await?;
         let boundary = self.load_user_boundary(&mut conn, &row.user_id).await?;
-        // A user of this account named as the resource brings its tags (`aws:ResourceTag/*`).
-        let target = match self.user_by_arn(&mut conn, &account, resource).await? {
-            Some(r) => r,
-            None => Resource::untagged(resource),
-        };
-        drop(conn);
+        let longest = resources.iter().map(String::len).max().unwrap_or(1).max(128);
+        check_budget(
+            policies.iter().chain(boundary.as_ref()).map(|p| p.document.as_ref()),
+            actions.len() * resources.len(),
+            longest,
+        )?;
         let warnings: Vec<String> = policies
             .iter()
             .flat_map(|p| unsupported_key_warnings(&p.document).into_iter().map(|w| format!("{}: {w}", p.label)))
             .collect();
         let subject =
-            Principal::User { account_id: account, user_id: UniqueId::parse(&row.user_id)?, user_name: name, path };
+            Principal::User { account_id: account.clone(), user_id: UniqueId::parse(&row.user_id)?, user_name: name, path };
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let mfa = if input.mfa { MfaContext::Present { at: now } } else { MfaContext::NotPresent };
         // The subject's permissions boundary (read above) caps its policies in the simulation too.
@@ -100,24 +158,41 @@ impl Engine {
             .with_tags(subject_resource.tags)
             .with_boundary(boundary)
             .with_facts(actor.facts().clone());
-        let first = actions.first().copied().unwrap_or_default();
-        let context =
-            subject.request_context(&Access { action: first, resource: &target, request: Default::default() });
-        let results = actions
-            .into_iter()
-            .map(|action| {
-                let access = Access { action, resource: &target, request: Default::default() };
-                let e = subject.evaluate(&access);
-                SimulationResult {
-                    action: action.to_owned(),
-                    resource: resource.to_owned(),
-                    decision: e.decision,
-                    deciding: e.deciding,
-                    boundary: subject.boundary_verdict(&access).map(|b| b.decision),
+        // A user of this account named as a resource brings its tags (`aws:ResourceTag/*`), read
+        // only when the subject's policies name resource tags.
+        let mut targets = Vec::with_capacity(resources.len());
+        for resource in &resources {
+            let found =
+                if subject.reads_resource_tags() { self.user_by_arn(&mut conn, &account, resource).await? } else { None };
+            targets.push(found.unwrap_or_else(|| Resource::untagged(resource.as_str())));
+        }
+        drop(conn);
+        let actions: Vec<String> = actions.into_iter().map(str::to_owned).collect();
+        self.off_thread(move || {
+            let first = actions.first().map(String::as_str).unwrap_or_default();
+            let context = match targets.first() {
+                Some(target) => {
+                    subject.request_context(&Access { action: first, resource: target, request: Default::default() })
                 }
-            })
-            .collect();
-        Ok(Simulation { results, context: context.entries(), warnings })
+                None => crate::policy::RequestContext::default(),
+            };
+            let mut results = Vec::with_capacity(actions.len() * targets.len());
+            for target in &targets {
+                for action in &actions {
+                    let access = Access { action, resource: target, request: Default::default() };
+                    let (e, boundary) = subject.judge_with_boundary(&access);
+                    results.push(SimulationResult {
+                        action: action.clone(),
+                        resource: target.arn.clone(),
+                        decision: e.decision,
+                        deciding: e.deciding,
+                        boundary: boundary.map(|b| b.decision),
+                    });
+                }
+            }
+            Simulation { results, context: context.entries(), warnings }
+        })
+        .await
     }
 
     /// The account's user whose ARN is exactly `arn`, as a resource with its tags.
@@ -141,13 +216,33 @@ pub struct CustomSimulation {
     pub action: String,
     pub resource: String,
     pub decision: Decision,
-    /// The deciding statement: the policy's index in the input list and the statement's.
+    /// The deciding statement: the policy's name in the input lists (`PolicyInputList.1`,
+    /// `PermissionsBoundaryPolicyInputList.1`) and the statement's index.
     pub deciding: Option<DecidingStatement>,
+    /// What the given permissions boundaries alone decide (`None`: none were given).
+    pub boundary: Option<Decision>,
 }
 
-fn parse_inputs(documents: &[String]) -> Result<Vec<crate::policy::PolicyDocument>, IamError> {
-    if documents.is_empty() {
-        return Err(IamError::field("policyInputList", "Member must not be null"));
+/// SimulateCustomPolicy's request: identity policies, optional permissions boundaries (AWS's
+/// `PermissionsBoundaryPolicyInputList`), the actions and resources, and context entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomSimulationInput {
+    pub policies: Vec<String>,
+    pub boundaries: Vec<String>,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    pub context: Vec<(String, Vec<String>)>,
+}
+
+/// AWS's largest document for the simulator (`policyDocumentType`, whitespace included).
+const MAX_SIMULATED_DOCUMENT: usize = 131_072;
+
+fn parse_inputs(documents: &[String], field: &str) -> Result<Vec<crate::policy::PolicyDocument>, IamError> {
+    if let Some(big) = documents.iter().find(|d| d.chars().count() > MAX_SIMULATED_DOCUMENT) {
+        return Err(IamError::field(
+            field,
+            format!("Member must have length less than or equal to {MAX_SIMULATED_DOCUMENT} ({} given)", big.chars().count()),
+        ));
     }
     documents.iter().map(|d| crate::policy::parse_policy(d)).collect()
 }
@@ -155,47 +250,81 @@ fn parse_inputs(documents: &[String]) -> Result<Vec<crate::policy::PolicyDocumen
 impl Engine {
     /// SimulateCustomPolicy: the given documents, not any principal's, decide each action on each
     /// resource (no principal keys; `context` adds keys such as `aws:MultiFactorAuthPresent`).
-    pub fn simulate_custom_policy(
+    /// Boundaries, when given, cap what the policies allow as a user's boundary would.
+    pub async fn simulate_custom_policy(
         &self,
         actor: &Actor,
-        documents: &[String],
-        actions: &[String],
-        resources: &[String],
-        context: &[(String, Vec<String>)],
+        input: CustomSimulationInput,
     ) -> Result<Vec<CustomSimulation>, IamError> {
         self.authorize(actor, IamAction::SimulateCustomPolicy, &Resource::untagged("*"))?;
-        let docs = parse_inputs(documents)?;
-        if actions.is_empty() || actions.len() > MAX_SIMULATED_ACTIONS {
-            return Err(IamError::field("actionNames", format!("name 1 to {MAX_SIMULATED_ACTIONS} actions")));
+        if input.policies.is_empty() {
+            return Err(IamError::field("policyInputList", "Member must not be null"));
         }
-        let names: Vec<String> = (0..docs.len()).map(|i| format!("PolicyInputList.{}", i + 1)).collect();
-        let named: Vec<crate::policy::NamedPolicy<'_>> =
-            docs.iter().zip(&names).map(|(document, name)| crate::policy::NamedPolicy { name, document }).collect();
-        let resources: Vec<String> = if resources.is_empty() { vec!["*".into()] } else { resources.to_vec() };
-        let mut out = Vec::new();
-        for action in actions {
-            for resource in &resources {
-                let mut ctx = crate::policy::RequestContext::new(action, resource);
-                for (key, values) in context {
-                    for v in values {
-                        ctx = ctx.with_key(key, v.as_str());
+        let docs = parse_inputs(&input.policies, "policyInputList")?;
+        let boundary_docs = parse_inputs(&input.boundaries, "permissionsBoundaryPolicyInputList")?;
+        let resources: Vec<String> = if input.resources.is_empty() { vec!["*".into()] } else { input.resources };
+        let action_refs: Vec<&str> = input.actions.iter().map(String::as_str).collect();
+        check_size(&action_refs, &resources, MAX_API_ACTIONS)?;
+        if input.context.len() > MAX_CONTEXT_ENTRIES || input.context.iter().any(|(_, v)| v.len() > MAX_CONTEXT_VALUES) {
+            return Err(IamError::field(
+                "contextEntries",
+                format!("at most {MAX_CONTEXT_ENTRIES} entries of at most {MAX_CONTEXT_VALUES} values each"),
+            ));
+        }
+        let longest = resources
+            .iter()
+            .map(String::len)
+            .chain(input.context.iter().flat_map(|(_, v)| v.iter().map(String::len)))
+            .max()
+            .unwrap_or(1)
+            .max(128);
+        check_budget(docs.iter().chain(&boundary_docs), input.actions.len() * resources.len(), longest)?;
+        let actions = input.actions;
+        let context = input.context;
+        self.off_thread(move || {
+            let names: Vec<String> = (0..docs.len()).map(|i| format!("PolicyInputList.{}", i + 1)).collect();
+            let bnames: Vec<String> =
+                (0..boundary_docs.len()).map(|i| format!("PermissionsBoundaryPolicyInputList.{}", i + 1)).collect();
+            let named: Vec<crate::policy::NamedPolicy<'_>> =
+                docs.iter().zip(&names).map(|(document, name)| crate::policy::NamedPolicy { name, document }).collect();
+            let bounded: Vec<crate::policy::NamedPolicy<'_>> = boundary_docs
+                .iter()
+                .zip(&bnames)
+                .map(|(document, name)| crate::policy::NamedPolicy { name, document })
+                .collect();
+            let mut out = Vec::with_capacity(actions.len() * resources.len());
+            for action in &actions {
+                for resource in &resources {
+                    let mut ctx = crate::policy::RequestContext::new(action, resource);
+                    for (key, values) in &context {
+                        for v in values {
+                            ctx = ctx.with_key(key, v.as_str());
+                        }
                     }
+                    let identity = crate::policy::evaluate(&named, &ctx);
+                    let (e, boundary) = if bounded.is_empty() {
+                        (identity, None)
+                    } else {
+                        let verdict = crate::policy::evaluate(&bounded, &ctx);
+                        (crate::policy::within_boundary(identity, verdict.clone()).0, Some(verdict.decision))
+                    };
+                    out.push(CustomSimulation {
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        decision: e.decision,
+                        deciding: e.deciding,
+                        boundary,
+                    });
                 }
-                let e = crate::policy::evaluate(&named, &ctx);
-                out.push(CustomSimulation {
-                    action: action.clone(),
-                    resource: resource.clone(),
-                    decision: e.decision,
-                    deciding: e.deciding,
-                });
             }
-        }
-        Ok(out)
+            out
+        })
+        .await
     }
 
     /// GetContextKeysForCustomPolicy: every condition key the documents use.
     pub fn context_keys_for_custom_policy(&self, documents: &[String]) -> Result<Vec<String>, IamError> {
-        let docs = parse_inputs(documents)?;
+        let docs = parse_inputs(documents, "policyInputList")?;
         let mut keys: Vec<String> = Vec::new();
         for d in &docs {
             for k in crate::policy::condition_keys(d) {
@@ -227,7 +356,7 @@ impl Engine {
         let policies = self.load_user_policies(&mut conn, &row.user_id).await?;
         drop(conn);
         let mut keys: Vec<String> = Vec::new();
-        let extra_docs = if extra.is_empty() { Vec::new() } else { parse_inputs(extra)? };
+        let extra_docs = if extra.is_empty() { Vec::new() } else { parse_inputs(extra, "policyInputList")? };
         for d in policies.iter().map(|p| p.document.as_ref()).chain(extra_docs.iter()) {
             for k in crate::policy::condition_keys(d) {
                 if !keys.iter().any(|x| x.eq_ignore_ascii_case(&k)) {

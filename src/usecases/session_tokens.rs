@@ -58,17 +58,20 @@ impl Engine {
         if caller.session.is_some() {
             return Err(IamError::AccessDenied("Cannot call GetSessionToken with session credentials".into()));
         }
-        let (min, max, default) = match actor.principal() {
-            Principal::Root { .. } => ROOT_DURATION,
-            Principal::User { .. } => USER_DURATION,
-        };
-        let duration = duration_seconds.unwrap_or(default);
+        // AWS's range is 900 s to 36 hours for everyone; a root session longer than an hour is
+        // not refused but cut to one hour ("defaults to one hour" in GetSessionToken's reference).
+        let (min, max) = (USER_DURATION.0, USER_DURATION.1);
+        let duration = duration_seconds.unwrap_or(USER_DURATION.2);
         if !(min..=max).contains(&duration) {
             return Err(IamError::field(
                 "durationSeconds",
                 format!("Member must have value greater than or equal to {min} and less than or equal to {max}"),
             ));
         }
+        let duration = match actor.principal() {
+            Principal::Root { .. } => duration.min(ROOT_DURATION.1),
+            Principal::User { .. } => duration,
+        };
         let (account_id, user_id, throttle_key) = match actor.principal() {
             Principal::User { account_id, user_id, user_name, .. } => {
                 (account_id, Some(user_id.as_str()), user_throttle_key(account_id, user_name.as_str()))
@@ -99,7 +102,7 @@ impl Engine {
         let secret = SecretAccessKey::generate();
         let session_token = format!("{}{}", generate_token(), generate_token());
         let sealed =
-            self.config.master_key.seal(secret.expose().as_bytes(), session_binding(&access_key_id).as_bytes());
+            self.config.master_key.seal(secret.expose().as_bytes(), session_binding(&access_key_id).as_bytes())?;
         let expiration = (now + Duration::seconds(duration)).replace_nanosecond(0).unwrap_or(now);
         store::session_credentials::insert_session_credentials(
             &self.pool,

@@ -123,7 +123,7 @@ impl Engine {
 
         let mut tx = self.pool.begin().await?;
         let id = store::mfa_devices::find_next_mfa_device_id(&mut *tx).await?;
-        let sealed = seal_seed(&self.config.master_key, &seed, id);
+        let sealed = seal_seed(&self.config.master_key, &seed, id)?;
         store::mfa_devices::insert_unassigned_mfa_device(
             &mut *tx,
             id,

@@ -336,7 +336,7 @@ pub async fn simulate_policy(
         return Ok(None);
     }
     let principal = signed_in().await?;
-    let input = SimulationInput { user_name, actions: vec![actions], resource, mfa };
+    let input = SimulationInput { user_name, actions: vec![actions], resources: vec![resource], mfa };
     let simulation = ConsoleState::get()?.engine.simulate_principal_policy(&principal, &input).await?;
     let rows = simulation
         .results

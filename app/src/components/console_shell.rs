@@ -119,7 +119,17 @@ where
                     };
                     let body = match load().await {
                         Ok(data) => render(signed.clone(), data).into_any(),
-                        Err(e) => view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                        Err(e) => {
+                            // A page about something that does not exist answers 404, as a
+                            // missing address does (the alert still says what is missing).
+                            #[cfg(feature = "ssr")]
+                            if e.status == 404 {
+                                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                                    res.set_status(axum::http::StatusCode::NOT_FOUND);
+                                }
+                            }
+                            view! { <FormAlert error=Signal::derive(move || Some(e.clone()))/> }.into_any()
+                        }
                     };
                     let offered = action.filter(|a| signed.principal.can.allows(a.needs));
                     let nav = matches!(gate, Gate::SignedIn).then(|| view! { <SideNav principal=signed.principal.clone()/> });

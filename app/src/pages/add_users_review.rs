@@ -75,23 +75,18 @@ pub fn Review(draft: AddUsersDraftDto, error: Signal<Option<AppError>>) -> impl 
 
 /// The credentials file: AWS's columns, one line per user, fields quoted when they need it.
 pub fn credentials_csv(users: &[AddedUserDto]) -> String {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
+    use lanyard_iam::domain::csv::{quoted, text_field};
     let mut out = String::from("User name,Password,Access key ID,Secret access key,Console login link\n");
     for u in users {
+        // The user name is neutralised (a formula in a spreadsheet); secrets stay as they are.
         let fields = [
-            u.user_name.as_str(),
-            u.password.as_deref().unwrap_or_default(),
-            u.access_key_id.as_deref().unwrap_or_default(),
-            u.secret_access_key.as_deref().unwrap_or_default(),
-            u.signin_url.as_str(),
+            text_field(&u.user_name),
+            quoted(u.password.as_deref().unwrap_or_default()),
+            quoted(u.access_key_id.as_deref().unwrap_or_default()),
+            quoted(u.secret_access_key.as_deref().unwrap_or_default()),
+            quoted(&u.signin_url),
         ];
-        out.push_str(&fields.map(quote).join(","));
+        out.push_str(&fields.join(","));
         out.push('\n');
     }
     out

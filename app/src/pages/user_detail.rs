@@ -61,7 +61,8 @@ fn UserPage(name: Signal<String>) -> impl IntoView {
         };
         Ok(UserPageData {
             user: user.await?,
-            generated: generated.await.ok().flatten(),
+            // A session store that cannot be read fails the page: the password stays kept.
+            generated: generated.await?,
             rules: rules.await.unwrap_or_default(),
             keys,
             mfa,

@@ -81,7 +81,13 @@ async fn record_failure(intended: Option<IamAction>, values: &[(String, String)]
 /// Takes (and removes) the error a plain form post left for its page.
 pub async fn take_flash() -> Option<Flash> {
     let session = request_session().ok()?;
-    session.remove::<Flash>(FLASH_KEY).await.ok().flatten()
+    match session.remove::<Flash>(FLASH_KEY).await {
+        Ok(flash) => flash,
+        Err(err) => {
+            tracing::error!(%err, "could not read the form's message from the session store");
+            None
+        }
+    }
 }
 
 const ENROLMENT_KEY: &str = "mfa_enrolment";
@@ -100,5 +106,11 @@ pub async fn keep_enrolment_ticket(ticket: &str) {
 /// Takes (and removes) the enrolment a rejected plain `Add MFA` left for its page.
 pub async fn take_enrolment_ticket() -> Option<String> {
     let session = request_session().ok()?;
-    session.remove::<String>(ENROLMENT_KEY).await.ok().flatten()
+    match session.remove::<String>(ENROLMENT_KEY).await {
+        Ok(ticket) => ticket,
+        Err(err) => {
+            tracing::error!(%err, "could not read the MFA enrolment from the session store");
+            None
+        }
+    }
 }

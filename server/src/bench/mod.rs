@@ -9,7 +9,8 @@
 //!    seeding time, and p50/p99 of full server-rendered users pages (first page, a path prefix,
 //!    a name search, newest first) and of a path-tree level, one request at a time;
 //! 5. signed STS GetCallerIdentity calls per second (SigV4 with an access key, see `api.rs`);
-//! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`);
+//! 6. one IAM policy decision over 10 policies of 10 statements (`policy.rs`), and the policy
+//!    simulator's costliest admitted request with `/healthz` latency while it runs (`simulator.rs`);
 //! 7. the credential report of those users: generation time, and peak memory while it is made
 //!    and while the console streams it (`report.rs`);
 //! 8. with `--events N` (default 10,000,000) seeded over 400 days: the event history's first page
@@ -28,6 +29,7 @@ mod api;
 mod events;
 mod policy;
 mod report;
+mod simulator;
 mod soak;
 mod stats;
 
@@ -357,6 +359,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> CommandResult {
     );
     policy::policy_figures()?;
     if args.api_seconds > 0 {
+        simulator::simulator_figures(&engine, &root, &client, &base, process_usage).await?;
         api::api_figures(&engine, &root, &client, &base, args.api_clients, args.api_seconds, process_usage).await?;
         api::mixed_figures(&engine, &root, &client, &base, args.mixed_clients, args.api_seconds, process_usage).await?;
     }

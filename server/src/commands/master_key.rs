@@ -7,7 +7,7 @@ use std::path::Path;
 
 pub async fn rotate(config: &Config, new_key_file: &Path, batch_size: i64) -> CommandResult {
     // The configured key and any previous ones all open what they sealed; the new one seals.
-    let keyring = master_key::load(config)?.rotated_to(master_key::read(new_key_file)?);
+    let keyring = master_key::load_existing(config)?.rotated_to(master_key::read(new_key_file)?);
     let engine = crate::setup::engine_with_keys(config, Workload::Batch, keyring).await?;
     let started = std::time::Instant::now();
     let report = engine.rotate_master_key(batch_size).await?;

@@ -66,7 +66,7 @@ pub async fn create_virtual_mfa_device(call: &Call<'_>) -> Result<Reply, IamErro
     let input = NewVirtualMfa {
         name: call.params.req("VirtualMFADeviceName")?,
         path: call.params.opt("Path"),
-        tags: call.params.tags("Tags"),
+        tags: call.params.tags("Tags")?,
     };
     let created = call.engine.create_virtual_mfa_device(&call.actor, input).await?;
     let mut x = Xml::new();
@@ -141,7 +141,7 @@ pub async fn list_virtual_mfa_devices(call: &Call<'_>) -> Result<Reply, IamError
 }
 
 pub async fn tag_mfa_device(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.tag_mfa_device(&call.actor, &call.params.req("SerialNumber")?, &call.params.tags("Tags")).await?;
+    call.engine.tag_mfa_device(&call.actor, &call.params.req("SerialNumber")?, &call.params.tags("Tags")?).await?;
     Ok(None)
 }
 

@@ -121,7 +121,10 @@ pub async fn handle(
     };
     let service = scope_service(&caller);
     let fail = |error: IamError| ApiError { error, service, request_id: request_id.clone() }.into_response();
-    let params = Params::parse(&body, uri.query().unwrap_or_default());
+    let params = match Params::parse(&body, uri.query().unwrap_or_default()) {
+        Ok(params) => params,
+        Err(e) => return fail(e),
+    };
     let name = params.get("Action").unwrap_or("(none)").to_owned();
     let version = params.get("Version").unwrap_or("(none)").to_owned();
     let Some(spec) = ACTIONS.iter().find(|s| s.action.name() == name) else {
@@ -134,6 +137,12 @@ pub async fn handle(
             code: "SignatureDoesNotMatch",
             message: format!("Credential should be scoped to correct service: '{}'.", spec.action.service().prefix()),
         });
+    }
+    // AWS: temporary credentials from GetSessionToken "cannot call any IAM API operations unless
+    // MFA authentication information is included in the request"; STS stays open to them.
+    if service == Service::Iam && caller.session.is_some_and(|s| s.mfa_at.is_none()) {
+        crate::metrics::count_api_request(spec.action.name(), "InvalidClientTokenId");
+        return fail(lanyard_iam::usecases::api_auth::invalid_token());
     }
     if version != version_of(service) {
         crate::metrics::count_api_request(spec.action.name(), "InvalidAction");

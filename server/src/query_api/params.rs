@@ -4,10 +4,12 @@
 
 use lanyard_iam::{FieldError, IamError};
 
-/// The form fields of one request (`application/x-www-form-urlencoded` body or query string).
+/// The form fields of one request (`application/x-www-form-urlencoded` body or query string),
+/// each name at most once, with an index so that a list of N members is read in N lookups.
 #[derive(Clone, Debug, Default)]
 pub struct Params {
     pairs: Vec<(String, String)>,
+    index: std::collections::HashMap<String, usize>,
 }
 
 /// IAM's name for a parameter in messages: `UserName` → `userName`.
@@ -42,14 +44,29 @@ impl Params {
         serde_json::Value::Object(map)
     }
 
-    pub fn parse(body: &[u8], query: &str) -> Self {
-        let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-        pairs.extend(url::form_urlencoded::parse(body).into_owned());
-        Params { pairs }
+    /// The query string is decoded exactly as SigV4's canonical request reads it (`%XX` only, so
+    /// `+` is a plus sign: `a+b` and `a%2Bb` sign alike and so must mean alike); the body as a
+    /// form. A name given twice is refused: the signature does not fix the order of a query's
+    /// pairs, so "the first one wins" would let a reordering change what a signed request means.
+    pub fn parse(body: &[u8], query: &str) -> Result<Self, IamError> {
+        let decode = |s: &str| String::from_utf8_lossy(&lanyard_iam::sigv4::percent_decode(s)).into_owned();
+        let query_pairs = query.split('&').filter(|p| !p.is_empty()).map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        });
+        let pairs: Vec<(String, String)> =
+            query_pairs.chain(url::form_urlencoded::parse(body).into_owned()).collect();
+        let mut index = std::collections::HashMap::with_capacity(pairs.len());
+        for (i, (k, _)) in pairs.iter().enumerate() {
+            if index.insert(k.clone(), i).is_some() {
+                return Err(IamError::InvalidInput(format!("The parameter {k} is given more than once.")));
+            }
+        }
+        Ok(Params { pairs, index })
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.index.get(name).and_then(|i| self.pairs.get(*i)).map(|(_, v)| v.as_str())
     }
 
     /// A parameter that may be absent; an empty value counts as given (IAM then checks its length).
@@ -91,16 +108,17 @@ impl Params {
                 Some(v) => out.push(v.to_owned()),
                 None => break,
             }
-            if n >= 1000 {
+            if n >= 10_000 {
                 break;
             }
         }
         out
     }
 
-    /// `Tags.member.N.Key` / `.Value` pairs.
-    pub fn tags(&self, name: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
+    /// `Tags.member.N.Key` / `.Value` pairs. Keys given twice (ignoring case) are IAM's
+    /// `InvalidInput`, with AWS's message, before any other check of the tags.
+    pub fn tags(&self, name: &str) -> Result<Vec<(String, String)>, IamError> {
+        let mut out: Vec<(String, String)> = Vec::new();
         for n in 1..=1000 {
             let key = self.get(&format!("{name}.member.{n}.Key"));
             let value = self.get(&format!("{name}.member.{n}.Value"));
@@ -109,7 +127,14 @@ impl Params {
                 (k, v) => out.push((k.unwrap_or_default().to_owned(), v.unwrap_or_default().to_owned())),
             }
         }
-        out
+        let mut keys: Vec<String> = out.iter().map(|(k, _)| k.to_lowercase()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(IamError::InvalidInput(
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.".into(),
+            ));
+        }
+        Ok(out)
     }
 
     /// IAM's paging parameters: `MaxItems` 1–1000 (default 100) and the previous page's `Marker`.
@@ -143,9 +168,10 @@ mod tests {
         let p = Params::parse(
             b"Action=CreateUser&UserName=bob&Tags.member.1.Key=team&Tags.member.1.Value=eng&Tags.member.2.Key=x&MaxItems=5&ActionNames.member.1=iam%3AGetUser&ActionNames.member.2=iam%3AListUsers",
             "",
-        );
+        )
+        .unwrap();
         assert_eq!(p.req("UserName").unwrap(), "bob");
-        assert_eq!(p.tags("Tags"), vec![("team".into(), "eng".into()), ("x".into(), String::new())]);
+        assert_eq!(p.tags("Tags").unwrap(), vec![("team".into(), "eng".into()), ("x".into(), String::new())]);
         assert_eq!(p.list("ActionNames"), vec!["iam:GetUser", "iam:ListUsers"]);
         assert_eq!(p.paging().unwrap(), (5, None));
         let e = p.req("Path").unwrap_err();
@@ -153,8 +179,27 @@ mod tests {
             e.public_message(),
             "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must not be null"
         );
-        assert!(Params::parse(b"MaxItems=0", "").paging().is_err());
-        assert!(Params::parse(b"MaxItems=abc", "").paging().is_err());
+        assert!(Params::parse(b"MaxItems=0", "").unwrap().paging().is_err());
+        assert!(Params::parse(b"MaxItems=abc", "").unwrap().paging().is_err());
+    }
+
+    /// The attack of issue 29: in the GET form, `+` and `%2B` sign alike, and a reordering of
+    /// duplicate pairs keeps the signature; neither may change what the request means.
+    #[test]
+    fn attack_query_string_plus_and_duplicates_cannot_change_meaning() {
+        let p = Params::parse(b"", "Action=GetUser&UserName=a+b").unwrap();
+        assert_eq!(p.get("UserName"), Some("a+b"), "decoded as the canonical request decodes it");
+        let p = Params::parse(b"", "Action=GetUser&UserName=a%2Bb").unwrap();
+        assert_eq!(p.get("UserName"), Some("a+b"));
+        assert!(Params::parse(b"", "Action=GetUser&UserName=alice&UserName=bob").is_err());
+        assert!(Params::parse(b"UserName=bob", "UserName=alice").is_err());
+        let dup = Params::parse(b"Tags.member.1.Key=Team&Tags.member.1.Value=a&Tags.member.2.Key=team", "").unwrap();
+        assert_eq!(
+            dup.tags("Tags").unwrap_err().public_message(),
+            "Duplicate tag keys found. Please note that Tag keys are case insensitive."
+        );
+        // A form body keeps form decoding (its bytes are signed as they are).
+        assert_eq!(Params::parse(b"UserName=a+b", "").unwrap().get("UserName"), Some("a b"));
     }
 
     #[test]

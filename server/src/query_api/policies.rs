@@ -57,7 +57,7 @@ pub async fn create_policy(call: &Call<'_>) -> Result<Reply, IamError> {
         path: call.params.opt("Path"),
         description: call.params.opt("Description"),
         document: call.params.req("PolicyDocument")?,
-        tags: call.params.tags("Tags"),
+        tags: call.params.tags("Tags")?,
     };
     let policy = call.engine.create_policy(&call.actor, input).await?;
     let mut x = Xml::new();
@@ -264,7 +264,7 @@ pub async fn list_entities_for_policy(call: &Call<'_>) -> Result<Reply, IamError
 }
 
 pub async fn tag_policy(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.tag_policy(&call.actor, &call.params.req("PolicyArn")?, &call.params.tags("Tags")).await?;
+    call.engine.tag_policy(&call.actor, &call.params.req("PolicyArn")?, &call.params.tags("Tags")?).await?;
     Ok(None)
 }
 

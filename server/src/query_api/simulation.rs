@@ -4,7 +4,7 @@
 use super::xml::Xml;
 use super::{Call, Reply};
 use lanyard_iam::policy::{DecidingStatement, Decision};
-use lanyard_iam::usecases::policy_simulator::SimulationInput;
+use lanyard_iam::usecases::policy_simulator::{CustomSimulationInput, SimulationInput, MAX_CONTEXT_ENTRIES};
 use lanyard_iam::IamError;
 
 fn decision_name(d: Decision) -> &'static str {
@@ -15,7 +15,14 @@ fn decision_name(d: Decision) -> &'static str {
     }
 }
 
-fn write_result(m: &mut Xml, action: &str, resource: &str, decision: Decision, deciding: Option<&DecidingStatement>) {
+fn write_result(
+    m: &mut Xml,
+    action: &str,
+    resource: &str,
+    decision: Decision,
+    deciding: Option<&DecidingStatement>,
+    boundary: Option<Decision>,
+) {
     m.el("EvalActionName", action).el("EvalResourceName", resource).el("EvalDecision", decision_name(decision));
     m.nest("MatchedStatements", |x| {
         if let Some(d) = deciding {
@@ -25,6 +32,12 @@ fn write_result(m: &mut Xml, action: &str, resource: &str, decision: Decision, d
         }
     });
     m.nest("MissingContextValues", |_| {});
+    // AWS's separate verdict of the permissions boundary, when there is one.
+    if let Some(b) = boundary {
+        m.nest("PermissionsBoundaryDecisionDetail", |d| {
+            d.bool("AllowedByPermissionsBoundary", b == Decision::Allowed);
+        });
+    }
 }
 
 /// The user a `PolicySourceArn` names (`arn:aws:iam::<acct>:user/path/name` → `name`).
@@ -38,7 +51,7 @@ fn user_of(arn: &str) -> Result<String, IamError> {
 /// `ContextEntries.member.N.ContextKeyName/ContextKeyValues.member.M`.
 fn context_entries(call: &Call<'_>) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
-    for n in 1..=100 {
+    for n in 1..=MAX_CONTEXT_ENTRIES + 1 {
         let Some(key) = call.params.get(&format!("ContextEntries.member.{n}.ContextKeyName")) else { break };
         out.push((key.to_owned(), call.params.list(&format!("ContextEntries.member.{n}.ContextKeyValues"))));
     }
@@ -47,45 +60,36 @@ fn context_entries(call: &Call<'_>) -> Vec<(String, Vec<String>)> {
 
 pub async fn simulate_principal_policy(call: &Call<'_>) -> Result<Reply, IamError> {
     let user = user_of(&call.params.req("PolicySourceArn")?)?;
-    let actions = call.params.list("ActionNames");
-    let mut resources = call.params.list("ResourceArns");
-    if resources.is_empty() {
-        resources.push("*".into());
-    }
     let mfa = context_entries(call)
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("aws:MultiFactorAuthPresent") && v.iter().any(|x| x == "true"));
-    let mut results = Vec::new();
-    for resource in &resources {
-        let input =
-            SimulationInput { user_name: user.clone(), actions: actions.clone(), resource: resource.clone(), mfa };
-        results.extend(call.engine.simulate_principal_policy(&call.actor, &input).await?.results);
-    }
+    let input = SimulationInput {
+        user_name: user,
+        actions: call.params.list("ActionNames"),
+        resources: call.params.list("ResourceArns"),
+        mfa,
+    };
+    let results = call.engine.simulate_principal_policy(&call.actor, &input).await?.results;
     let mut x = Xml::new();
     x.members("EvaluationResults", &results, |m, r| {
-        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref());
-        // AWS's separate verdict of the user's permissions boundary, when it has one.
-        if let Some(b) = r.boundary {
-            m.nest("PermissionsBoundaryDecisionDetail", |d| {
-                d.bool("AllowedByPermissionsBoundary", b == Decision::Allowed);
-            });
-        }
+        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref(), r.boundary)
     })
     .paging(None);
     Ok(Some(x))
 }
 
 pub async fn simulate_custom_policy(call: &Call<'_>) -> Result<Reply, IamError> {
-    let results = call.engine.simulate_custom_policy(
-        &call.actor,
-        &call.params.list("PolicyInputList"),
-        &call.params.list("ActionNames"),
-        &call.params.list("ResourceArns"),
-        &context_entries(call),
-    )?;
+    let input = CustomSimulationInput {
+        policies: call.params.list("PolicyInputList"),
+        boundaries: call.params.list("PermissionsBoundaryPolicyInputList"),
+        actions: call.params.list("ActionNames"),
+        resources: call.params.list("ResourceArns"),
+        context: context_entries(call),
+    };
+    let results = call.engine.simulate_custom_policy(&call.actor, input).await?;
     let mut x = Xml::new();
     x.members("EvaluationResults", &results, |m, r| {
-        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref())
+        write_result(m, &r.action, &r.resource, r.decision, r.deciding.as_ref(), r.boundary)
     })
     .paging(None);
     Ok(Some(x))

@@ -82,7 +82,7 @@ pub async fn create_user(call: &Call<'_>) -> Result<Reply, IamError> {
     let input = NewUser {
         user_name: call.params.req("UserName")?,
         path: call.params.opt("Path"),
-        tags: call.params.tags("Tags"),
+        tags: call.params.tags("Tags")?,
         permissions_boundary: call.params.opt("PermissionsBoundary"),
         ..Default::default()
     };
@@ -166,7 +166,7 @@ pub async fn delete_user_permissions_boundary(call: &Call<'_>) -> Result<Reply, 
 }
 
 pub async fn tag_user(call: &Call<'_>) -> Result<Reply, IamError> {
-    call.engine.tag_user(&call.actor, &call.params.req("UserName")?, &call.params.tags("Tags")).await?;
+    call.engine.tag_user(&call.actor, &call.params.req("UserName")?, &call.params.tags("Tags")?).await?;
     Ok(None)
 }
 

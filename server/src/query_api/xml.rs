@@ -22,10 +22,18 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c => out.push(c),
+            // XML 1.0 has no way to write other control characters (not even as `&#1;`): an
+            // answer with one is unparseable for every SDK, so they come out as U+FFFD.
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
         }
     }
     out
+}
+
+/// Whether XML 1.0 can carry `c` (its `Char` production).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `2026-12-01T10:00:00Z`: whole seconds, UTC, as IAM answers.
