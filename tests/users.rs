@@ -159,3 +159,41 @@ async fn get_user_reads_tags_boundary_and_sign_in_lock_with_the_user(pool: PgPoo
     assert_eq!(other.permissions_boundary, None);
     assert_eq!(other.sign_in_lock, None);
 }
+
+/// The database holds names and paths to the domain's rules (CHECK constraints, issue 30): a row
+/// that bypasses the validators is refused by PostgreSQL itself.
+#[sqlx::test]
+async fn the_database_refuses_names_and_paths_the_domain_refuses(pool: PgPool) {
+    let e = engine(pool.clone());
+    let a = account(&e, "owner@example.com", Some("acme")).await;
+    let insert_user = |name: &'static str, path: &'static str| {
+        let (pool, account) = (pool.clone(), a.account_id.to_string());
+        async move {
+            sqlx::query("INSERT INTO users (user_id, account_id, user_name, path) VALUES (md5(random()::text), $1, $2, $3)")
+                .bind(account)
+                .bind(name)
+                .bind(path)
+                .execute(&pool)
+                .await
+        }
+    };
+    assert!(insert_user("ok_name+=,.@-", "/eng/team/").await.is_ok());
+    for (name, path) in [("bad name", "/"), ("", "/"), ("x", "eng/"), ("y", "/eng"), ("z", "/a b/")] {
+        let err = insert_user(name, path).await.unwrap_err();
+        assert!(err.to_string().contains("_format"), "{name:?} {path:?}: {err}");
+    }
+    let long = "a".repeat(65);
+    let err = sqlx::query("INSERT INTO users (user_id, account_id, user_name, path) VALUES ('u1', $1, $2, '/')")
+        .bind(a.account_id.to_string())
+        .bind(&long)
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("users_user_name_format"), "{err}");
+    let err = sqlx::query("INSERT INTO groups (group_id, account_id, group_name, path) VALUES ('g1', $1, 'a/b', '/')")
+        .bind(a.account_id.to_string())
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("groups_group_name_format"), "{err}");
+}

@@ -11,7 +11,7 @@ use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::policies::PolicyTarget;
 use lanyard_iam::usecases::users::NewUser;
 use lanyard_iam::{Actor, Engine};
-use lanyard_server::query_api::ACTIONS;
+use lanyard_server::query_api::{actions, ActionSpec};
 use sqlx::PgPool;
 
 /// Parameters good enough for every action, aimed at other entities than the caller.
@@ -133,8 +133,11 @@ async fn every_action_is_refused_without_policies_and_nothing_changes(pool: PgPo
     let account = root.account_id().to_string();
     let nobody = user_with(&e, &root, "nobody", None).await;
     let before = snapshot(&pool).await;
-    assert!(ACTIONS.len() >= 55, "{} actions", ACTIONS.len());
-    for spec in ACTIONS {
+    // The API answers every action the engine has but the console's own (the table is an
+    // exhaustive match, so this counts the console-only list).
+    let answered: Vec<ActionSpec> = actions().collect();
+    assert_eq!(answered.len(), IamAction::ALL.len() - 1, "ListEvents is the console's alone");
+    for spec in answered {
         let service = spec.action.service().prefix();
         let (status, code) = code_of(&app, &params_for(spec.action, &account), &nobody, service).await;
         if open_action(spec.action) {
@@ -152,19 +155,20 @@ async fn administrators_may_call_every_action_and_read_only_users_only_reads(poo
     let account = root.account_id().to_string();
     let reader = user_with(&e, &root, "reader", Some("arn:aws:iam::aws:policy/IAMReadOnlyAccess")).await;
     let before = snapshot(&pool).await;
-    for spec in ACTIONS {
+    for spec in actions() {
         let service = spec.action.service().prefix();
-        let (_, code) = code_of(&app, &params_for(spec.action, &account), &reader, service).await;
+        let (status, code) = code_of(&app, &params_for(spec.action, &account), &reader, service).await;
         if is_read(spec.action) || open_action(spec.action) {
             assert_ne!(code, "AccessDenied", "read {}", spec.action.name());
+            assert!(status < 500 && status != 403, "read {}: {status} {code}", spec.action.name());
         } else {
-            assert_eq!(code, "AccessDenied", "write {}", spec.action.name());
+            assert_eq!((status, code.as_str()), (403, "AccessDenied"), "write {}", spec.action.name());
         }
     }
     assert_eq!(snapshot(&pool).await, before, "a read-only user changed something");
 
     let admin = user_with(&e, &root, "admin", Some("arn:aws:iam::aws:policy/AdministratorAccess")).await;
-    for spec in ACTIONS {
+    for spec in actions() {
         let service = spec.action.service().prefix();
         let (status, code) = code_of(&app, &params_for(spec.action, &account), &admin, service).await;
         assert_ne!(code, "AccessDenied", "admin {}", spec.action.name());

@@ -37,6 +37,17 @@ impl<'a> Pattern<'a> {
         if !pattern.contains(['*', '?', '\\']) {
             return if fold { pattern.eq_ignore_ascii_case(text) } else { pattern == text };
         }
+        // One `*` and nothing else special (`iam:*`, `arn:aws:iam::*:user/alice`): a prefix and a
+        // suffix, compared on bytes (ASCII case folding leaves UTF-8's other bytes alone).
+        if let Some((head, tail)) = pattern.split_once('*') {
+            if !tail.contains('*') && !pattern.contains(['?', '\\']) {
+                let (t, h, s) = (text.as_bytes(), head.as_bytes(), tail.as_bytes());
+                let eq = |a: &[u8], b: &[u8]| if fold { a.eq_ignore_ascii_case(b) } else { a == b };
+                return t.len() >= h.len() + s.len()
+                    && t.get(..h.len()).is_some_and(|x| eq(x, h))
+                    && t.get(t.len() - s.len()..).is_some_and(|x| eq(x, s));
+            }
+        }
         let (pattern, text): (Cow<'_, str>, Cow<'_, str>) = if fold {
             (Cow::Owned(pattern.to_ascii_lowercase()), Cow::Owned(text.to_ascii_lowercase()))
         } else {

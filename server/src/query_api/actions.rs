@@ -1,5 +1,7 @@
 //! The declarative table of the Query API: each action, and the handler that decodes its
-//! parameters, calls the engine and writes its result. An action missing here is InvalidAction.
+//! parameters, calls the engine and writes its result. The table is an exhaustive `match` over
+//! [`IamAction`]: an action added to the engine without a handler here (or a place in the
+//! console-only list) does not compile.
 
 use super::{
     access_keys, account, authorization_details, credential_report, credentials, groups, mfa, policies, simulation,
@@ -17,12 +19,32 @@ pub struct ActionSpec {
 }
 
 macro_rules! table {
-    ($($action:ident => $handler:path),* $(,)?) => {
-        &[$(ActionSpec { action: IamAction::$action, handler: |call| Box::pin($handler(call)) }),*]
+    ($($action:ident => $handler:path),* $(,)? ; console only: $($console:ident),* $(,)?) => {
+        /// The handler of `action`; `None` for the console's own actions (the API answers
+        /// InvalidAction for them, as for any name it does not know).
+        pub fn handler(action: IamAction) -> Option<Handler> {
+            match action {
+                $(IamAction::$action => {
+                    let handler: Handler = |call| Box::pin($handler(call));
+                    Some(handler)
+                })*
+                $(IamAction::$console => None,)*
+            }
+        }
     };
 }
 
-pub const ACTIONS: &[ActionSpec] = table! {
+/// Every action the API answers, in the engine's declaration order.
+pub fn actions() -> impl Iterator<Item = ActionSpec> {
+    IamAction::ALL.iter().filter_map(|a| handler(*a).map(|handler| ActionSpec { action: *a, handler }))
+}
+
+/// The spec of the action named `name` (`CreateUser`), if the API answers it.
+pub fn find(name: &str) -> Option<ActionSpec> {
+    IamAction::from_name(name).and_then(|action| handler(action).map(|handler| ActionSpec { action, handler }))
+}
+
+table! {
     // Users
     CreateUser => users::create_user,
     GetUser => users::get_user,
@@ -130,5 +152,7 @@ pub const ACTIONS: &[ActionSpec] = table! {
     // STS
     GetCallerIdentity => sts::get_caller_identity,
     GetAccessKeyInfo => sts::get_access_key_info,
-    GetSessionToken => sts::get_session_token,
-};
+    GetSessionToken => sts::get_session_token;
+    // The event history is the console's (AWS's is CloudTrail's LookupEvents, another service).
+    console only: ListEvents,
+}

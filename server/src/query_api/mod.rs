@@ -1,6 +1,6 @@
 //! The AWS Query API on `POST /` of the console's address, where the stock `aws` CLI, boto3 and
 //! Terraform send it: SigV4 is checked by the engine first, the service comes from the credential
-//! scope, then the `Action` is looked up in one declarative table ([`actions::ACTIONS`]) and its
+//! scope, then the `Action` is looked up in one declarative table ([`actions::handler`], an exhaustive match) and its
 //! handler — decode parameters, call the engine, write XML — runs as the caller's [`Actor`].
 //! Every answer carries `x-amzn-RequestId`; every error is AWS's `ErrorResponse`.
 
@@ -19,7 +19,7 @@ mod sts;
 mod users;
 mod xml;
 
-pub use actions::{ActionSpec, ACTIONS};
+pub use actions::{actions, find, handler, ActionSpec};
 
 use crate::state::ServerState;
 use axum::body::Bytes;
@@ -127,7 +127,7 @@ pub async fn handle(
     };
     let name = params.get("Action").unwrap_or("(none)").to_owned();
     let version = params.get("Version").unwrap_or("(none)").to_owned();
-    let Some(spec) = ACTIONS.iter().find(|s| s.action.name() == name) else {
+    let Some(spec) = actions::find(&name) else {
         crate::metrics::count_api_request("(unknown)", "InvalidAction");
         return fail(IamError::InvalidAction(format!("Could not find operation {name} for version {version}")));
     };
