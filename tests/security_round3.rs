@@ -39,9 +39,8 @@ fn custom(policies: &[&str], actions: &[&str], resources: &[&str]) -> CustomSimu
 async fn attack_simulator_cannot_exhaust_the_cpu(pool: PgPool) {
     let (e, root) = setup(pool).await;
     let bait = format!("arn:*{}*b", "a?".repeat(2000));
-    let statements: Vec<String> = (0..10)
-        .map(|i| format!(r#"{{"Sid":"s{i}","Effect":"Allow","Action":"iam:*","Resource":"{bait}"}}"#))
-        .collect();
+    let statements: Vec<String> =
+        (0..10).map(|i| format!(r#"{{"Sid":"s{i}","Effect":"Allow","Action":"iam:*","Resource":"{bait}"}}"#)).collect();
     let policy = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","));
     let long = format!("arn:{}", "a".repeat(2040));
     let actions: Vec<String> = (0..100).map(|i| format!("iam:Action{i}")).collect();
@@ -185,10 +184,7 @@ async fn attack_nul_bytes_cannot_dodge_the_event_history(pool: PgPool) {
     let (e, root) = setup(pool.clone()).await;
     let nobody = bare_user(&e, root.account_id(), EMAIL, "nobody").await;
     let before: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
-    let refused = e
-        .create_user(&nobody, NewUser { user_name: "evil".into(), ..Default::default() })
-        .await
-        .unwrap_err();
+    let refused = e.create_user(&nobody, NewUser { user_name: "evil".into(), ..Default::default() }).await.unwrap_err();
     let event = lanyard_iam::usecases::events::Event::action(lanyard_iam::domain::IamAction::CreateUser)
         .about("evil\0name")
         .request(serde_json::json!({ "userName": "evil", "ignored\0key": "a\0b" }));

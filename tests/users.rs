@@ -169,12 +169,14 @@ async fn the_database_refuses_names_and_paths_the_domain_refuses(pool: PgPool) {
     let insert_user = |name: &'static str, path: &'static str| {
         let (pool, account) = (pool.clone(), a.account_id.to_string());
         async move {
-            sqlx::query("INSERT INTO users (user_id, account_id, user_name, path) VALUES (md5(random()::text), $1, $2, $3)")
-                .bind(account)
-                .bind(name)
-                .bind(path)
-                .execute(&pool)
-                .await
+            sqlx::query(
+                "INSERT INTO users (user_id, account_id, user_name, path) VALUES (md5(random()::text), $1, $2, $3)",
+            )
+            .bind(account)
+            .bind(name)
+            .bind(path)
+            .execute(&pool)
+            .await
         }
     };
     assert!(insert_user("ok_name+=,.@-", "/eng/team/").await.is_ok());

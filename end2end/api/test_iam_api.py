@@ -261,9 +261,12 @@ class Boto3Iam(unittest.TestCase):
             self.iam.update_login_profile(UserName="lp", Password="short")
         self.assertEqual(code(e), "PasswordPolicyViolation")
         self.iam.delete_login_profile(UserName="lp")
-        with self.assertRaises(botocore.exceptions.ClientError) as e:
-            self.iam.get_login_profile(UserName="lp")
-        self.assertEqual(code(e), "NoSuchEntity")
+        for call in (lambda: self.iam.get_login_profile(UserName="lp"),
+                     lambda: self.iam.update_login_profile(UserName="lp", PasswordResetRequired=True)):
+            with self.assertRaises(botocore.exceptions.ClientError) as e:
+                call()
+            self.assertEqual(code(e), "NoSuchEntity")
+            self.assertEqual(e.exception.response["Error"]["Message"], "Login Profile for User lp cannot be found.")
 
     def test_access_keys_sign_and_die(self):
         self.iam.create_user(UserName="worker")
@@ -300,6 +303,13 @@ class Boto3Iam(unittest.TestCase):
         doc = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}]})
         p = self.iam.create_policy(PolicyName="reader", PolicyDocument=doc, Description="d",
                                    Tags=[{"Key": "owner", "Value": "sec"}])["Policy"]
+        # AWS's shapes: CreatePolicy echoes the tags, not the description; GetPolicy has both;
+        # ListPolicies neither.
+        self.assertEqual((p["Tags"], "Description" in p), ([{"Key": "owner", "Value": "sec"}], False))
+        got = self.iam.get_policy(PolicyArn=p["Arn"])["Policy"]
+        self.assertEqual((got["Description"], got["Tags"]), ("d", [{"Key": "owner", "Value": "sec"}]))
+        listed = [x for x in self.iam.list_policies(Scope="Local")["Policies"] if x["Arn"] == p["Arn"]]
+        self.assertEqual([("Description" in x, "Tags" in x) for x in listed], [(False, False)])
         self.iam.tag_policy(PolicyArn=p["Arn"], Tags=[{"Key": "tier", "Value": "1"}])
         self.iam.untag_policy(PolicyArn=p["Arn"], TagKeys=["owner"])
         self.assertEqual(self.iam.list_policy_tags(PolicyArn=p["Arn"])["Tags"], [{"Key": "tier", "Value": "1"}])
@@ -375,6 +385,8 @@ class Boto3Iam(unittest.TestCase):
         self.iam.detach_group_policy(GroupName="devs", PolicyArn=p["Arn"])
         self.iam.delete_policy(PolicyArn=p["Arn"])
         self.iam.remove_user_from_group(GroupName="devs", UserName="member")
+        # AWS answers removing a user who is not a member with success.
+        self.iam.remove_user_from_group(GroupName="devs", UserName="member")
         self.iam.delete_group_policy(GroupName="devs", PolicyName="g")
         self.iam.delete_group(GroupName="devs")
 
@@ -446,10 +458,20 @@ class Boto3Iam(unittest.TestCase):
         self.iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, MaxPasswordAge=90)
         pol = self.iam.get_account_password_policy()["PasswordPolicy"]
         self.assertEqual((pol["MinimumPasswordLength"], pol["RequireSymbols"], pol["MaxPasswordAge"]), (14, True, 90))
+        self.assertNotIn("HardExpiry", pol, "left out when not set, as AWS answers")
+        self.iam.update_account_password_policy(MinimumPasswordLength=14)
+        pol = self.iam.get_account_password_policy()["PasswordPolicy"]
+        self.assertNotIn("MaxPasswordAge", pol)
+        self.assertFalse(pol["ExpirePasswords"])
         with self.assertRaises(botocore.exceptions.ClientError) as e:
             self.raw.update_account_password_policy(MinimumPasswordLength=3)
         self.assertEqual(code(e), "ValidationError")
         self.iam.delete_account_password_policy()
+        with self.assertRaises(botocore.exceptions.ClientError) as e:
+            self.iam.delete_account_password_policy()
+        self.assertEqual(code(e), "NoSuchEntity")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "The account policy with name PasswordPolicy cannot be found.")
         alias = self.iam.list_account_aliases()["AccountAliases"][0]
         self.iam.delete_account_alias(AccountAlias=alias)
         self.assertEqual(self.iam.list_account_aliases()["AccountAliases"], [])

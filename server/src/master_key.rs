@@ -45,7 +45,9 @@ pub fn load(config: &Config) -> Result<(CurrentKey, Vec<MasterKey>), CommandErro
                         .map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))?,
                 ),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => CurrentKey::MissingDefault(path),
-                Err(e) => return Err(CommandError::Usage(format!("cannot read master key file {}: {e}", path.display()))),
+                Err(e) => {
+                    return Err(CommandError::Usage(format!("cannot read master key file {}: {e}", path.display())))
+                }
             }
         }
     };

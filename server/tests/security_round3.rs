@@ -75,11 +75,9 @@ async fn root_session_longer_than_an_hour_is_cut_to_one(pool: PgPool) {
     let body = "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=7200";
     let (status, xml) = call(&a, body, &a.root_key, "sts").await;
     assert_eq!(status, 200, "{xml}");
-    let expiration = time::OffsetDateTime::parse(
-        between(&xml, "Expiration"),
-        &time::format_description::well_known::Rfc3339,
-    )
-    .unwrap();
+    let expiration =
+        time::OffsetDateTime::parse(between(&xml, "Expiration"), &time::format_description::well_known::Rfc3339)
+            .unwrap();
     let left = (expiration - time::OffsetDateTime::now_utc()).whole_seconds();
     assert!((3500..=3600).contains(&left), "{left} s");
     // Beyond AWS's range for anyone, still a ValidationError.
@@ -103,7 +101,8 @@ async fn duplicate_tag_keys_are_invalid_input(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn attack_nul_byte_parameters_cannot_dodge_the_event_history(pool: PgPool) {
     let a = api(&pool).await;
-    let count = || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap() };
+    let count =
+        || async { sqlx::query_scalar::<_, i64>("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap() };
     let before = count().await;
     for n in 0..4 {
         let body = format!("Action=CreateUser&Version=2010-05-08&UserName=evil{n}&Ignored=a%00b");
@@ -127,7 +126,8 @@ async fn answers_stay_valid_xml_whatever_was_stored(pool: PgPool) {
     );
     let (status, xml) = call(&a, &body, &a.root_key, "iam").await;
     assert_eq!((status, between(&xml, "Code")), (400, "ValidationError"), "{xml}");
-    let body = format!("Action=CreatePolicy&Version=2010-05-08&PolicyName=P&PolicyDocument={}&Description=fine", enc(doc));
+    let body =
+        format!("Action=CreatePolicy&Version=2010-05-08&PolicyName=P&PolicyDocument={}&Description=fine", enc(doc));
     assert_eq!(call(&a, &body, &a.root_key, "iam").await.0, 200);
     sqlx::query("UPDATE policies SET description = 'old' || chr(1) || 'value'").execute(&pool).await.unwrap();
     let (status, xml) = call(&a, "Action=ListPolicies&Version=2010-05-08&Scope=Local", &a.root_key, "iam").await;

@@ -127,16 +127,17 @@ pub fn within_boundary(identity: Evaluation, boundary: Evaluation) -> (Evaluatio
     }
 }
 
-/// An upper estimate of the work (about a nanosecond a unit) of evaluating `doc` once against a
-/// request whose resource and context values are at most `text` characters: each pattern costs
-/// its length, and one with middle segments (two `*` or more) the masks of its segments and a
-/// scan of the text per 64 characters of them (see `pattern::find_segment`).
+/// An estimate of the work of evaluating `doc` once against a request whose resource and
+/// context values are at most `text` characters (a coarse check before a simulation; the
+/// simulator's time limit is the hard bound): each pattern costs its length and the text, and one
+/// with middle segments (two `*` or more) its masks and a scan of the text per 64 characters of
+/// them (see `pattern::find_segment`), with a lookup per character.
 pub fn match_cost(doc: &PolicyDocument, text: usize) -> u64 {
     let cost = |p: &str, text: usize| -> u64 {
         let len = p.len() as u64;
         let scan = if p.matches('*').count() >= 2 {
             let words = len / 64 + 1;
-            text as u64 * words * 4 + len * words
+            text as u64 * (words + 8) + len * words
         } else {
             0
         };

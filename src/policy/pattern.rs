@@ -105,7 +105,13 @@ pub(crate) enum Token<T> {
     Any,
 }
 
-fn tokens<T: Copy + PartialEq>(units: impl Iterator<Item = T>, escape: T, any: T, one: T, escaped: bool) -> Vec<Token<T>> {
+fn tokens<T: Copy + PartialEq>(
+    units: impl Iterator<Item = T>,
+    escape: T,
+    any: T,
+    one: T,
+    escaped: bool,
+) -> Vec<Token<T>> {
     let mut out = Vec::new();
     let mut units = units.peekable();
     while let Some(u) = units.next() {
@@ -164,7 +170,8 @@ fn glob_tokens<T: Copy + Ord>(tokens: &[Token<T>], text: &[T]) -> bool {
 fn find_segment<T: Copy + Ord>(segment: &[Token<T>], text: &[T]) -> Option<usize> {
     let len = segment.len();
     let words = len.div_ceil(64);
-    let mut units: Vec<T> = segment.iter().filter_map(|t| if let Token::Lit(u) = t { Some(*u) } else { None }).collect();
+    let mut units: Vec<T> =
+        segment.iter().filter_map(|t| if let Token::Lit(u) = t { Some(*u) } else { None }).collect();
     units.sort_unstable();
     units.dedup();
     // Row r: the positions where the unit `units[r]` may stand; the last row: where any unit

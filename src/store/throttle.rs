@@ -72,7 +72,11 @@ pub async fn update_attempt_succeeded(
 
 /// Charges one attempt to `key` alone (a counter of something that is never "right", such as
 /// mails sent); false when the key is locked.
-pub async fn update_charge_one(ex: impl PgExecutor<'_>, key: &str, policy: &ThrottlePolicy) -> Result<bool, sqlx::Error> {
+pub async fn update_charge_one(
+    ex: impl PgExecutor<'_>,
+    key: &str,
+    policy: &ThrottlePolicy,
+) -> Result<bool, sqlx::Error> {
     let charged: Option<i32> = sqlx::query_scalar("SELECT signin_charge_attempt($1, $2, $3, $4, $5)")
         .bind(key)
         .bind(policy.free_failures)

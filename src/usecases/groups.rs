@@ -240,11 +240,9 @@ impl Engine {
         let member = store::users::find_user_for_update(&mut *tx, actor.account_id(), user.trim())
             .await?
             .ok_or_else(|| no_such_user(user.trim()))?;
+        // AWS answers a user who is not a member with success (nothing changes, nothing recorded).
         if !store::groups::delete_group_member(&mut *tx, &group.group_id, &member.user_id).await? {
-            return Err(IamError::NoSuchEntity(format!(
-                "The user with name {} is not a member of group {}.",
-                member.user_name, group.group_name
-            )));
+            return Ok(());
         }
         self.commit_change(
             tx,

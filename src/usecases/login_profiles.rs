@@ -86,7 +86,7 @@ impl Engine {
             .lock_user_for(&mut tx, actor, user_name, &[IamAction::DeleteLoginProfile], UserTags::ToAuthorize)
             .await?;
         if !store::login_profiles::delete_login_profile(&mut *tx, &user.user_id).await? {
-            return Err(IamError::NoSuchEntity(format!("Login profile for {} cannot be found.", user.user_name)));
+            return Err(IamError::NoSuchEntity(format!("Login Profile for User {} cannot be found.", user.user_name)));
         }
         store::login_profiles::update_user_session_epoch(&mut *tx, &user.user_id).await?;
         self.commit_change(tx, actor, Event::on_user(IamAction::DeleteLoginProfile, &user.user_name)).await?;

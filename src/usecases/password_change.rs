@@ -143,8 +143,9 @@ impl Engine {
                 if !allowed {
                     self.authorize(actor, IamAction::ChangePassword, &actor.as_resource())?;
                 }
-                let profile = profile
-                    .ok_or_else(|| IamError::NoSuchEntity(format!("Login profile for {user_name} cannot be found.")))?;
+                let profile = profile.ok_or_else(|| {
+                    IamError::NoSuchEntity(format!("Login Profile for User {user_name} cannot be found."))
+                })?;
                 let errors = shape_errors(&change);
                 if !errors.is_empty() {
                     return Err(IamError::Validation(errors));

@@ -48,7 +48,9 @@ impl Engine {
             &Resource::untagged(root_arn(actor.account_id())),
         )?;
         let mut tx = self.pool.begin().await?;
-        store::password_policies::delete_password_policy(&mut *tx, actor.account_id().as_str()).await?;
+        if !store::password_policies::delete_password_policy(&mut *tx, actor.account_id().as_str()).await? {
+            return Err(IamError::NoSuchEntity("The account policy with name PasswordPolicy cannot be found.".into()));
+        }
         self.commit_change(tx, actor, Event::action(IamAction::DeleteAccountPasswordPolicy)).await?;
         tracing::info!(account_id = %actor.account_id(), "password policy deleted");
         Ok(())

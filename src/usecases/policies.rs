@@ -51,6 +51,8 @@ pub struct PolicyDetail {
     pub versions: Vec<PolicyVersion>,
     /// `(kind, name)`: kind is `user` or `group`.
     pub attached_to: Vec<(String, String)>,
+    /// The policy's tags (none for AWS's own), which GetPolicy answers.
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -399,6 +401,7 @@ impl Engine {
                 policy: aws_policy(arn, attached_to.len() as i64),
                 versions: vec![version],
                 attached_to,
+                tags: Vec::new(),
             });
         }
         // The one lookup of the row: authorized with its tags, then read.
@@ -418,7 +421,8 @@ impl Engine {
                 created_at: Some(v.created_at),
             })
             .collect();
-        Ok(PolicyDetail { policy: to_policy(row, attached_to.len() as i64), versions, attached_to })
+        let tags = store::policy_tags::list_policy_tags(&mut *conn, &row.policy_id).await?;
+        Ok(PolicyDetail { policy: to_policy(row, attached_to.len() as i64), versions, attached_to, tags })
     }
 
     /// `(kind, name)` of every user and group the policy is attached to in the account.

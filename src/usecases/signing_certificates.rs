@@ -66,7 +66,7 @@ impl Engine {
             store::signing_certificates::list_signing_certificates(&mut *tx, account_id, owner.user_id()).await?;
         if existing.len() >= MAX_SIGNING_CERTIFICATES {
             return Err(IamError::LimitExceeded(format!(
-                "Cannot exceed quota for SigningCertificatesPerUser: {MAX_SIGNING_CERTIFICATES}"
+                "Cannot exceed quota for CertificatesPerUser: {MAX_SIGNING_CERTIFICATES}"
             )));
         }
         let id = generate_certificate_id()?;

@@ -75,7 +75,8 @@ pub async fn take_new_access_key(user_name: Option<String>) -> Result<Option<New
 
     signed_in().await?;
     let session = request_session()?;
-    let kept: Option<(String, String, String)> = session.get(NEW_KEY).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
+    let kept: Option<(String, String, String)> =
+        session.get(NEW_KEY).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
     match kept {
         Some((owner, id, secret)) if owner == user_name.unwrap_or_default().to_lowercase() => {
             session.remove_value(NEW_KEY).await.map_err(|e| crate::ssr::session_store_failed("session write", e))?;

@@ -95,7 +95,12 @@ pub async fn reset_password_policy() -> Result<Navigate, AppError> {
     let result = async {
         let state = ConsoleState::get()?;
         let principal = signed_in().await?;
-        state.engine.delete_password_policy(&principal).await?;
+        // No policy is already the default: the console's reset succeeds (the API's
+        // DeleteAccountPasswordPolicy answers NoSuchEntity, as AWS does).
+        match state.engine.delete_password_policy(&principal).await {
+            Ok(()) | Err(lanyard_iam::IamError::NoSuchEntity(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
         Ok(Navigate { to: "/console/account?saved=default".into() })
     }
     .await;

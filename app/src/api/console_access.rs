@@ -76,7 +76,8 @@ pub async fn take_generated_password(user_name: String) -> Result<Option<String>
 
     signed_in().await?;
     let session = request_session()?;
-    let kept: Option<(String, String)> = session.get(REVEAL_KEY).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
+    let kept: Option<(String, String)> =
+        session.get(REVEAL_KEY).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
     match kept {
         Some((name, password)) if name == user_name.to_lowercase() => {
             session.remove_value(REVEAL_KEY).await.map_err(|e| crate::ssr::session_store_failed("session write", e))?;

@@ -84,7 +84,8 @@ pub async fn load_other_credentials(user_name: Option<String>) -> Result<OtherCr
     }
     // The password just made for this owner, once: it leaves the session as it is read.
     let session = request_session()?;
-    let kept: Option<(String, String, String)> = session.get(NEW_PASSWORD).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
+    let kept: Option<(String, String, String)> =
+        session.get(NEW_PASSWORD).await.map_err(|e| crate::ssr::session_store_failed("session read", e))?;
     let new_password = match kept {
         Some((for_owner, service_user_name, password)) if for_owner == user_name.unwrap_or_default().to_lowercase() => {
             session

@@ -24,7 +24,8 @@ pub async fn get_password_policy(call: &Call<'_>) -> Result<Reply, IamError> {
             .bool("ExpirePasswords", p.max_password_age.is_some())
             .opt("MaxPasswordAge", p.max_password_age.map(|d| d.to_string()))
             .opt("PasswordReusePrevention", p.password_reuse_prevention.map(|n| n.to_string()))
-            .bool("HardExpiry", p.hard_expiry);
+            // AWS leaves HardExpiry (like MaxPasswordAge) out when it is not set.
+            .opt("HardExpiry", p.hard_expiry.then(|| "true".to_owned()));
     });
     Ok(Some(x))
 }

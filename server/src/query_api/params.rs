@@ -54,8 +54,7 @@ impl Params {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (decode(k), decode(v))
         });
-        let pairs: Vec<(String, String)> =
-            query_pairs.chain(url::form_urlencoded::parse(body).into_owned()).collect();
+        let pairs: Vec<(String, String)> = query_pairs.chain(url::form_urlencoded::parse(body).into_owned()).collect();
         let mut index = std::collections::HashMap::with_capacity(pairs.len());
         for (i, (k, _)) in pairs.iter().enumerate() {
             if index.insert(k.clone(), i).is_some() {

@@ -4,7 +4,7 @@
 use super::params::page_of;
 use super::xml::Xml;
 use super::{action_of, Call, Reply};
-use lanyard_iam::domain::IamAction;
+use lanyard_iam::domain::{IamAction, Tag};
 use lanyard_iam::usecases::policies::{ManagedPolicy, NewPolicy, PolicyTarget};
 use lanyard_iam::IamError;
 
@@ -21,7 +21,16 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-fn write_policy(x: &mut Xml, p: &ManagedPolicy) {
+/// Which answer a policy is written for: AWS's shapes differ (CreatePolicy echoes the tags it was
+/// given but not the description; GetPolicy has both, `Tags` even when empty; ListPolicies has
+/// neither).
+enum Shape<'a> {
+    Create(&'a [Tag]),
+    Get(&'a [Tag]),
+    List,
+}
+
+fn write_policy(x: &mut Xml, p: &ManagedPolicy, shape: &Shape<'_>) {
     x.el("PolicyName", &p.policy_name)
         .el("PolicyId", &p.policy_id)
         .el("Arn", &p.arn)
@@ -30,7 +39,7 @@ fn write_policy(x: &mut Xml, p: &ManagedPolicy) {
         .el("AttachmentCount", p.attachment_count.to_string())
         .el("PermissionsBoundaryUsageCount", "0")
         .bool("IsAttachable", true);
-    if !p.description.is_empty() {
+    if matches!(shape, Shape::Get(_)) && !p.description.is_empty() {
         x.el("Description", &p.description);
     }
     if let Some(t) = p.created_at {
@@ -38,6 +47,16 @@ fn write_policy(x: &mut Xml, p: &ManagedPolicy) {
     }
     if let Some(t) = p.updated_at {
         x.time("UpdateDate", t);
+    }
+    let tags = match shape {
+        Shape::Create(tags) if !tags.is_empty() => Some(tags),
+        Shape::Get(tags) => Some(tags),
+        _ => None,
+    };
+    if let Some(tags) = tags {
+        x.members("Tags", tags, |m, t| {
+            m.el("Key", &t.key).el("Value", &t.value);
+        });
     }
 }
 
@@ -59,16 +78,22 @@ pub async fn create_policy(call: &Call<'_>) -> Result<Reply, IamError> {
         document: call.params.req("PolicyDocument")?,
         tags: call.params.tags("Tags")?,
     };
+    let given = input.tags.clone();
     let policy = call.engine.create_policy(&call.actor, input).await?;
+    let tags: Vec<Tag> = given
+        .into_iter()
+        .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
+        .map(|(key, value)| Tag { key: key.trim().to_owned(), value: value.trim().to_owned() })
+        .collect();
     let mut x = Xml::new();
-    x.nest("Policy", |x| write_policy(x, &policy));
+    x.nest("Policy", |x| write_policy(x, &policy, &Shape::Create(&tags)));
     Ok(Some(x))
 }
 
 pub async fn get_policy(call: &Call<'_>) -> Result<Reply, IamError> {
     let d = call.engine.get_policy(&call.actor, &call.params.req("PolicyArn")?).await?;
     let mut x = Xml::new();
-    x.nest("Policy", |x| write_policy(x, &d.policy));
+    x.nest("Policy", |x| write_policy(x, &d.policy, &Shape::Get(&d.tags)));
     Ok(Some(x))
 }
 
@@ -93,7 +118,7 @@ pub async fn list_policies(call: &Call<'_>) -> Result<Reply, IamError> {
     let (max, marker) = call.params.paging()?;
     let (policies, next) = page_of(policies, max, marker.as_deref())?;
     let mut x = Xml::new();
-    x.members("Policies", &policies, write_policy).paging(next.as_deref());
+    x.members("Policies", &policies, |m, p| write_policy(m, p, &Shape::List)).paging(next.as_deref());
     Ok(Some(x))
 }
 
