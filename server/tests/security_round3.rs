@@ -6,11 +6,8 @@
 mod common;
 
 use common::*;
-use lanyard_iam::domain::Password;
-use lanyard_iam::usecases::accounts::NewAccount;
 use lanyard_iam::usecases::credential_owner::OwnerRef;
 use lanyard_iam::usecases::users::NewUser;
-use lanyard_iam::Actor;
 use sqlx::PgPool;
 
 struct Api {
@@ -22,15 +19,7 @@ struct Api {
 
 async fn api(pool: &PgPool) -> Api {
     let engine = engine(pool);
-    let account = engine
-        .create_account(NewAccount {
-            email: "o@example.com".into(),
-            alias: Some("acme".into()),
-            password: Password::new("Root-Password-1"),
-        })
-        .await
-        .unwrap();
-    let root = Actor::root(account.account_id.clone(), "o@example.com");
+    let root = root_account(&engine, "acme").await;
     engine.create_user(&root, NewUser { user_name: "alice".into(), ..Default::default() }).await.unwrap();
     let k = engine.create_access_key(&root, &OwnerRef::Me).await.unwrap();
     let root_key = Creds::long_term(&k.key.access_key_id, k.secret.expose());

@@ -19,6 +19,20 @@ pub fn engine(pool: &PgPool) -> Engine {
     Engine::new(pool.clone(), EngineConfig { hash_concurrency: 2, ..EngineConfig::default() }).unwrap()
 }
 
+/// A new account (root `<alias>@example.com`, password `Root-Password-1`) and its root acting.
+pub async fn root_account(engine: &Engine, alias: &str) -> lanyard_iam::Actor {
+    let email = format!("{alias}@example.com");
+    let account = engine
+        .create_account(lanyard_iam::usecases::accounts::NewAccount {
+            email: email.clone(),
+            alias: Some(alias.into()),
+            password: lanyard_iam::domain::Password::new("Root-Password-1"),
+        })
+        .await
+        .unwrap();
+    lanyard_iam::Actor::root(account.account_id, email)
+}
+
 /// The production router (every middleware) around `engine`.
 pub fn app(pool: &PgPool, engine: &Engine) -> axum::Router {
     let config = Cli::parse_from(["lanyard", "--site-root", "/nonexistent"]).config;
