@@ -48,6 +48,11 @@ impl<'a> Pattern<'a> {
                     && t.get(t.len() - s.len()..).is_some_and(|x| eq(x, s));
             }
         }
+        // Only `*`s (`arn:aws:iam::*:user/*`): prefix, suffix, and each middle segment found
+        // leftmost by `str::find` (two-way search: linear, nothing allocated).
+        if !fold && !pattern.contains(['?', '\\']) {
+            return stars_only(pattern, text);
+        }
         let (pattern, text): (Cow<'_, str>, Cow<'_, str>) = if fold {
             (Cow::Owned(pattern.to_ascii_lowercase()), Cow::Owned(text.to_ascii_lowercase()))
         } else {
@@ -88,6 +93,24 @@ impl<'a> Pattern<'a> {
     pub(crate) fn char_tokens(&self) -> Vec<Token<char>> {
         tokens(self.text.chars(), '\\', '*', '?', self.escaped)
     }
+}
+
+/// A pattern of literals and `*` only, matched case-sensitively.
+fn stars_only(pattern: &str, text: &str) -> bool {
+    let Some((head, rest)) = pattern.split_once('*') else { return pattern == text };
+    let (middle, tail) = rest.rsplit_once('*').unwrap_or(("", rest));
+    if text.len() < head.len() + tail.len() || !text.starts_with(head) || !text.ends_with(tail) {
+        return false;
+    }
+    // Both ends matched whole strings, so these are character boundaries.
+    let mut hay = text.get(head.len()..text.len() - tail.len()).unwrap_or_default();
+    for segment in middle.split('*').filter(|s| !s.is_empty()) {
+        match hay.find(segment) {
+            Some(at) => hay = hay.get(at + segment.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Whether `text` matches the policy pattern `pattern` as written; see [`Pattern::matches`].
@@ -285,6 +308,29 @@ mod tests {
         assert!(glob("é*ü", "éaü", false));
         assert!(glob("?", "é", false), "? is one character, not one byte");
         assert!(glob("back\\*slash", "back\\xslash", false), "a written backslash is literal");
+    }
+
+    /// The allocation-free paths agree with the general matcher on every small case.
+    #[test]
+    fn fast_paths_agree_with_the_general_matcher() {
+        let words = |alphabet: &[char], max: usize| {
+            let mut all = vec![String::new()];
+            let mut frontier = vec![String::new()];
+            for _ in 0..max {
+                frontier = frontier.iter().flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}"))).collect();
+                all.extend(frontier.iter().cloned());
+            }
+            all
+        };
+        let patterns = words(&['a', 'b', '*'], 5);
+        let texts = words(&['a', 'b'], 6);
+        for p in &patterns {
+            let tokens = tokens(p.bytes(), b'\\', b'*', b'?', false);
+            for t in &texts {
+                assert_eq!(glob(p, t, false), glob_tokens(&tokens, t.as_bytes()), "{p:?} on {t:?}");
+                assert_eq!(stars_only(p, t), glob_tokens(&tokens, t.as_bytes()), "{p:?} on {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn Boundary(
             view! { <option value=arn selected=selected>{name}</option> }
         })
         .collect_view();
+    let no_boundary = boundary.is_none();
     let (for_set, for_remove) = (user_name.clone(), user_name);
     view! {
         <section class="card narrow-form" id="boundary" aria-labelledby="boundary-heading">
@@ -47,7 +48,11 @@ pub fn Boundary(
                     <input type="hidden" name="user_name" value=for_set/>
                     <div class="field">
                         <label for="boundary-policy">"Boundary policy"</label>
-                        <select id="boundary-policy" name="boundary">{options}</select>
+                        // The current boundary, or nothing preselected.
+                        <select id="boundary-policy" name="boundary" required>
+                            <option value="" selected=no_boundary disabled>"Choose a policy"</option>
+                            {options}
+                        </select>
                     </div>
                     <button type="submit" class="secondary">"Set boundary"</button>
                 </ActionForm>

@@ -125,7 +125,12 @@ pub fn Permissions(
                     {hidden()}
                     <div class="field">
                         <label for="policy_arn">"Policy"</label>
-                        <select id="policy_arn" name="policy_arn">{options}</select>
+                        // Nothing preselected: an administrator must choose (AdministratorAccess,
+                        // first in the list, used to be attached by a hurried click).
+                        <select id="policy_arn" name="policy_arn" required>
+                            <option value="" selected disabled>"Choose a policy"</option>
+                            {options}
+                        </select>
                     </div>
                     <button type="submit" class="secondary">"Attach policy"</button>
                 </ActionForm>
