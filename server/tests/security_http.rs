@@ -305,3 +305,36 @@ async fn attack_markup_through_page_titles_is_escaped(pool: PgPool) {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(body_text(res).await.contains("<title>alice · Users · Lanyard</title>"));
 }
+
+/// Defect (issue 29): a shown-once secret was dropped without a word when the session store could
+/// not be read (`.ok().flatten()` in the server functions that hand it over): the page showed no
+/// key, and its secret was never seen again. A read failure is an error now (503), and the secret
+/// stays in the session for the next try.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_shown_once_secret_survives_a_session_store_read_failure(pool: PgPool) {
+    use tower_sessions::session::Id;
+    use tower_sessions::SessionStore;
+
+    let s = site(&pool).await;
+    let cookie = root_cookie(&s.app).await;
+    let res =
+        s.app.clone().oneshot(post("/api/create_access_key", HOST, "user_name=alice", Some(&cookie), false)).await;
+    assert_eq!(res.unwrap().status(), StatusCode::OK);
+    // The kept key made unreadable: a value of another type where the tuple was.
+    let store = sessions::store(&pool);
+    let id: Id = cookie.split_once('=').map(|(_, v)| v).unwrap_or_default().parse().unwrap();
+    let mut record = store.load(&id).await.unwrap().unwrap();
+    let kept = record.data.insert("new_access_key".into(), serde_json::json!(42)).unwrap();
+    store.save(&record).await.unwrap();
+    let take = || post("/api/take_new_access_key", HOST, "user_name=alice", Some(&cookie), false);
+    let res = s.app.clone().oneshot(take()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE, "{}", body_text(res).await);
+    // Readable again: the key is handed over, once.
+    record.data.insert("new_access_key".into(), kept);
+    store.save(&record).await.unwrap();
+    let res = s.app.clone().oneshot(take()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_text(res).await.contains("AKIA"));
+    let res = s.app.clone().oneshot(take()).await.unwrap();
+    assert!(!body_text(res).await.contains("AKIA"), "shown once");
+}
