@@ -30,27 +30,37 @@ impl<'a> Pattern<'a> {
     /// Whether `text` matches; `fold` compares ignoring ASCII case (actions do, ARNs do not).
     pub fn matches(&self, text: &str, fold: bool) -> bool {
         let pattern = &*self.text;
-        // The common cases without building anything: `*`, and a pattern with no wildcard.
-        if pattern == "*" && !self.escaped {
-            return true;
-        }
-        if !pattern.contains(['*', '?', '\\']) {
-            return if fold { pattern.eq_ignore_ascii_case(text) } else { pattern == text };
-        }
-        // One `*` and nothing else special (`iam:*`, `arn:aws:iam::*:user/alice`): a prefix and a
-        // suffix, compared on bytes (ASCII case folding leaves UTF-8's other bytes alone).
-        if let Some((head, tail)) = pattern.split_once('*') {
-            if !tail.contains('*') && !pattern.contains(['?', '\\']) {
-                let (t, h, s) = (text.as_bytes(), head.as_bytes(), tail.as_bytes());
-                let eq = |a: &[u8], b: &[u8]| if fold { a.eq_ignore_ascii_case(b) } else { a == b };
-                return t.len() >= h.len() + s.len()
-                    && t.get(..h.len()).is_some_and(|x| eq(x, h))
-                    && t.get(t.len() - s.len()..).is_some_and(|x| eq(x, s));
+        // One pass tells which matcher the pattern needs; the common shapes build nothing. This
+        // runs for every action and resource of every statement a request is checked against.
+        let (mut stars, mut first_star, mut special) = (0usize, 0usize, false);
+        for (i, b) in pattern.bytes().enumerate() {
+            match b {
+                b'*' => {
+                    if stars == 0 {
+                        first_star = i;
+                    }
+                    stars += 1;
+                }
+                b'?' | b'\\' => special = true,
+                _ => {}
             }
+        }
+        if !special && stars <= 1 {
+            // No wildcard, or one `*` (`iam:*`, `arn:aws:iam::*:user/alice`): a prefix and a
+            // suffix, compared on bytes (ASCII case folding leaves UTF-8's other bytes alone).
+            let (t, p) = (text.as_bytes(), pattern.as_bytes());
+            let eq = |a: &[u8], b: &[u8]| if fold { a.eq_ignore_ascii_case(b) } else { a == b };
+            if stars == 0 {
+                return eq(t, p);
+            }
+            let (h, s) = (p.get(..first_star).unwrap_or_default(), p.get(first_star + 1..).unwrap_or_default());
+            return t.len() >= h.len() + s.len()
+                && t.get(..h.len()).is_some_and(|x| eq(x, h))
+                && t.get(t.len() - s.len()..).is_some_and(|x| eq(x, s));
         }
         // Only `*`s (`arn:aws:iam::*:user/*`): prefix, suffix, and each middle segment found
         // leftmost by `str::find` (two-way search: linear, nothing allocated).
-        if !fold && !pattern.contains(['?', '\\']) {
+        if !special && !fold {
             return stars_only(pattern, text);
         }
         let (pattern, text): (Cow<'_, str>, Cow<'_, str>) = if fold {
@@ -329,6 +339,8 @@ mod tests {
             for t in &texts {
                 assert_eq!(glob(p, t, false), glob_tokens(&tokens, t.as_bytes()), "{p:?} on {t:?}");
                 assert_eq!(stars_only(p, t), glob_tokens(&tokens, t.as_bytes()), "{p:?} on {t:?}");
+                let upper = t.to_ascii_uppercase();
+                assert_eq!(glob(p, &upper, true), glob_tokens(&tokens, t.as_bytes()), "{p:?} on {upper:?}, folded");
             }
         }
     }
