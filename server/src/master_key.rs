@@ -27,11 +27,6 @@ pub enum CurrentKey {
     MissingDefault(PathBuf),
 }
 
-/// The configured key file, or the default one.
-pub fn current_file(config: &Config) -> PathBuf {
-    config.master_key_file.clone().unwrap_or_else(default_file)
-}
-
 /// The current key and the previous keys of a rotation (opening only).
 pub fn load(config: &Config) -> Result<(CurrentKey, Vec<MasterKey>), CommandError> {
     let previous = config.previous_master_key_files.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
@@ -40,14 +35,8 @@ pub fn load(config: &Config) -> Result<(CurrentKey, Vec<MasterKey>), CommandErro
         None => {
             let path = default_file();
             match std::fs::read_to_string(&path) {
-                Ok(text) => CurrentKey::Read(
-                    MasterKey::from_base64(&text)
-                        .map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))?,
-                ),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => CurrentKey::MissingDefault(path),
-                Err(e) => {
-                    return Err(CommandError::Usage(format!("cannot read master key file {}: {e}", path.display())))
-                }
+                text => CurrentKey::Read(parse(&path, text)?),
             }
         }
     };
@@ -66,8 +55,12 @@ pub fn load_existing(config: &Config) -> Result<Keyring, CommandError> {
 
 /// A key file that must exist.
 pub fn read(path: &Path) -> Result<MasterKey, CommandError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CommandError::Usage(format!("cannot read master key file {}: {e}", path.display())))?;
+    parse(path, std::fs::read_to_string(path))
+}
+
+/// The key in a file's text, or an error naming the file.
+fn parse(path: &Path, text: std::io::Result<String>) -> Result<MasterKey, CommandError> {
+    let text = text.map_err(|e| CommandError::Usage(format!("cannot read master key file {}: {e}", path.display())))?;
     MasterKey::from_base64(&text).map_err(|e| CommandError::Usage(format!("master key file {}: {e}", path.display())))
 }
 

@@ -3,10 +3,12 @@
 //! chose, neutralised when they begin with `=`, `+`, `-`, `@`, tab or carriage return, which
 //! spreadsheets would run as a formula (OWASP's CSV injection): a `'` is put in front.
 
+use std::borrow::Cow;
+
 /// One field of text someone chose (a user name): neutralised and quoted as needed.
-pub fn text_field(field: &str) -> String {
+pub fn text_field(field: &str) -> Cow<'_, str> {
     if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        quoted(&format!("'{field}"))
+        Cow::Owned(quoted(&format!("'{field}")).into_owned())
     } else {
         quoted(field)
     }
@@ -14,11 +16,12 @@ pub fn text_field(field: &str) -> String {
 
 /// One field quoted as needed, kept byte for byte (secrets, ARNs, times: nothing to neutralise,
 /// and a changed secret would no longer work).
-pub fn quoted(field: &str) -> String {
+/// Borrowed when nothing needs quoting: the credential report writes millions of fields.
+pub fn quoted(field: &str) -> Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
     } else {
-        field.to_owned()
+        Cow::Borrowed(field)
     }
 }
 

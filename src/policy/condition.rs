@@ -133,25 +133,20 @@ impl ConditionOperator {
     fn matches(self, context: &str, pattern: &Pattern<'_>) -> bool {
         use ConditionOperator::*;
         let num = |s: &str| s.trim().parse::<f64>().ok();
-        if matches!(self, StringLike | StringNotLike) {
-            return pattern.matches(context, false);
-        }
-        if matches!(self, ArnEquals | ArnLike | ArnNotEquals | ArnNotLike) {
-            return arn_matches(pattern, context);
-        }
-        let policy = pattern.literal();
-        let policy = policy.as_ref();
+        // The wildcard operators take the pattern; the others its text, escapes removed.
+        let literal = || pattern.literal();
         match self {
-            StringEquals | StringNotEquals | BinaryEquals => context == policy,
-            StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => context.to_lowercase() == policy.to_lowercase(),
-            StringLike | StringNotLike | ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => false,
-            Bool => context.eq_ignore_ascii_case(policy),
+            StringLike | StringNotLike => pattern.matches(context, false),
+            ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => arn_matches(pattern, context),
+            StringEquals | StringNotEquals | BinaryEquals => literal() == context,
+            StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => context.to_lowercase() == literal().to_lowercase(),
+            Bool => context.eq_ignore_ascii_case(&literal()),
             NumericEquals
             | NumericNotEquals
             | NumericLessThan
             | NumericLessThanEquals
             | NumericGreaterThan
-            | NumericGreaterThanEquals => match (num(context), num(policy)) {
+            | NumericGreaterThanEquals => match (num(context), num(&literal())) {
                 (Some(c), Some(p)) => compare(self, c.partial_cmp(&p)),
                 _ => false,
             },
@@ -160,11 +155,11 @@ impl ConditionOperator {
             | DateLessThan
             | DateLessThanEquals
             | DateGreaterThan
-            | DateGreaterThanEquals => match (parse_date(context), parse_date(policy)) {
+            | DateGreaterThanEquals => match (parse_date(context), parse_date(&literal())) {
                 (Some(c), Some(p)) => compare(self, Some(c.cmp(&p))),
                 _ => false,
             },
-            IpAddress | NotIpAddress => match (parse_ip(context), IpRange::parse(policy)) {
+            IpAddress | NotIpAddress => match (parse_ip(context), IpRange::parse(&literal())) {
                 (Some(ip), Some(net)) => net.contains(ip),
                 _ => false,
             },

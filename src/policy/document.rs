@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 
 /// IAM's limit for a managed policy document (inline policies are smaller in AWS; one limit here).
 pub const MAX_POLICY_CHARS: usize = 6144;
-/// The largest document parsed at all.
-const MAX_PARSED_CHARS: usize = 131_072;
+/// The largest document parsed at all: AWS's `policyDocumentType` (whitespace included), which
+/// is also what the simulator accepts.
+pub const MAX_PARSED_CHARS: usize = 131_072;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {

@@ -17,7 +17,7 @@ pub use condition::{ConditionBlock, ConditionOperator, SetQualifier};
 pub use context_keys::{
     condition_keys, is_supplied, reads_resource_tags, unsupported_key_warnings, SUPPLIED_KEYS, SUPPLIED_TAG_KEYS,
 };
-pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_POLICY_CHARS};
+pub use document::{parse_policy, Effect, PolicyDocument, Statement, MAX_PARSED_CHARS, MAX_POLICY_CHARS};
 pub use evaluate::{
     evaluate, match_cost, might_allow, within_boundary, DecidingStatement, Decision, Evaluation, NamedPolicy,
     RequestContext,

@@ -146,7 +146,7 @@ fn tokens<T: Copy + PartialEq>(
     escaped: bool,
 ) -> Vec<Token<T>> {
     let mut out = Vec::new();
-    let mut units = units.peekable();
+    let mut units = units;
     while let Some(u) = units.next() {
         out.push(if escaped && u == escape {
             Token::Lit(units.next().unwrap_or(escape))
@@ -240,6 +240,18 @@ fn find_segment<T: Copy + Ord>(segment: &[Token<T>], text: &[T]) -> Option<usize
     None
 }
 
+/// The policy's own text around variables: it keeps its wildcards; only its backslashes are
+/// escaped.
+fn push_policy_text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// A value that matches only itself: its wildcards and backslashes escaped.
 fn push_literal(out: &mut String, value: &str) {
     for c in value.chars() {
         if matches!(c, '*' | '?' | '\\') {
@@ -260,13 +272,7 @@ pub fn substitute<'a>(text: &'a str, lookup: VarLookup<'_>) -> Option<Pattern<'a
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(start) = rest.find("${") {
-        // The text around variables keeps its wildcards; only its own backslashes are escaped.
-        for c in rest[..start].chars() {
-            if c == '\\' {
-                out.push('\\');
-            }
-            out.push(c);
-        }
+        push_policy_text(&mut out, &rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find('}')?;
         let inside = &after[..end];
@@ -280,12 +286,7 @@ pub fn substitute<'a>(text: &'a str, lookup: VarLookup<'_>) -> Option<Pattern<'a
         }
         rest = &after[end + 1..];
     }
-    for c in rest.chars() {
-        if c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
+    push_policy_text(&mut out, rest);
     Some(Pattern { text: Cow::Owned(out), escaped: true })
 }
 

@@ -81,12 +81,9 @@ fn mismatch() -> IamError {
     )
 }
 
-/// `InvalidClientTokenId` with AWS's message (also what an IAM call with MFA-less session credentials gets).
-pub fn invalid_token() -> IamError {
-    invalid_key()
-}
-
-fn invalid_key() -> IamError {
+/// `InvalidClientTokenId` with AWS's message (also what an IAM call with MFA-less session
+/// credentials gets).
+pub fn invalid_key() -> IamError {
     auth_error("InvalidClientTokenId", "The security token included in the request is invalid.")
 }
 

@@ -108,7 +108,7 @@ impl CredentialColumns<'_> {
 
 fn user_line(account_id: &AccountId, r: &ReportUserRow) -> Result<String, IamError> {
     let arn = user_arn(account_id, &IamPath::parse(&r.path)?, &UserName::parse(&r.user_name)?);
-    let mut line = crate::domain::csv::text_field(&r.user_name);
+    let mut line = crate::domain::csv::text_field(&r.user_name).into_owned();
     line.reserve(400);
     for field in [&arn, &r.created] {
         push_field(&mut line, field);

@@ -5,7 +5,7 @@
 //! threads, so no request can stall the server (issue 29).
 
 use crate::domain::{IamAction, IamPath, Principal, UniqueId, UserName};
-use crate::policy::{unsupported_key_warnings, DecidingStatement, Decision};
+use crate::policy::{unsupported_key_warnings, DecidingStatement, Decision, MAX_PARSED_CHARS};
 use crate::store;
 use crate::usecases::actor::{Access, Actor, MfaContext, Resource};
 use crate::usecases::users::UserTags;
@@ -78,13 +78,13 @@ pub struct SimulationResult {
 }
 
 /// Validates the action names and resources of a simulation and its size (bounded work).
-fn check_size(actions: &[&str], resources: &[String], max_actions: usize) -> Result<(), IamError> {
+fn check_size(actions: &[&str], resources: &[String]) -> Result<(), IamError> {
     let mut errors = Vec::new();
     if actions.is_empty() {
         errors.push(crate::FieldError::new("actionNames", "name at least one action, such as iam:CreateUser"));
     }
-    if actions.len() > max_actions {
-        errors.push(crate::FieldError::new("actionNames", format!("at most {max_actions} actions")));
+    if actions.len() > MAX_API_ACTIONS {
+        errors.push(crate::FieldError::new("actionNames", format!("at most {MAX_API_ACTIONS} actions")));
     }
     for a in actions {
         if a.split_once(':').is_none_or(|(svc, op)| svc.is_empty() || op.is_empty()) || a.len() > 128 {
@@ -152,7 +152,7 @@ impl Engine {
         } else {
             input.resources.iter().map(|r| r.trim().to_owned()).collect()
         };
-        check_size(&actions, &resources, MAX_API_ACTIONS)?;
+        check_size(&actions, &resources)?;
         let account = actor.account_id().clone();
         let mut conn = self.pool.acquire().await?;
         let (row, subject_resource) = self
@@ -267,17 +267,11 @@ pub struct CustomSimulationInput {
     pub context: Vec<(String, Vec<String>)>,
 }
 
-/// AWS's largest document for the simulator (`policyDocumentType`, whitespace included).
-const MAX_SIMULATED_DOCUMENT: usize = 131_072;
-
 fn parse_inputs(documents: &[String], field: &str) -> Result<Vec<crate::policy::PolicyDocument>, IamError> {
-    if let Some(big) = documents.iter().find(|d| d.chars().count() > MAX_SIMULATED_DOCUMENT) {
+    if let Some(big) = documents.iter().find(|d| d.chars().count() > MAX_PARSED_CHARS) {
         return Err(IamError::field(
             field,
-            format!(
-                "Member must have length less than or equal to {MAX_SIMULATED_DOCUMENT} ({} given)",
-                big.chars().count()
-            ),
+            format!("Member must have length less than or equal to {MAX_PARSED_CHARS} ({} given)", big.chars().count()),
         ));
     }
     documents.iter().map(|d| crate::policy::parse_policy(d)).collect()
@@ -300,7 +294,7 @@ impl Engine {
         let boundary_docs = parse_inputs(&input.boundaries, "permissionsBoundaryPolicyInputList")?;
         let resources: Vec<String> = if input.resources.is_empty() { vec!["*".into()] } else { input.resources };
         let action_refs: Vec<&str> = input.actions.iter().map(String::as_str).collect();
-        check_size(&action_refs, &resources, MAX_API_ACTIONS)?;
+        check_size(&action_refs, &resources)?;
         if input.context.len() > MAX_CONTEXT_ENTRIES || input.context.iter().any(|(_, v)| v.len() > MAX_CONTEXT_VALUES)
         {
             return Err(IamError::field(
@@ -331,15 +325,19 @@ impl Engine {
                 .collect();
             let mut out = Vec::with_capacity(actions.len() * resources.len());
             let deadline = Deadline::start(actions.len() * resources.len());
+            // The context entries are the same for every evaluation: added once, and only the
+            // action and resource change.
+            let mut ctx = crate::policy::RequestContext::default();
+            for (key, values) in &context {
+                for v in values {
+                    ctx = ctx.with_key(key, v.as_str());
+                }
+            }
             for action in &actions {
                 for resource in &resources {
                     deadline.check()?;
-                    let mut ctx = crate::policy::RequestContext::new(action, resource);
-                    for (key, values) in &context {
-                        for v in values {
-                            ctx = ctx.with_key(key, v.as_str());
-                        }
-                    }
+                    ctx.action.clone_from(action);
+                    ctx.resource.clone_from(resource);
                     let identity = crate::policy::evaluate(&named, &ctx);
                     let (e, boundary) = if bounded.is_empty() {
                         (identity, None)

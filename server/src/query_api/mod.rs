@@ -142,7 +142,7 @@ pub async fn handle(
     // MFA authentication information is included in the request"; STS stays open to them.
     if service == Service::Iam && caller.session.is_some_and(|s| s.mfa_at.is_none()) {
         crate::metrics::count_api_request(spec.action.name(), "InvalidClientTokenId");
-        return fail(lanyard_iam::usecases::api_auth::invalid_token());
+        return fail(lanyard_iam::usecases::api_auth::invalid_key());
     }
     if version != version_of(service) {
         crate::metrics::count_api_request(spec.action.name(), "InvalidAction");

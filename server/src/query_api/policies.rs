@@ -4,7 +4,7 @@
 use super::params::page_of;
 use super::xml::Xml;
 use super::{action_of, Call, Reply};
-use lanyard_iam::domain::{IamAction, Tag};
+use lanyard_iam::domain::{IamAction, Tag, MAX_TAGS_PER_USER};
 use lanyard_iam::usecases::policies::{ManagedPolicy, NewPolicy, PolicyTarget};
 use lanyard_iam::IamError;
 
@@ -80,11 +80,8 @@ pub async fn create_policy(call: &Call<'_>) -> Result<Reply, IamError> {
     };
     let given = input.tags.clone();
     let policy = call.engine.create_policy(&call.actor, input).await?;
-    let tags: Vec<Tag> = given
-        .into_iter()
-        .filter(|(k, v)| !(k.trim().is_empty() && v.trim().is_empty()))
-        .map(|(key, value)| Tag { key: key.trim().to_owned(), value: value.trim().to_owned() })
-        .collect();
+    // The tags as the engine stored them (it validated them with the same function).
+    let tags = Tag::parse_set(&given, MAX_TAGS_PER_USER).unwrap_or_default();
     let mut x = Xml::new();
     x.nest("Policy", |x| write_policy(x, &policy, &Shape::Create(&tags)));
     Ok(Some(x))
